@@ -1,0 +1,14 @@
+import { Command } from 'commander';
+import { registerServerCommands } from './commands/server.ts';
+import { registerApiClientCommands } from './commands/api-clients.ts';
+
+const program = new Command();
+program.name('riposte').description('Self-hosted live response: server, agents and API clients').showHelpAfterError();
+
+registerServerCommands(program);
+registerApiClientCommands(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(`riposte: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

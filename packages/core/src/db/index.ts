@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import type { Database } from './schema.ts';
+import { migrations } from './migrations/index.ts';
+import type { SqlDialect } from './migrations/context.ts';
+
+export type { Database } from './schema.ts';
+export type { SqlDialect } from './migrations/context.ts';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: SqlDialect;
+  /** PostgreSQL connection string (for LISTEN/NOTIFY clients); undefined on SQLite. */
+  postgresUrl?: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** `postgres://…` or `postgresql://…` selects PostgreSQL; anything else is a SQLite file path. */
+  url: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+/** The one place where the SQL dialect is chosen. */
+export async function openStore(opts: OpenOptions): Promise<Store> {
+  const isPostgres = /^postgres(ql)?:\/\//.test(opts.url);
+  let db: Kysely<Database>;
+  if (isPostgres) {
+    // COUNT(*) and bigint columns come back as strings by default; our values fit in a double.
+    pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    pool.on('error', () => {
+      /* idle client errors (server restart) are retried by the pool on next use */
+    });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    if (opts.url !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(opts.url)), { recursive: true });
+    const sqlite = new SQLite(opts.url);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  const dialect: SqlDialect = isPostgres ? 'postgres' : 'sqlite';
+  const store: Store = {
+    db,
+    dialect,
+    postgresUrl: isPostgres ? opts.url : undefined,
+    close: () => db.destroy(),
+  };
+  await migrate(store);
+  return store;
+}
+
+async function migrate(store: Store): Promise<void> {
+  const all = migrations({ dialect: store.dialect, autoIdType: store.dialect === 'sqlite' ? 'integer' : 'serial' });
+  const provider: MigrationProvider = { getMigrations: async () => all };
+  const migrator = new Migrator({ db: store.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

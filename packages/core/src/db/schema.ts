@@ -1,0 +1,133 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types of every table. Timestamps are ISO-8601 UTC strings (`2026-01-02T03:04:05.678Z`) in
+ * both SQLite and PostgreSQL so that ordering and FQL date comparisons behave the same; booleans
+ * are integers 0/1; lists and objects are JSON text.
+ */
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface ApiClientsTable {
+  client_id: string;
+  name: string;
+  description: string;
+  secret_hash: string;
+  /** JSON array of scope strings. */
+  scopes: string;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  /** sha256 of the bearer token; the token itself is never stored. */
+  token_hash: string;
+  client_id: string;
+  issued_at: string;
+  expires_at: string;
+  revoked: number;
+}
+
+export interface EnrollTokensTable {
+  id: string;
+  token_hash: string;
+  description: string;
+  created_at: string;
+  revoked: number;
+}
+
+export interface HostsTable {
+  device_id: string;
+  /** Numeric id under which the Carbon Black dialect knows the host. */
+  cb_device_id: number;
+  hostname: string;
+  platform_name: string;
+  os_version: string;
+  os_product_name: string;
+  os_build: string;
+  kernel_version: string;
+  major_version: string;
+  minor_version: string;
+  product_type_desc: string;
+  local_ip: string;
+  external_ip: string;
+  connection_ip: string;
+  mac_address: string;
+  connection_mac_address: string;
+  default_gateway_ip: string;
+  machine_domain: string;
+  agent_version: string;
+  system_manufacturer: string;
+  system_product_name: string;
+  serial_number: string;
+  cpu_vendor: string;
+  bios_manufacturer: string;
+  bios_version: string;
+  pointer_size: string;
+  last_login_user: string;
+  last_login_timestamp: string | null;
+  first_seen: string;
+  last_seen: string;
+  modified_timestamp: string;
+  /** normal | containment_pending | contained | lift_containment_pending */
+  status: string;
+  /** 1 while the agent holds a connection to some replica. */
+  online: number;
+  hidden: number;
+  /** scrypt hash of the agent's secret; empty for hosts registered by other means. */
+  agent_secret_hash: string;
+}
+
+export interface HostTagsTable {
+  device_id: string;
+  tag: string;
+}
+
+export interface HostLoginsTable {
+  id: Generated<number>;
+  device_id: string;
+  user_name: string;
+  login_time: string;
+}
+
+export interface HostAddressHistoryTable {
+  id: Generated<number>;
+  device_id: string;
+  ip_address: string;
+  mac_address: string;
+  timestamp: string;
+}
+
+export interface HostGroupsTable {
+  id: string;
+  name: string;
+  /** Lowercased name: group names are unique case-insensitively. */
+  name_key: string;
+  description: string;
+  group_type: string;
+  assignment_rule: string;
+  created_by: string;
+  created_timestamp: string;
+  modified_by: string;
+  modified_timestamp: string;
+}
+
+export interface HostGroupMembersTable {
+  group_id: string;
+  device_id: string;
+}
+
+export interface Database {
+  settings: SettingsTable;
+  api_clients: ApiClientsTable;
+  api_tokens: ApiTokensTable;
+  enroll_tokens: EnrollTokensTable;
+  hosts: HostsTable;
+  host_tags: HostTagsTable;
+  host_logins: HostLoginsTable;
+  host_address_history: HostAddressHistoryTable;
+  host_groups: HostGroupsTable;
+  host_group_members: HostGroupMembersTable;
+}

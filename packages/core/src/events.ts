@@ -1,0 +1,27 @@
+import { EventEmitter } from 'node:events';
+
+/** Domain events inside one server process. Cross-replica delivery is the gateway's business. */
+export interface DomainEvents {
+  /** A host's inventory or state changed (not emitted for heartbeats). */
+  'host.changed': { device_id: string };
+  /** Group memberships changed for these hosts (static edits or dynamic re-evaluation). */
+  'group.members.changed': { group_id: string; device_ids: string[] };
+  'group.deleted': { group_id: string };
+}
+
+export class EventBus {
+  private readonly emitter = new EventEmitter({ captureRejections: false });
+
+  constructor() {
+    this.emitter.setMaxListeners(100);
+  }
+
+  on<K extends keyof DomainEvents>(event: K, listener: (payload: DomainEvents[K]) => void): () => void {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+
+  emit<K extends keyof DomainEvents>(event: K, payload: DomainEvents[K]): void {
+    this.emitter.emit(event, payload);
+  }
+}

@@ -1,0 +1,48 @@
+import type { FqlSchema, FqlField } from '../fql/index.ts';
+
+const text = (column?: string): FqlField => ({ type: 'string', ...(column ? { column } : {}) });
+
+/** Properties a host filter may name (Falcon device field names). */
+export const hostFqlSchema: FqlSchema = {
+  table: 'hosts',
+  key: 'device_id',
+  fields: {
+    device_id: { type: 'string', caseInsensitive: false },
+    aid: { type: 'string', column: 'device_id', caseInsensitive: false },
+    hostname: text(),
+    platform_name: text(),
+    os_version: text(),
+    os_product_name: text(),
+    os_build: text(),
+    kernel_version: text(),
+    major_version: text(),
+    minor_version: text(),
+    product_type_desc: text(),
+    local_ip: text(),
+    'local_ip.raw': text('local_ip'),
+    external_ip: text(),
+    'external_ip.raw': text('external_ip'),
+    connection_ip: text(),
+    mac_address: text(),
+    connection_mac_address: text(),
+    default_gateway_ip: text(),
+    machine_domain: text(),
+    agent_version: text(),
+    system_manufacturer: text(),
+    system_product_name: text(),
+    serial_number: text(),
+    cpu_vendor: text(),
+    bios_manufacturer: text(),
+    bios_version: text(),
+    last_login_user: text(),
+    status: text(),
+    first_seen: { type: 'date' },
+    last_seen: { type: 'date' },
+    modified_timestamp: { type: 'date' },
+    last_login_timestamp: { type: 'date' },
+    cb_device_id: { type: 'number' },
+    online: { type: 'boolean', sortable: true },
+    tags: { type: 'string', many: { table: 'host_tags', ownerColumn: 'device_id', valueColumn: 'tag' }, caseInsensitive: false },
+    groups: { type: 'string', many: { table: 'host_group_members', ownerColumn: 'device_id', valueColumn: 'group_id' }, caseInsensitive: false },
+  },
+};

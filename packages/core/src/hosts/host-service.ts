@@ -1,0 +1,372 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database } from '../db/index.ts';
+import type { HostsTable } from '../db/schema.ts';
+import { applySort, compileFilter } from '../fql/index.ts';
+import { badRequest, notFound } from '../util/errors.ts';
+import { newId, nowIso } from '../util/ids.ts';
+import { hostFqlSchema } from './fql-schema.ts';
+import { decodeScrollToken, encodeScrollToken } from './scroll.ts';
+
+export type HostPlatform = 'Windows' | 'Mac' | 'Linux';
+
+/** What an agent (or an import) says about a host. */
+export interface HostFacts {
+  hostname: string;
+  platform_name: HostPlatform;
+  os_version?: string;
+  os_product_name?: string;
+  os_build?: string;
+  kernel_version?: string;
+  major_version?: string;
+  minor_version?: string;
+  product_type_desc?: string;
+  local_ip?: string;
+  external_ip?: string;
+  connection_ip?: string;
+  mac_address?: string;
+  connection_mac_address?: string;
+  default_gateway_ip?: string;
+  machine_domain?: string;
+  agent_version?: string;
+  system_manufacturer?: string;
+  system_product_name?: string;
+  serial_number?: string;
+  cpu_vendor?: string;
+  bios_manufacturer?: string;
+  bios_version?: string;
+  pointer_size?: string;
+  /** Users seen logged in; recorded as login history. */
+  users?: string[];
+  /** Tags the agent asks for (e.g. SimulatedHost); merged, never removed by inventory. */
+  tags?: string[];
+}
+
+export type HostRecord = Omit<Selectable<HostsTable>, 'agent_secret_hash' | 'online' | 'hidden'> & {
+  online: boolean;
+  hidden: boolean;
+  tags: string[];
+  groups: string[];
+};
+
+export interface HostQuery {
+  filter?: string;
+  sort?: string;
+  offset?: number;
+  limit?: number;
+  /** Hidden hosts are left out unless asked for. */
+  includeHidden?: boolean;
+}
+
+export interface HostPage {
+  ids: string[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+const FACT_COLUMNS = [
+  'hostname', 'platform_name', 'os_version', 'os_product_name', 'os_build', 'kernel_version', 'major_version',
+  'minor_version', 'product_type_desc', 'local_ip', 'external_ip', 'connection_ip', 'mac_address',
+  'connection_mac_address', 'default_gateway_ip', 'machine_domain', 'agent_version', 'system_manufacturer',
+  'system_product_name', 'serial_number', 'cpu_vendor', 'bios_manufacturer', 'bios_version', 'pointer_size',
+] as const;
+
+const EMPTY_FACTS = Object.fromEntries(FACT_COLUMNS.map((c) => [c, ''])) as Record<(typeof FACT_COLUMNS)[number], string>;
+
+const PLATFORMS: readonly HostPlatform[] = ['Windows', 'Mac', 'Linux'];
+
+/** Hooks run (awaited) after hosts change, e.g. dynamic group re-evaluation. */
+export type HostChangeHook = (deviceIds: string[]) => Promise<void>;
+
+export class HostService {
+  private readonly changeHooks: HostChangeHook[] = [];
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  onChange(hook: HostChangeHook): void {
+    this.changeHooks.push(hook);
+  }
+
+  private async changed(ids: string[]): Promise<void> {
+    for (const hook of this.changeHooks) await hook(ids);
+  }
+
+  /** Create a host (new device id unless given) from its facts. */
+  async register(facts: HostFacts, opts: { device_id?: string; agent_secret_hash?: string } = {}): Promise<HostRecord> {
+    validateFacts(facts);
+    const device_id = opts.device_id ?? newId();
+    const now = nowIso();
+    await this.db.transaction().execute(async (trx) => {
+      const next = await trx
+        .selectFrom('hosts')
+        .select(sql<number>`coalesce(max(cb_device_id), 0) + 1`.as('n'))
+        .executeTakeFirstOrThrow();
+      await trx
+        .insertInto('hosts')
+        .values({
+          ...EMPTY_FACTS,
+          ...pickFacts(facts),
+          last_login_user: '',
+          device_id,
+          cb_device_id: Number(next.n),
+          first_seen: now,
+          last_seen: now,
+          modified_timestamp: now,
+          status: 'normal',
+          online: 0,
+          hidden: 0,
+          agent_secret_hash: opts.agent_secret_hash ?? '',
+          last_login_timestamp: null,
+        })
+        .execute();
+      await recordSideFacts(trx, device_id, facts, now);
+    });
+    await this.changed([device_id]);
+    return (await this.get(device_id))!;
+  }
+
+  /** Apply a fresh inventory report. Only real changes bump `modified_timestamp` and re-evaluate groups. */
+  async updateFacts(device_id: string, facts: HostFacts): Promise<HostRecord> {
+    validateFacts(facts);
+    const now = nowIso();
+    const current = await this.db.selectFrom('hosts').selectAll().where('device_id', '=', device_id).executeTakeFirst();
+    if (!current) throw notFound(`host ${device_id} not found`);
+    const next = pickFacts(facts);
+    const changed = FACT_COLUMNS.some((c) => next[c] !== undefined && next[c] !== current[c]);
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('hosts')
+        .set({ ...next, last_seen: now, ...(changed ? { modified_timestamp: now } : {}) })
+        .where('device_id', '=', device_id)
+        .execute();
+      await recordSideFacts(trx, device_id, facts, now);
+    });
+    if (changed || facts.tags?.length) await this.changed([device_id]);
+    return (await this.get(device_id))!;
+  }
+
+  async setOnline(device_id: string, online: boolean): Promise<void> {
+    await this.db
+      .updateTable('hosts')
+      .set({ online: online ? 1 : 0, last_seen: nowIso() })
+      .where('device_id', '=', device_id)
+      .execute();
+  }
+
+  async touch(device_id: string): Promise<void> {
+    await this.db.updateTable('hosts').set({ last_seen: nowIso() }).where('device_id', '=', device_id).execute();
+  }
+
+  async agentSecretHash(device_id: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('hosts').select('agent_secret_hash').where('device_id', '=', device_id).executeTakeFirst();
+    return row?.agent_secret_hash || undefined;
+  }
+
+  async get(device_id: string): Promise<HostRecord | undefined> {
+    return (await this.getMany([device_id]))[0];
+  }
+
+  /** Records for the ids that exist, in the order asked. */
+  async getMany(ids: readonly string[]): Promise<HostRecord[]> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return [];
+    const rows: Selectable<HostsTable>[] = [];
+    const tags = new Map<string, string[]>();
+    const groups = new Map<string, string[]>();
+    // Keep each IN list well under SQLite's bound-parameter limit.
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      rows.push(...(await this.db.selectFrom('hosts').selectAll().where('device_id', 'in', chunk).execute()));
+      for (const t of await this.db.selectFrom('host_tags').select(['device_id', 'tag']).where('device_id', 'in', chunk).orderBy('tag').execute()) {
+        push(tags, t.device_id, t.tag);
+      }
+      for (const g of await this.db
+        .selectFrom('host_group_members')
+        .select(['device_id', 'group_id'])
+        .where('device_id', 'in', chunk)
+        .orderBy('group_id')
+        .execute()) {
+        push(groups, g.device_id, g.group_id);
+      }
+    }
+    const byId = new Map(rows.map((r) => [r.device_id, r]));
+    return unique
+      .map((id) => byId.get(id))
+      .filter((r): r is Selectable<HostsTable> => !!r)
+      .map(({ agent_secret_hash: _s, ...r }) => ({
+        ...r,
+        online: !!r.online,
+        hidden: !!r.hidden,
+        tags: tags.get(r.device_id) ?? [],
+        groups: groups.get(r.device_id) ?? [],
+      }));
+  }
+
+  /** Device ids matching an FQL filter, sorted and paged; `total` counts every match. */
+  async query(q: HostQuery, restrictTo?: { groupId: string }): Promise<HostPage> {
+    const offset = q.offset ?? 0;
+    const limit = q.limit ?? 100;
+    const where = compileFilter(hostFqlSchema, q.filter);
+    let base = this.db.selectFrom('hosts');
+    if (restrictTo) {
+      base = base.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('host_group_members')
+            .select(sql`1`.as('one'))
+            .whereRef('host_group_members.device_id', '=', 'hosts.device_id')
+            .where('host_group_members.group_id', '=', restrictTo.groupId),
+        ),
+      );
+    }
+    if (!q.includeHidden) base = base.where('hosts.hidden', '=', 0);
+    if (where) base = base.where(where);
+    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
+    const rows = await applySort(base.select('hosts.device_id'), hostFqlSchema, q.sort ?? 'device_id.asc')
+      .offset(offset)
+      .limit(limit)
+      .execute();
+    return { ids: rows.map((r) => r.device_id), total: Number(total), offset, limit };
+  }
+
+  /** Scroll paging: `offset` is an opaque token from the previous page, valid for two minutes. */
+  async queryScroll(q: Omit<HostQuery, 'offset'> & { offset?: string; start?: number }): Promise<HostPage & { next: string; expires_at: string }> {
+    const start = q.offset ? decodeScrollToken(q.offset, q.filter, q.sort) : (q.start ?? 0);
+    const page = await this.query({ ...q, offset: start });
+    const nextOffset = start + page.ids.length;
+    const { token, expires_at } = encodeScrollToken(nextOffset, q.filter, q.sort);
+    return { ...page, next: token, expires_at };
+  }
+
+  async onlineState(ids: readonly string[]): Promise<{ id: string; state: 'online' | 'offline' }[]> {
+    const hosts = await this.getMany(ids);
+    return hosts.map((h) => ({ id: h.device_id, state: h.online ? 'online' : 'offline' }));
+  }
+
+  /** Add or remove tags; answers per id whether it existed. */
+  async updateTags(action: 'add' | 'remove', ids: readonly string[], tags: readonly string[]): Promise<{ device_id: string; updated: boolean }[]> {
+    for (const t of tags) {
+      if (!/^[A-Za-z0-9_\-/:.]{1,256}$/.test(t)) throw badRequest(`invalid tag "${t}": letters, digits, _ - / : . only`);
+    }
+    const existing = new Set((await this.getMany(ids)).map((h) => h.device_id));
+    const now = nowIso();
+    await this.db.transaction().execute(async (trx) => {
+      for (const id of existing) {
+        if (action === 'add') {
+          for (const tag of tags) {
+            await trx.insertInto('host_tags').values({ device_id: id, tag }).onConflict((oc) => oc.doNothing()).execute();
+          }
+        } else {
+          await trx.deleteFrom('host_tags').where('device_id', '=', id).where('tag', 'in', [...tags]).execute();
+        }
+        await trx.updateTable('hosts').set({ modified_timestamp: now }).where('device_id', '=', id).execute();
+      }
+    });
+    if (existing.size) await this.changed([...existing]);
+    return ids.map((id) => ({ device_id: id, updated: existing.has(id) }));
+  }
+
+  async setHidden(ids: readonly string[], hidden: boolean): Promise<string[]> {
+    const found = (await this.getMany(ids)).map((h) => h.device_id);
+    if (found.length) {
+      await this.db.updateTable('hosts').set({ hidden: hidden ? 1 : 0, modified_timestamp: nowIso() }).where('device_id', 'in', found).execute();
+    }
+    return found;
+  }
+
+  async setStatus(ids: readonly string[], status: string): Promise<string[]> {
+    const found = (await this.getMany(ids)).map((h) => h.device_id);
+    if (found.length) {
+      await this.db.updateTable('hosts').set({ status, modified_timestamp: nowIso() }).where('device_id', 'in', found).execute();
+    }
+    return found;
+  }
+
+  async loginHistory(ids: readonly string[], range: { from?: string; to?: string; limit?: number } = {}) {
+    const out: { device_id: string; recent_logins: { user_name: string; login_time: string }[] }[] = [];
+    for (const id of new Set(ids)) {
+      let q = this.db.selectFrom('host_logins').select(['user_name', 'login_time']).where('device_id', '=', id);
+      if (range.from) q = q.where('login_time', '>=', new Date(range.from).toISOString());
+      if (range.to) q = q.where('login_time', '<=', new Date(range.to).toISOString());
+      const rows = await q.orderBy('login_time', 'desc').limit(range.limit ?? 10).execute();
+      out.push({ device_id: id, recent_logins: rows });
+    }
+    return out;
+  }
+
+  async addressHistory(ids: readonly string[]) {
+    const out: { device_id: string; history: { ip_address: string; mac_address: string; timestamp: string }[] }[] = [];
+    for (const id of new Set(ids)) {
+      const rows = await this.db
+        .selectFrom('host_address_history')
+        .select(['ip_address', 'mac_address', 'timestamp'])
+        .where('device_id', '=', id)
+        .orderBy('timestamp', 'desc')
+        .limit(100)
+        .execute();
+      out.push({ device_id: id, history: rows });
+    }
+    return out;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function validateFacts(f: HostFacts): void {
+  if (!f.hostname || f.hostname.length > 255) throw badRequest('hostname must be 1-255 characters');
+  if (!PLATFORMS.includes(f.platform_name)) throw badRequest(`platform_name must be one of ${PLATFORMS.join(', ')}`);
+  for (const c of FACT_COLUMNS) {
+    const v = f[c];
+    if (v !== undefined && (typeof v !== 'string' || v.length > 1024)) throw badRequest(`${c} must be a string of at most 1024 characters`);
+  }
+}
+
+function pickFacts(f: HostFacts): Partial<Record<(typeof FACT_COLUMNS)[number], string>> {
+  const out: Partial<Record<(typeof FACT_COLUMNS)[number], string>> = {};
+  for (const c of FACT_COLUMNS) if (f[c] !== undefined) out[c] = f[c] as string;
+  return out;
+}
+
+/** Tags, logins and address history that come with a report. */
+async function recordSideFacts(trx: Kysely<Database>, device_id: string, f: HostFacts, now: string): Promise<void> {
+  for (const tag of f.tags ?? []) {
+    await trx.insertInto('host_tags').values({ device_id, tag }).onConflict((oc) => oc.doNothing()).execute();
+  }
+  if (f.users?.length) {
+    const last = await trx
+      .selectFrom('host_logins')
+      .select('user_name')
+      .where('device_id', '=', device_id)
+      .orderBy('login_time', 'desc')
+      .limit(f.users.length)
+      .execute();
+    const known = new Set(last.map((r) => r.user_name));
+    for (const user of f.users) {
+      if (!known.has(user)) await trx.insertInto('host_logins').values({ device_id, user_name: user, login_time: now }).execute();
+    }
+    await trx
+      .updateTable('hosts')
+      .set({ last_login_user: f.users[0], last_login_timestamp: now })
+      .where('device_id', '=', device_id)
+      .where('last_login_user', '!=', f.users[0])
+      .execute();
+  }
+  if (f.local_ip || f.mac_address) {
+    const last = await trx
+      .selectFrom('host_address_history')
+      .select(['ip_address', 'mac_address'])
+      .where('device_id', '=', device_id)
+      .orderBy('timestamp', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    const ip = f.local_ip ?? '';
+    const mac = f.mac_address ?? '';
+    if (!last || last.ip_address !== ip || last.mac_address !== mac) {
+      await trx.insertInto('host_address_history').values({ device_id, ip_address: ip, mac_address: mac, timestamp: now }).execute();
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import crypto from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import sjson from 'secure-json-parse';
+import { operations, toOpenApi } from '@riposte/spec';
+import type { Core } from '@riposte/core';
+import { installErrorHandling, RateLimited } from './errors.ts';
+import { registerFalconOperations } from './routes.ts';
+import { falconHandlers } from './falcon/index.ts';
+
+export interface AppOptions {
+  core: Core;
+  logger?: FastifyServerOptions['logger'];
+  /** Requests per minute per API client (Falcon's default quota is 6,000). */
+  rateLimitPerMinute?: number;
+  /** Largest JSON or form body, bytes. */
+  bodyLimit?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    startedAt: number;
+  }
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    genReqId: () => crypto.randomUUID(),
+    logController: new LogController({ requestIdLogLabel: 'trace_id' }),
+    requestIdHeader: false,
+    bodyLimit: opts.bodyLimit ?? 10 * 1024 * 1024,
+    ajv: {
+      // Unknown fields are errors, not silently dropped; `ids=a` becomes ["a"].
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  });
+  const { core } = opts;
+
+  app.decorateRequest('startedAt', 0);
+  app.addHook('onRequest', async (request, reply) => {
+    request.startedAt = performance.now();
+    reply.header('x-cs-traceid', request.id);
+  });
+
+  installErrorHandling(app);
+  // JSON bodies must be valid UTF-8: a lossy decode would silently store replacement characters.
+  const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body: Buffer, done) => {
+    let text: string;
+    try {
+      text = strictUtf8.decode(body);
+    } catch {
+      return done(Object.assign(new Error('request body is not valid UTF-8'), { statusCode: 400 }), undefined);
+    }
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, sjson.parse(text, { protoAction: 'error', constructorAction: 'error' }));
+    } catch (e) {
+      done(Object.assign(new Error(`malformed JSON body: ${(e as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
+  await app.register(formbody);
+  await app.register(multipart, { limits: { fileSize: 10 * 1024 * 1024 * 1024, files: 4, fields: 64 } });
+
+  const limit = opts.rateLimitPerMinute ?? 6000;
+  await app.register(rateLimit, {
+    global: true,
+    hook: 'preHandler',
+    max: limit,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.principal?.client_id ?? `ip:${request.ip}`,
+    addHeaders: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': false, 'retry-after': true },
+    addHeadersOnExceeding: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': false },
+    errorResponseBuilder: (_request, context) => new RateLimited(Math.ceil((Date.now() + context.ttl) / 1000), limit),
+  });
+
+  app.get('/health', { config: { rateLimit: false } }, async () => ({ status: 'ok' }));
+  app.get('/openapi.json', { config: { rateLimit: false } }, async (request) =>
+    toOpenApi(operations, `${request.protocol}://${request.host}`),
+  );
+
+  registerFalconOperations(app, core, falconHandlers(core));
+  return app;
+}

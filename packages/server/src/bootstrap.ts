@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { allScopes } from '@riposte/spec';
+import type { Core } from '@riposte/core';
+
+export interface BootstrapInfo {
+  base_url: string;
+  client_id: string;
+  client_secret: string;
+  enroll_token: string;
+}
+
+export const BOOTSTRAP_FILE = 'bootstrap.json';
+
+/**
+ * On the first start against an empty database: an API client holding every scope and an agent
+ * enrollment token, written to DATA/bootstrap.json (0600). Later starts (and other replicas of the
+ * same database) find clients already there and create nothing.
+ */
+export async function bootstrapIfEmpty(core: Core, dataDir: string, baseUrl: string): Promise<BootstrapInfo | undefined> {
+  const existing = await core.apiClients.list();
+  if (existing.length > 0) return undefined;
+  const client = await core.apiClients.create({ name: 'bootstrap', scopes: allScopes(), description: 'created at first start' });
+  const enroll = await core.enrollTokens.create('bootstrap');
+  const info: BootstrapInfo = { base_url: baseUrl, client_id: client.client_id, client_secret: client.client_secret, enroll_token: enroll.token };
+  writeBootstrapFile(dataDir, info);
+  return info;
+}
+
+export function writeBootstrapFile(dataDir: string, info: BootstrapInfo): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const file = path.join(dataDir, BOOTSTRAP_FILE);
+  fs.writeFileSync(file, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
+}
+
+export function readBootstrapFile(dataDir: string): BootstrapInfo | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dataDir, BOOTSTRAP_FILE), 'utf8')) as BootstrapInfo;
+  } catch {
+    return undefined;
+  }
+}

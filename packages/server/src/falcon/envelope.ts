@@ -1,0 +1,59 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export const POWERED_BY = 'riposte';
+
+export interface FalconError {
+  code: number;
+  message: string;
+  id?: string;
+}
+
+export interface Pagination {
+  offset: number | string;
+  limit: number;
+  total: number;
+  expires_at?: number | string;
+  next?: string;
+}
+
+/** What a Falcon handler returns; the envelope is built once, here. */
+export interface FalconResult {
+  resources?: unknown;
+  pagination?: Pagination;
+  errors?: FalconError[];
+  /** Overrides the operation's success status (e.g. 207-like partial results reported as 404). */
+  status?: number;
+  writes?: { resources_affected: number };
+  /** Extra top-level fields some operations carry (`batch_id`, `combined`). */
+  extra?: Record<string, unknown>;
+  /** Extra `meta` fields. */
+  meta?: Record<string, unknown>;
+}
+
+function queryTime(request: FastifyRequest): number {
+  return Number(((performance.now() - (request as any).startedAt) / 1000).toFixed(9));
+}
+
+export function falconBody(request: FastifyRequest, r: FalconResult): Record<string, unknown> {
+  return {
+    meta: {
+      query_time: queryTime(request),
+      ...(r.pagination ? { pagination: r.pagination } : {}),
+      ...(r.writes ? { writes: r.writes } : {}),
+      powered_by: POWERED_BY,
+      trace_id: request.id,
+      ...(r.meta ?? {}),
+    },
+    ...(r.extra ?? {}),
+    resources: r.resources ?? [],
+    errors: r.errors ?? [],
+  };
+}
+
+export function sendFalcon(request: FastifyRequest, reply: FastifyReply, status: number, r: FalconResult): FastifyReply {
+  return reply.code(status).type('application/json').send(falconBody(request, r));
+}
+
+export function sendFalconError(request: FastifyRequest, reply: FastifyReply, status: number, message: string): FastifyReply {
+  return sendFalcon(request, reply, status, { errors: [{ code: status, message }] });
+}

@@ -1,0 +1,96 @@
+import type { Core } from '@riposte/core';
+import type { FalconHandlers } from '../routes.ts';
+import type { FalconError, FalconResult } from './envelope.ts';
+import { falconTime, pickFields, toFalconDevice } from './device-model.ts';
+
+/** Found records, plus a 404 error per missing id; 404 overall when nothing was found. */
+export function entitiesResult<T>(ids: readonly string[], found: T[], idOf: (t: T) => string, what: string, render: (t: T) => unknown): FalconResult {
+  const have = new Set(found.map(idOf));
+  const errors: FalconError[] = [...new Set(ids)].filter((id) => !have.has(id)).map((id) => ({ code: 404, message: `${what} not found: ${id}`, id }));
+  return { resources: found.map(render), errors, ...(found.length === 0 && errors.length ? { status: 404 } : {}) };
+}
+
+export function hostHandlers(core: Core): FalconHandlers {
+  const details = async (ids: string[]) => {
+    const hosts = await core.hosts.getMany(ids);
+    return entitiesResult(ids, hosts, (h) => h.device_id, 'device', (h) => toFalconDevice(h, core.cid));
+  };
+  return {
+    async QueryDevicesByFilter({ query }) {
+      const page = await core.hosts.query(query);
+      return { resources: page.ids, pagination: { offset: page.offset, limit: page.limit, total: page.total } };
+    },
+    async QueryDevicesByFilterScroll({ query }) {
+      const page = await core.hosts.queryScroll(query);
+      return {
+        resources: page.ids,
+        pagination: { offset: page.next, limit: page.limit, total: page.total, expires_at: Date.parse(page.expires_at) * 1_000_000 },
+      };
+    },
+    async CombinedDevicesByFilter({ query }) {
+      // `offset` is either a plain number or the `next` token of the previous page.
+      const numeric = query.offset === undefined || /^\d+$/.test(query.offset);
+      const page = numeric
+        ? await core.hosts.queryScroll({ ...query, offset: undefined, start: Number(query.offset ?? 0) })
+        : await core.hosts.queryScroll(query);
+      const hosts = await core.hosts.getMany(page.ids);
+      return {
+        resources: hosts.map((h) => pickFields(toFalconDevice(h, core.cid), query.fields)),
+        pagination: { offset: page.offset, limit: page.limit, total: page.total, next: page.next },
+      };
+    },
+    async GetDeviceDetailsV2({ query }) {
+      return details(query.ids);
+    },
+    async PostDeviceDetailsV2({ body }) {
+      return details(body.ids);
+    },
+    async GetOnlineState_V1({ query }) {
+      const states = await core.hosts.onlineState(query.ids);
+      return entitiesResult(query.ids, states, (s) => s.id, 'device', (s) => s);
+    },
+    async UpdateDeviceTags({ body }) {
+      // Falcon keeps API-set tags under the FalconGroupingTags/ namespace.
+      const tags = (body.tags as string[]).map((t) => (t.includes('/') ? t : `FalconGroupingTags/${t}`));
+      const results = await core.hosts.updateTags(body.action, body.device_ids, tags);
+      return {
+        resources: results.map((r) => ({ device_id: r.device_id, code: r.updated ? 200 : 404, updated: r.updated })),
+        writes: { resources_affected: results.filter((r) => r.updated).length },
+      };
+    },
+    async PerformActionV2({ query, body }) {
+      const ids = body.ids as string[];
+      let done: string[];
+      switch (query.action_name as string) {
+        case 'hide_host': done = await core.hosts.setHidden(ids, true); break;
+        case 'unhide_host': done = await core.hosts.setHidden(ids, false); break;
+        case 'contain': done = await core.hosts.setStatus(ids, 'containment_pending'); break;
+        default: done = await core.hosts.setStatus(ids, 'lift_containment_pending'); break;
+      }
+      return entitiesResult(ids, done, (id) => id, 'device', (id) => ({ id, path: '' }));
+    },
+    async QueryDeviceLoginHistory({ body }) {
+      const rows = await core.hosts.loginHistory(body.ids);
+      return { resources: rows.map((r) => ({ device_id: r.device_id, recent_logins: r.recent_logins.map((l) => ({ ...l, login_time: falconTime(l.login_time) })) })) };
+    },
+    async QueryDeviceLoginHistoryV2({ body, query }) {
+      const rows = await core.hosts.loginHistory(body.ids, { from: query.from, to: query.to, limit: query.limit });
+      return {
+        resources: rows.map((r) => ({
+          device_id: r.device_id,
+          logins: r.recent_logins.map((l) => ({ user_name: l.user_name, login_time: falconTime(l.login_time), login_type: 'Interactive' })),
+        })),
+      };
+    },
+    async QueryGetNetworkAddressHistoryV1({ body }) {
+      const rows = await core.hosts.addressHistory(body.ids);
+      return {
+        resources: rows.map((r) => ({
+          cid: core.cid,
+          device_id: r.device_id,
+          history: r.history.map((h) => ({ ip_address: h.ip_address, mac_address: h.mac_address.replace(/:/g, '-'), timestamp: falconTime(h.timestamp) })),
+        })),
+      };
+    },
+  };
+}

@@ -1,0 +1,10 @@
+import type { Core } from '@riposte/core';
+import type { FalconHandlers } from '../routes.ts';
+import { oauth2Handlers } from './oauth2.ts';
+import { hostHandlers } from './hosts.ts';
+import { hostGroupHandlers } from './hostgroups.ts';
+
+/** Every Falcon-dialect handler, keyed by operationId. */
+export function falconHandlers(core: Core): FalconHandlers {
+  return { ...oauth2Handlers(core), ...hostHandlers(core), ...hostGroupHandlers(core) };
+}

@@ -1,0 +1,61 @@
+import type { Core } from '@riposte/core';
+import type { FastifyRequest } from 'fastify';
+import type { FalconHandlers } from '../routes.ts';
+import { sendFalconError } from './envelope.ts';
+
+/** Client credentials from HTTP Basic (generic OAuth2 libraries) or from the form (Falcon SDKs). */
+function clientCredentials(request: FastifyRequest, form: Record<string, string | undefined>): { id?: string; secret?: string; basic: boolean } {
+  const m = /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(request.headers.authorization ?? '');
+  if (m) {
+    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+    const i = decoded.indexOf(':');
+    if (i > 0) return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)), basic: true };
+  }
+  return { id: form.client_id, secret: form.client_secret, basic: false };
+}
+
+export function oauth2Handlers(core: Core): FalconHandlers {
+  return {
+    async oauth2AccessToken({ request, reply, body }) {
+      const form = (body ?? {}) as Record<string, string | undefined>;
+      const { id, secret } = clientCredentials(request, form);
+      if (!id || !secret) {
+        sendFalconError(request, reply, 400, 'client_id and client_secret are required (form fields or HTTP Basic)');
+        return undefined;
+      }
+      const client = await core.apiClients.authenticate(id, secret);
+      if (!client || (form.member_cid && form.member_cid.toLowerCase() !== core.cid)) {
+        request.log.info({ client_id: id }, 'token request denied');
+        sendFalconError(request, reply, 403, 'access denied, authorization failed');
+        return undefined;
+      }
+      const token = await core.tokens.issue(client);
+      // The token answer is a bare OAuth2 object, not the Falcon envelope; and no X-Cs-Region
+      // header, which would send SDKs to the vendor's cloud.
+      reply.code(201).type('application/json').header('cache-control', 'no-store').send({
+        access_token: token.access_token,
+        token_type: 'bearer',
+        expires_in: token.expires_in,
+      });
+      return undefined;
+    },
+    async oauth2RevokeToken({ request, reply, body }) {
+      const form = (body ?? {}) as Record<string, string | undefined>;
+      const creds = clientCredentials(request, form);
+      let clientId: string | undefined;
+      if (creds.basic) {
+        const client = await core.apiClients.authenticate(creds.id ?? '', creds.secret ?? '');
+        if (!client) {
+          sendFalconError(request, reply, 403, 'access denied, authorization failed');
+          return undefined;
+        }
+        clientId = client.client_id;
+      } else {
+        // Whoever holds a token may give it up (falconjs revokes without client credentials).
+        clientId = (await core.tokens.verify(form.token ?? ''))?.client_id;
+      }
+      if (clientId) await core.tokens.revoke(clientId, form.token ?? '');
+      return { resources: [] };
+    },
+  };
+}

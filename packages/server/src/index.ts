@@ -1,0 +1,2 @@
+export { buildApp, type AppOptions } from './app.ts';
+export { startServer, type RunningServer, type ServerOptions } from './server.ts';

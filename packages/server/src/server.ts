@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { createCore, openStore, type Core } from '@riposte/core';
+import { buildApp } from './app.ts';
+import { bootstrapIfEmpty, type BootstrapInfo } from './bootstrap.ts';
+
+export interface ServerOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  /** `postgres://…` for PostgreSQL; default SQLite at DATA/riposte.db. */
+  databaseUrl?: string;
+  logLevel?: string;
+  rateLimitPerMinute?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  core: Core;
+  /** Set only on the start that created the first API client. */
+  bootstrap?: BootstrapInfo;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const dataDir = path.resolve(opts.dataDir);
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const store = await openStore({ url: opts.databaseUrl ?? path.join(dataDir, 'riposte.db') });
+  const core = await createCore(store);
+  const app = await buildApp({
+    core,
+    rateLimitPerMinute: opts.rateLimitPerMinute,
+    logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel ?? 'info', redact: ['req.headers.authorization'] },
+  });
+  const host = opts.host ?? '127.0.0.1';
+  await app.listen({ host, port: opts.port ?? 8080 });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const bootstrap = await bootstrapIfEmpty(core, dataDir, url);
+  return {
+    url,
+    app,
+    core,
+    bootstrap,
+    async close() {
+      await app.close();
+      await core.close();
+    },
+  };
+}

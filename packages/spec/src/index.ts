@@ -1,0 +1,3 @@
+export * from './operation.ts';
+export * from './registry.ts';
+export { toOpenApi } from './openapi.ts';

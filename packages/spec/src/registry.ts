@@ -1,0 +1,21 @@
+import type { Operation } from './operation.ts';
+import { oauth2Operations } from './falcon/oauth2.ts';
+import { hostsOperations } from './falcon/hosts.ts';
+import { hostGroupOperations } from './falcon/hostgroups.ts';
+
+/** Every operation riposte serves. The server registers routes only from this list. */
+export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...hostGroupOperations];
+
+const byId = new Map(operations.map((op) => [op.operationId, op]));
+if (byId.size !== operations.length) throw new Error('duplicate operationId in registry');
+
+export function getOperation(operationId: string): Operation {
+  const op = byId.get(operationId);
+  if (!op) throw new Error(`unknown operation ${operationId}`);
+  return op;
+}
+
+/** Every scope any operation asks for: what a fully privileged API client holds. */
+export function allScopes(): string[] {
+  return [...new Set(operations.map((op) => op.scope).filter((s): s is string => s !== null && s.includes(':')))].sort();
+}
