@@ -39,7 +39,7 @@ export const hostFqlSchema: FqlSchema = {
     first_seen: { type: 'date' },
     last_seen: { type: 'date' },
     modified_timestamp: { type: 'date' },
-    last_login_timestamp: { type: 'date' },
+    last_login_timestamp: { type: 'date', nullable: true },
     cb_device_id: { type: 'number' },
     online: { type: 'boolean', sortable: true },
     tags: { type: 'string', many: { table: 'host_tags', ownerColumn: 'device_id', valueColumn: 'tag' }, caseInsensitive: false },

@@ -153,8 +153,18 @@ export class HostService {
       .execute();
   }
 
-  async touch(device_id: string): Promise<void> {
-    await this.db.updateTable('hosts').set({ last_seen: nowIso() }).where('device_id', '=', device_id).execute();
+  /** Heartbeat for many connected hosts at once. */
+  async touchMany(ids: readonly string[]): Promise<void> {
+    const now = nowIso();
+    for (let i = 0; i < ids.length; i += 500) {
+      await this.db.updateTable('hosts').set({ last_seen: now }).where('device_id', 'in', ids.slice(i, i + 500)).execute();
+    }
+  }
+
+  async setOnlineMany(ids: readonly string[], online: boolean): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      await this.db.updateTable('hosts').set({ online: online ? 1 : 0 }).where('device_id', 'in', ids.slice(i, i + 500)).execute();
+    }
   }
 
   async agentSecretHash(device_id: string): Promise<string | undefined> {
@@ -240,7 +250,7 @@ export class HostService {
 
   async onlineState(ids: readonly string[]): Promise<{ id: string; state: 'online' | 'offline' }[]> {
     const hosts = await this.getMany(ids);
-    return hosts.map((h) => ({ id: h.device_id, state: h.online ? 'online' : 'offline' }));
+    return hosts.map((h) => ({ id: h.device_id, state: isOnline(h) ? 'online' : 'offline' }));
   }
 
   /** Add or remove tags; answers per id whether it existed. */
@@ -308,6 +318,13 @@ export class HostService {
     }
     return out;
   }
+}
+
+/** Connected, and heard from recently: a replica that died leaves its hosts marked online but stale. */
+export const ONLINE_WINDOW_MS = 120_000;
+
+export function isOnline(h: { online: boolean | number; last_seen: string }): boolean {
+  return !!h.online && Date.parse(h.last_seen) >= Date.now() - ONLINE_WINDOW_MS;
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

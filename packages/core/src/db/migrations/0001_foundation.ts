@@ -66,8 +66,10 @@ export function foundation(ctx: MigrationContext) {
         await db.schema.createIndex(`hosts_${col}`).on('hosts').columns([col, 'device_id']).execute();
       }
       await db.schema.createIndex('hosts_platform_hostname').on('hosts').columns(['platform_name', 'hostname']).execute();
-      // Case-insensitive hostname matching (FQL `hostname:'x'` ignores case).
-      await sql`create index hosts_hostname_lower on hosts (lower(hostname))`.execute(db);
+      // FQL string equality ignores case (`lower(col) = lower(?)`): expression indexes serve it.
+      for (const col of ['hostname', 'platform_name', 'os_version', 'agent_version', 'local_ip', 'external_ip', 'mac_address', 'status', 'machine_domain', 'last_login_user']) {
+        await sql`create index ${sql.id(`hosts_${col}_lower`)} on hosts (lower(${sql.ref(col)}), device_id)`.execute(db);
+      }
 
       await db.schema
         .createTable('host_tags')
