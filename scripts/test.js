@@ -62,7 +62,7 @@ async function startPostgres(bin) {
   };
 }
 
-let status = run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+let status = process.env.RIPOSTE_TEST_SKIP_TYPECHECK === '1' ? 0 : run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (status !== 0) {
   console.error('type check failed');
   process.exit(status);

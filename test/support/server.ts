@@ -8,6 +8,7 @@ export interface TestServer {
   url: string;
   server: RunningServer;
   dataDir: string;
+  databaseUrl: string;
   clientId: string;
   clientSecret: string;
   enrollToken: string;
@@ -26,11 +27,15 @@ export interface ApiResponse {
 }
 
 /** A real server on a random loopback port, over a fresh database of the run's dialect. */
-export async function startTestServer(opts: Partial<ServerOptions> = {}): Promise<TestServer> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-e2e-'));
-  const db = await createTestDatabaseUrl();
-  const server = await startServer({ dataDir, port: 0, logLevel: 'silent', databaseUrl: db.url, ...opts });
-  const boot = server.bootstrap!;
+export async function startTestServer(opts: Partial<ServerOptions> & { replicaOf?: TestServer } = {}): Promise<TestServer> {
+  const { replicaOf, ...serverOpts } = opts;
+  const dataDir = replicaOf ? replicaOf.dataDir : fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-e2e-'));
+  // A replica shares the first server's database, data directory and credentials.
+  const db = replicaOf ? { url: replicaOf.databaseUrl, drop: async () => {} } : await createTestDatabaseUrl();
+  const server = await startServer({ dataDir, port: 0, logLevel: 'silent', databaseUrl: db.url, ...serverOpts });
+  const boot = replicaOf
+    ? { client_id: replicaOf.clientId, client_secret: replicaOf.clientSecret, enroll_token: replicaOf.enrollToken }
+    : server.bootstrap!;
   const tokens = new Map<string, string>();
 
   const api: TestServer['api'] = async (method, pathAndQuery, init = {}) => {
@@ -75,6 +80,7 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
     url: server.url,
     server,
     dataDir,
+    databaseUrl: db.url,
     clientId: boot.client_id,
     clientSecret: boot.client_secret,
     enrollToken: boot.enroll_token,
@@ -82,6 +88,7 @@ export async function startTestServer(opts: Partial<ServerOptions> = {}): Promis
     api,
     async close() {
       await server.close();
+      if (replicaOf) return;
       await db.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

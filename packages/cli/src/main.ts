@@ -1,12 +1,16 @@
 import { Command } from 'commander';
 import { registerServerCommands } from './commands/server.ts';
 import { registerApiClientCommands } from './commands/api-clients.ts';
+import { registerAgentCommands } from './commands/agent.ts';
+import { registerStartCommand } from './commands/start.ts';
 
 const program = new Command();
 program.name('riposte').description('Self-hosted live response: server, agents and API clients').showHelpAfterError();
 
 registerServerCommands(program);
 registerApiClientCommands(program);
+registerAgentCommands(program);
+registerStartCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`riposte: ${err instanceof Error ? err.message : String(err)}`);

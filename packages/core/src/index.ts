@@ -4,12 +4,17 @@ import { ApiClientService, EnrollmentTokenService, TokenService } from './auth/i
 import { HostService } from './hosts/index.ts';
 import { HostGroupService } from './hostgroups/index.ts';
 import { customerId } from './settings.ts';
+import { CommandService } from './commands/index.ts';
+import { LocalNotifier, PgNotifier, type Notifier } from './notify/index.ts';
 
 export * from './db/index.ts';
 export * from './events.ts';
 export * from './auth/index.ts';
 export * from './hosts/index.ts';
 export * from './hostgroups/index.ts';
+export * from './commands/index.ts';
+export * from './notify/index.ts';
+export { BatchWriter } from './util/batch-writer.ts';
 export * from './util/errors.ts';
 export * from './util/ids.ts';
 export { hashSecret, verifySecret, constantTimeEqual, tokenDigest } from './util/secrets.ts';
@@ -26,12 +31,16 @@ export interface Core {
   enrollTokens: EnrollmentTokenService;
   hosts: HostService;
   hostGroups: HostGroupService;
+  notifier: Notifier;
+  commands: CommandService;
   close(): Promise<void>;
 }
 
 export async function createCore(store: Store): Promise<Core> {
   const events = new EventBus();
   const hosts = new HostService(store.db);
+  const notifier = store.postgresUrl ? await PgNotifier.connect(store.postgresUrl) : new LocalNotifier();
+  const commands = new CommandService(store.db, notifier);
   const core: Core = {
     store,
     events,
@@ -41,7 +50,13 @@ export async function createCore(store: Store): Promise<Core> {
     enrollTokens: new EnrollmentTokenService(store.db),
     hosts,
     hostGroups: new HostGroupService(store.db, hosts, events),
-    close: () => store.close(),
+    notifier,
+    commands,
+    async close() {
+      await commands.flush();
+      await notifier.close();
+      await store.close();
+    },
   };
   return core;
 }

@@ -4,11 +4,12 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import sjson from 'secure-json-parse';
-import { operations, toOpenApi } from '@riposte/spec';
+import { findOperation, operations, toOpenApi } from '@riposte/spec';
 import type { Core } from '@riposte/core';
 import { installErrorHandling, RateLimited } from './errors.ts';
 import { registerFalconOperations } from './routes.ts';
 import { falconHandlers } from './falcon/index.ts';
+import { startGateway, type GatewayOptions } from './gateway/index.ts';
 
 export interface AppOptions {
   core: Core;
@@ -17,11 +18,16 @@ export interface AppOptions {
   rateLimitPerMinute?: number;
   /** Largest JSON or form body, bytes. */
   bodyLimit?: number;
+  /** Agent gateway settings; false for an API-only app (unit tests, benchmarks). */
+  gateway?: GatewayOptions | false;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     startedAt: number;
+  }
+  interface FastifyInstance {
+    gateway?: import('./gateway/index.ts').Gateway;
   }
 }
 
@@ -38,6 +44,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   });
   const { core } = opts;
+
+  // No route exists that is not in the registry (HEAD twins of GET routes are Fastify's own).
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD' && findOperation('GET', route.url)) continue;
+      if (!findOperation(method, route.url)) throw new Error(`route ${method} ${route.url} is not in the operation registry`);
+    }
+  });
 
   app.decorateRequest('startedAt', 0);
   app.addHook('onRequest', async (request, reply) => {
@@ -84,5 +98,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   registerFalconOperations(app, core, falconHandlers(core));
+  if (opts.gateway !== false) {
+    const gateway = startGateway(app, core, opts.gateway ?? {});
+    app.decorate('gateway', gateway);
+    app.addHook('preClose', async () => gateway.close());
+  }
   return app;
 }

@@ -1,3 +1,4 @@
 export * from './operation.ts';
 export * from './registry.ts';
 export { toOpenApi } from './openapi.ts';
+export * from './agent-protocol.ts';

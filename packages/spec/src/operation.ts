@@ -1,6 +1,6 @@
 import type { TObject, TSchema } from '@sinclair/typebox';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** Which wire dialect an operation speaks: decides envelope, auth and error shapes. */
 export type Dialect = 'falcon' | 'carbonblack' | 'agent' | 'internal';

@@ -2,9 +2,11 @@ import type { Operation } from './operation.ts';
 import { oauth2Operations } from './falcon/oauth2.ts';
 import { hostsOperations } from './falcon/hosts.ts';
 import { hostGroupOperations } from './falcon/hostgroups.ts';
+import { agentOperations } from './agent.ts';
+import { internalOperations } from './internal.ts';
 
 /** Every operation riposte serves. The server registers routes only from this list. */
-export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...hostGroupOperations];
+export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...hostGroupOperations, ...agentOperations, ...internalOperations];
 
 const byId = new Map(operations.map((op) => [op.operationId, op]));
 if (byId.size !== operations.length) throw new Error('duplicate operationId in registry');
@@ -18,4 +20,9 @@ export function getOperation(operationId: string): Operation {
 /** Every scope any operation asks for: what a fully privileged API client holds. */
 export function allScopes(): string[] {
   return [...new Set(operations.map((op) => op.scope).filter((s): s is string => s !== null && s.includes(':')))].sort();
+}
+
+/** The operation a method and path belong to, if any: no route may exist outside the registry. */
+export function findOperation(method: string, path: string): Operation | undefined {
+  return operations.find((op) => op.method === method && op.path === path);
 }

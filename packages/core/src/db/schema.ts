@@ -119,6 +119,64 @@ export interface HostGroupMembersTable {
   device_id: string;
 }
 
+/** Content-addressed blobs (put-files, scripts, retrieved files, dumps) known to the store. */
+export interface BlobsTable {
+  sha256: string;
+  size: number;
+  created_at: string;
+}
+
+/** One file movement between an agent and the blob store, authorised by a one-time token. */
+export interface TransfersTable {
+  id: string;
+  token_hash: string;
+  command_id: string;
+  device_id: string;
+  /** upload: agent → server (get, memdump); download: server → agent (put). */
+  direction: 'upload' | 'download';
+  /** download: the blob to send; upload: the digest once complete ('' before). */
+  sha256: string;
+  size: number;
+  max_size: number;
+  /** Bytes received so far (upload), for resuming by offset. */
+  received: number;
+  status: 'open' | 'complete' | 'failed';
+  created_at: string;
+  expires_at: string;
+  completed_at: string | null;
+}
+
+export type CommandStatus = 'queued' | 'sent' | 'running' | 'complete' | 'error' | 'cancelled' | 'timed_out';
+
+/** One unit of work for one agent. Written before the API answers; never lost. */
+export interface CommandsTable {
+  id: string;
+  device_id: string;
+  /** Session (dialect-level) the command belongs to; '' when issued outside a session. */
+  session_id: string;
+  /** Fan-out group; '' for single commands. */
+  batch_id: string;
+  name: string;
+  /** JSON of the command's arguments. */
+  args: string;
+  cwd: string;
+  status: CommandStatus;
+  queue_offline: number;
+  timeout_ms: number;
+  issued_by: string;
+  created_at: string;
+  /** After this the command ends `timed_out` unless it has ended already. */
+  expires_at: string;
+  sent_at: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  /** JSON of the agent's structured result data. */
+  result: string | null;
+  result_cwd: string | null;
+  error_code: string | null;
+  error_message: string | null;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_clients: ApiClientsTable;
@@ -130,4 +188,7 @@ export interface Database {
   host_address_history: HostAddressHistoryTable;
   host_groups: HostGroupsTable;
   host_group_members: HostGroupMembersTable;
+  blobs: BlobsTable;
+  transfers: TransfersTable;
+  commands: CommandsTable;
 }

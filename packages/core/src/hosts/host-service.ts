@@ -71,6 +71,13 @@ const FACT_COLUMNS = [
   'system_product_name', 'serial_number', 'cpu_vendor', 'bios_manufacturer', 'bios_version', 'pointer_size',
 ] as const;
 
+/** Every column but the agent's secret. */
+const HOST_COLUMNS = [
+  'device_id', 'cb_device_id', ...FACT_COLUMNS, 'last_login_user', 'last_login_timestamp', 'first_seen', 'last_seen',
+  'modified_timestamp', 'status', 'online', 'hidden',
+] as const;
+type HostRow = Pick<Selectable<HostsTable>, (typeof HOST_COLUMNS)[number]>;
+
 const EMPTY_FACTS = Object.fromEntries(FACT_COLUMNS.map((c) => [c, ''])) as Record<(typeof FACT_COLUMNS)[number], string>;
 
 const PLATFORMS: readonly HostPlatform[] = ['Windows', 'Mac', 'Linux'];
@@ -180,13 +187,13 @@ export class HostService {
   async getMany(ids: readonly string[]): Promise<HostRecord[]> {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return [];
-    const rows: Selectable<HostsTable>[] = [];
+    const rows: HostRow[] = [];
     const tags = new Map<string, string[]>();
     const groups = new Map<string, string[]>();
     // Keep each IN list well under SQLite's bound-parameter limit.
     for (let i = 0; i < unique.length; i += 500) {
       const chunk = unique.slice(i, i + 500);
-      rows.push(...(await this.db.selectFrom('hosts').selectAll().where('device_id', 'in', chunk).execute()));
+      rows.push(...(await this.db.selectFrom('hosts').select(HOST_COLUMNS).where('device_id', 'in', chunk).execute()));
       for (const t of await this.db.selectFrom('host_tags').select(['device_id', 'tag']).where('device_id', 'in', chunk).orderBy('tag').execute()) {
         push(tags, t.device_id, t.tag);
       }
@@ -200,16 +207,18 @@ export class HostService {
       }
     }
     const byId = new Map(rows.map((r) => [r.device_id, r]));
-    return unique
-      .map((id) => byId.get(id))
-      .filter((r): r is Selectable<HostsTable> => !!r)
-      .map(({ agent_secret_hash: _s, ...r }) => ({
-        ...r,
-        online: !!r.online,
-        hidden: !!r.hidden,
-        tags: tags.get(r.device_id) ?? [],
-        groups: groups.get(r.device_id) ?? [],
-      }));
+    const out: HostRecord[] = [];
+    for (const id of unique) {
+      const r = byId.get(id);
+      if (!r) continue;
+      const record = r as unknown as HostRecord;
+      record.online = !!r.online;
+      record.hidden = !!r.hidden;
+      record.tags = tags.get(id) ?? [];
+      record.groups = groups.get(id) ?? [];
+      out.push(record);
+    }
+    return out;
   }
 
   /** Device ids matching an FQL filter, sorted and paged; `total` counts every match. */

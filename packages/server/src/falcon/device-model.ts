@@ -63,7 +63,7 @@ export function toFalconDevice(h: HostRecord, cid: string): Record<string, unkno
     device_policies: {},
     meta: { version: '1' },
   };
-  for (const [k, v] of Object.entries(d)) if (v === undefined) delete d[k];
+  // Undefined fields are left out by JSON serialisation; deleting keys here would slow it down.
   return d;
 }
 

@@ -1,10 +1,14 @@
 import type { Migration } from 'kysely';
 import type { MigrationContext } from './context.ts';
 import { foundation } from './0001_foundation.ts';
+import { commands } from './0002_commands.ts';
+import { transfers } from './0003_transfers.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
   return {
     '0001_foundation': foundation(ctx),
+    '0002_commands': commands(),
+    '0003_transfers': transfers(ctx),
   };
 }

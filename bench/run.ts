@@ -1,0 +1,19 @@
+// `npm run bench -- [name…]`: run benchmarks; each prints ratios against a baseline measured in the same run.
+import { benchApi } from './api.ts';
+
+const benches: Record<string, () => Promise<boolean>> = {
+  api: benchApi,
+};
+
+const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const chosen = names.length ? names : Object.keys(benches);
+let allPass = true;
+for (const name of chosen) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}`);
+    process.exit(2);
+  }
+  allPass = (await bench()) && allPass;
+}
+console.log(allPass ? '\nall benchmark targets met' : '\nsome benchmark targets were missed');

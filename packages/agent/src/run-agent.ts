@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { OsExecutor } from './commands/os-executor.ts';
+import { AgentClient } from './transport/agent-client.ts';
+import { FileJournal } from './transport/journal.ts';
+import { loadOrEnroll } from './transport/identity.ts';
+import { HttpFileTransfers } from './transport/http-transfers.ts';
+import { AGENT_VERSION } from './version.ts';
+
+export interface RunAgentOptions {
+  serverUrl: string;
+  enrollToken?: string;
+  stateDir: string;
+  allowPower?: boolean;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+}
+
+export interface RunningAgent {
+  client: AgentClient;
+  deviceId: string;
+  stop(): void;
+}
+
+/** A real agent on this machine: enroll once (identity kept in the state dir), then stay connected. */
+export async function runAgent(opts: RunAgentOptions): Promise<RunningAgent> {
+  const stateDir = path.resolve(opts.stateDir);
+  const executor = new OsExecutor({ agentVersion: AGENT_VERSION, allowPower: opts.allowPower, stateDir });
+  const identity = await loadOrEnroll(stateDir, opts.serverUrl, opts.enrollToken, () => executor.inventory());
+  const journal = new FileJournal(path.join(stateDir, 'journal.jsonl'));
+  const client = new AgentClient({
+    identity,
+    executor,
+    journal,
+    transfers: (tokenFor) => new HttpFileTransfers({ serverUrl: identity.server_url, tokenFor }),
+    log: opts.log,
+  });
+  client.start();
+  return {
+    client,
+    deviceId: identity.device_id,
+    stop() {
+      client.stop();
+      journal.close();
+    },
+  };
+}

@@ -1,0 +1,219 @@
+import { EventEmitter } from 'node:events';
+import WebSocket from 'ws';
+import { AGENT_PROTOCOL_VERSION, type GatewayMessage } from '@riposte/spec';
+import type { CommandName, CommandRequest, CommandResult, Executor, FileTransfers, Inventory } from '../commands/types.ts';
+import type { Journal } from './journal.ts';
+import type { AgentIdentity } from './identity.ts';
+
+export interface AgentClientOptions {
+  identity: AgentIdentity;
+  executor: Executor;
+  journal: Journal;
+  /** File transfers for get/put, given a way to find a command's transfer token. */
+  transfers(tokenFor: (commandId: string) => string | undefined): FileTransfers;
+  /** How many commands run at once; the rest wait their turn. */
+  maxConcurrent?: number;
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+  /** No ping from the server for this long means the connection is dead. */
+  deadAfterMs?: number;
+  /** How often the inventory is re-read and re-sent when it changed (0: never). */
+  inventoryEveryMs?: number;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+}
+
+/**
+ * The agent's side of the control channel: one WebSocket, re-opened with exponential backoff and
+ * jitter; commands run through the executor under the journal's at-most-once rule.
+ * Emits 'connected', 'disconnected', 'result' (id).
+ */
+export class AgentClient extends EventEmitter {
+  private ws?: WebSocket;
+  private stopped = false;
+  private attempt = 0;
+  private deadTimer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
+  private inventoryTimer?: NodeJS.Timeout;
+  private lastInventory = '';
+  private readonly running = new Map<string, AbortController>();
+  private readonly waiting: (() => void)[] = [];
+  private readonly tokens = new Map<string, string>();
+  private readonly transfers: FileTransfers;
+  private active = 0;
+
+  constructor(private readonly opts: AgentClientOptions) {
+    super();
+    this.transfers = opts.transfers((id) => this.tokens.get(id));
+  }
+
+  get connected(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+    const every = this.opts.inventoryEveryMs ?? 300_000;
+    if (every > 0) {
+      this.inventoryTimer = setInterval(() => void this.sendInventory('inventory'), every);
+      this.inventoryTimer.unref();
+    }
+  }
+
+  /** Close the connection and stop reconnecting; commands already running finish in the background. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.deadTimer);
+    clearInterval(this.inventoryTimer);
+    this.ws?.close(1000, 'agent stopping');
+    this.ws?.terminate();
+  }
+
+  private connect(): void {
+    const url = new URL('/agent/v1/connect', this.opts.identity.server_url);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    const ws = new WebSocket(url, {
+      headers: { authorization: `Agent ${this.opts.identity.device_id}:${this.opts.identity.agent_secret}` },
+      perMessageDeflate: false,
+      handshakeTimeout: 15_000,
+    });
+    this.ws = ws;
+    ws.on('open', () => {
+      this.attempt = 0;
+      this.watchdog();
+      void this.sendInventory('hello');
+    });
+    ws.on('ping', () => this.watchdog());
+    ws.on('message', (data) => this.onMessage(String(data)));
+    ws.on('unexpected-response', (_req, res) => {
+      this.log('warn', `server refused the connection: ${res.statusCode}`);
+      ws.terminate();
+    });
+    ws.on('error', (err) => this.log('warn', `connection error: ${err.message}`));
+    ws.on('close', () => {
+      clearTimeout(this.deadTimer);
+      if (this.ws === ws) this.ws = undefined;
+      this.emit('disconnected');
+      if (!this.stopped) this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    const min = this.opts.reconnectMinMs ?? 500;
+    const max = this.opts.reconnectMaxMs ?? 30_000;
+    const base = Math.min(max, min * 2 ** this.attempt++);
+    // Full jitter: a fleet that lost its server does not come back in one wave.
+    const delay = base / 2 + Math.random() * (base / 2);
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private watchdog(): void {
+    clearTimeout(this.deadTimer);
+    this.deadTimer = setTimeout(() => this.ws?.terminate(), this.opts.deadAfterMs ?? 75_000);
+  }
+
+  private send(msg: unknown): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  private async sendInventory(kind: 'hello' | 'inventory'): Promise<void> {
+    let inventory: Inventory;
+    try {
+      inventory = await this.opts.executor.inventory();
+    } catch (e) {
+      this.log('error', `inventory failed: ${(e as Error).message}`);
+      return;
+    }
+    const text = JSON.stringify(inventory);
+    if (kind === 'inventory' && text === this.lastInventory) return;
+    this.lastInventory = text;
+    this.send(kind === 'hello' ? { t: 'hello', protocol: AGENT_PROTOCOL_VERSION, inventory } : { t: 'inventory', inventory });
+  }
+
+  private onMessage(text: string): void {
+    let msg: GatewayMessage;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      this.log('warn', 'unparseable message from server');
+      return;
+    }
+    switch (msg.t) {
+      case 'welcome':
+        this.emit('connected');
+        // Results produced while disconnected: the server may not have them.
+        for (const [id, result] of this.opts.journal.unacknowledged()) this.send({ t: 'result', id, result });
+        return;
+      case 'command':
+        if (msg.transfer) this.tokens.set(msg.command.id, msg.transfer.token);
+        void this.onCommand(msg.command as CommandRequest);
+        return;
+      case 'cancel':
+        this.running.get(msg.id)?.abort(new Error('cancelled'));
+        return;
+      case 'result_ack':
+        this.opts.journal.acked(msg.id);
+        this.tokens.delete(msg.id);
+        return;
+      case 'error':
+        this.log('warn', `server: ${msg.message}`);
+        return;
+    }
+  }
+
+  private async onCommand(cmd: CommandRequest): Promise<void> {
+    const entry = this.opts.journal.get(cmd.id);
+    if (entry?.state === 'result') return this.send({ t: 'result', id: cmd.id, result: entry.result });
+    if (entry?.state === 'started') {
+      if (this.running.has(cmd.id)) return; // still running here; its result will follow
+      // Started before the agent stopped: it may have had effects, so it is not run again.
+      return this.finish(cmd.id, {
+        ok: false,
+        error: { code: 'failed', message: 'the agent stopped while this command was running; it is not run again so that it runs at most once' },
+        cwd: cmd.cwd,
+      });
+    }
+    this.opts.journal.started(cmd.id);
+    const controller = new AbortController();
+    this.running.set(cmd.id, controller);
+    await this.slot();
+    this.send({ t: 'started', id: cmd.id });
+    let result: CommandResult;
+    try {
+      const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(Math.max(1, cmd.timeout_ms))]);
+      result = await this.opts.executor.execute({ ...cmd, name: cmd.name as CommandName }, { transfers: this.transfers, signal });
+      if (controller.signal.aborted && result.ok) result = { ok: false, error: { code: 'failed', message: 'cancelled' }, cwd: cmd.cwd };
+    } catch (e) {
+      result = { ok: false, error: { code: 'failed', message: (e as Error).message }, cwd: cmd.cwd };
+    } finally {
+      this.running.delete(cmd.id);
+      this.release();
+    }
+    this.finish(cmd.id, result);
+  }
+
+  private finish(id: string, result: CommandResult): void {
+    this.opts.journal.result(id, result);
+    this.send({ t: 'result', id, result });
+    this.emit('result', id);
+  }
+
+  private async slot(): Promise<void> {
+    if (this.active < (this.opts.maxConcurrent ?? 4)) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+  }
+
+  private release(): void {
+    this.active--;
+    this.waiting.shift()?.();
+  }
+
+  private log(level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>): void {
+    this.opts.log?.(level, msg, { device_id: this.opts.identity.device_id, ...extra });
+  }
+}

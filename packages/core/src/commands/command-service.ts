@@ -1,0 +1,358 @@
+import crypto from 'node:crypto';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../db/index.ts';
+import type { CommandStatus, CommandsTable } from '../db/schema.ts';
+import type { Notifier } from '../notify/index.ts';
+import { BatchWriter } from '../util/batch-writer.ts';
+import { badRequest, notFound, ServiceError } from '../util/errors.ts';
+import { nowIso } from '../util/ids.ts';
+import { isOnline } from '../hosts/host-service.ts';
+
+export const TERMINAL_STATUSES: readonly CommandStatus[] = ['complete', 'error', 'cancelled', 'timed_out'];
+const OPEN_STATUSES: CommandStatus[] = ['queued', 'sent', 'running'];
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_TIMEOUT_MS = 24 * 3600_000;
+/** How long a command for an offline host waits when the caller asked to queue it (Falcon: 7 days). */
+const DEFAULT_QUEUE_TTL_MS = 7 * 24 * 3600_000;
+/** Slack after the agent-side timeout for the result to travel back. */
+const RESULT_GRACE_MS = 15_000;
+
+export interface IssueInput {
+  device_id: string;
+  name: string;
+  args?: Record<string, unknown>;
+  cwd?: string;
+  timeout_ms?: number;
+  queue_offline?: boolean;
+  queue_ttl_ms?: number;
+  issued_by: string;
+  session_id?: string;
+}
+
+export interface CommandRecord {
+  id: string;
+  device_id: string;
+  session_id: string;
+  batch_id: string;
+  name: string;
+  args: Record<string, unknown>;
+  cwd: string;
+  status: CommandStatus;
+  queue_offline: boolean;
+  timeout_ms: number;
+  issued_by: string;
+  created_at: string;
+  expires_at: string;
+  sent_at: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  /** The agent's structured result data (complete) — null otherwise. */
+  result: Record<string, unknown> | null;
+  /** Session directory after the command. */
+  result_cwd: string | null;
+  error: { code: string; message: string } | null;
+}
+
+export interface IssueManyResult {
+  batch_id: string;
+  commands: CommandRecord[];
+  /** Hosts that got no command, and why. */
+  refused: { device_id: string; error: ServiceError }[];
+}
+
+/** What an agent reports for a command. */
+export type AgentResult =
+  | { ok: true; data: Record<string, unknown>; cwd: string }
+  | { ok: false; error: { code: string; message: string }; cwd: string };
+
+type Row = Selectable<CommandsTable>;
+
+export class CommandService {
+  private readonly statusWriter: BatchWriter<{ id: string; device_id: string; status: 'sent' | 'running'; at: string }>;
+  private readonly resultWriter: BatchWriter<{ id: string; device_id: string; result: AgentResult; at: string; applied?: boolean }>;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly notifier: Notifier,
+  ) {
+    this.statusWriter = new BatchWriter((items) => this.writeStatuses(items));
+    this.resultWriter = new BatchWriter((items) => this.writeResults(items));
+  }
+
+  // ---- issuing (dialects) ----
+
+  /** Store a command for one host and hand it to whoever holds the agent. Stored before this resolves. */
+  async issue(input: IssueInput): Promise<CommandRecord> {
+    const result = await this.issueMany([input]);
+    if (result.refused.length) throw result.refused[0].error;
+    return result.commands[0];
+  }
+
+  /**
+   * Fan out: one command per input, in one transaction, announced with one notification.
+   * Unknown hosts, and offline hosts when not queueing, are refused per host.
+   */
+  async issueMany(inputs: IssueInput[], batchId = ''): Promise<IssueManyResult> {
+    const now = Date.now();
+    const hostState = await this.hostStates(inputs.map((i) => i.device_id));
+    const refused: IssueManyResult['refused'] = [];
+    const rows: CommandsTable[] = [];
+    for (const input of inputs) {
+      const state = hostState.get(input.device_id);
+      if (!state) {
+        refused.push({ device_id: input.device_id, error: new ServiceError(404, `host ${input.device_id} not found`, 'HOST_NOT_FOUND') });
+        continue;
+      }
+      if (!state.online && !input.queue_offline) {
+        refused.push({ device_id: input.device_id, error: new ServiceError(404, 'Sensor appears to be offline', 'HOST_OFFLINE') });
+        continue;
+      }
+      rows.push(this.newRow(input, batchId, now));
+    }
+    if (rows.length) {
+      await this.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < rows.length; i += 200) await trx.insertInto('commands').values(rows.slice(i, i + 200)).execute();
+      });
+      await this.notifier.publish('dispatch', batchId ? { batch_id: batchId } : { device_ids: [...new Set(rows.map((r) => r.device_id))] });
+    }
+    return { batch_id: batchId, commands: rows.map(toRecord), refused };
+  }
+
+  private newRow(input: IssueInput, batchId: string, now: number): CommandsTable {
+    const timeout = input.timeout_ms ?? DEFAULT_TIMEOUT_MS;
+    if (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_TIMEOUT_MS) throw badRequest(`timeout must be between 1 ms and ${MAX_TIMEOUT_MS} ms`);
+    const queueFor = input.queue_offline ? (input.queue_ttl_ms ?? DEFAULT_QUEUE_TTL_MS) : 0;
+    return {
+      id: crypto.randomUUID(),
+      device_id: input.device_id,
+      session_id: input.session_id ?? '',
+      batch_id: batchId,
+      name: input.name,
+      args: JSON.stringify(input.args ?? {}),
+      cwd: input.cwd ?? '',
+      status: 'queued',
+      queue_offline: input.queue_offline ? 1 : 0,
+      timeout_ms: timeout,
+      issued_by: input.issued_by,
+      created_at: new Date(now).toISOString(),
+      expires_at: new Date(now + queueFor + timeout + Math.min(RESULT_GRACE_MS, timeout)).toISOString(),
+      sent_at: null,
+      started_at: null,
+      completed_at: null,
+      result: null,
+      result_cwd: null,
+      error_code: null,
+      error_message: null,
+    };
+  }
+
+  private async hostStates(ids: string[]): Promise<Map<string, { online: boolean }>> {
+    const out = new Map<string, { online: boolean }>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('hosts')
+        .select(['device_id', 'online', 'last_seen'])
+        .where('device_id', 'in', unique.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.set(r.device_id, { online: isOnline(r) });
+    }
+    return out;
+  }
+
+  // ---- reading and waiting ----
+
+  async get(id: string): Promise<CommandRecord | undefined> {
+    const row = await this.db.selectFrom('commands').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async getMany(ids: readonly string[]): Promise<CommandRecord[]> {
+    const out: CommandRecord[] = [];
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await this.db.selectFrom('commands').selectAll().where('id', 'in', unique.slice(i, i + 500)).execute();
+      out.push(...rows.map(toRecord));
+    }
+    const byId = new Map(out.map((c) => [c.id, c]));
+    return unique.map((id) => byId.get(id)).filter((c): c is CommandRecord => !!c);
+  }
+
+  async listForSession(sessionId: string): Promise<CommandRecord[]> {
+    const rows = await this.db.selectFrom('commands').selectAll().where('session_id', '=', sessionId).orderBy('created_at').execute();
+    return rows.map(toRecord);
+  }
+
+  /** Wait until every command is terminal or `timeoutMs` passes; answers their latest records. */
+  async waitAll(ids: readonly string[], timeoutMs: number): Promise<CommandRecord[]> {
+    const pending = new Set(ids);
+    let wake: () => void = () => {};
+    const done = new Promise<void>((resolve) => (wake = resolve));
+    const unsubscribe = this.notifier.subscribe('command_done', ({ ids: finished }) => {
+      for (const id of finished) pending.delete(id);
+      if (pending.size === 0) wake();
+    });
+    const timer = setTimeout(wake, Math.max(0, timeoutMs));
+    try {
+      // Subscribed first, then looked: nothing can finish unseen in between.
+      for (const c of await this.getMany([...pending])) if (TERMINAL_STATUSES.includes(c.status)) pending.delete(c.id);
+      if (pending.size) await done;
+    } finally {
+      clearTimeout(timer);
+      unsubscribe();
+    }
+    return this.getMany(ids);
+  }
+
+  async wait(id: string, timeoutMs: number): Promise<CommandRecord> {
+    const [c] = await this.waitAll([id], timeoutMs);
+    if (!c) throw notFound(`command ${id} not found`);
+    return c;
+  }
+
+  /** Cancel a command that has not ended. A sent one is also aborted on its agent, if it is still running there. */
+  async cancel(id: string): Promise<CommandRecord> {
+    const current = await this.get(id);
+    if (!current) throw notFound(`command ${id} not found`);
+    if (TERMINAL_STATUSES.includes(current.status)) throw new ServiceError(409, `command ${id} has already ended (${current.status})`, 'ALREADY_ENDED');
+    const now = nowIso();
+    const res = await this.db
+      .updateTable('commands')
+      .set({ status: 'cancelled', completed_at: now, error_code: 'cancelled', error_message: 'cancelled by request' })
+      .where('id', '=', id)
+      .where('status', 'in', OPEN_STATUSES)
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) return (await this.get(id))!;
+    if (current.status !== 'queued') await this.notifier.publish('cancel', { id, device_id: current.device_id });
+    await this.notifier.publish('command_done', { ids: [id] });
+    return (await this.get(id))!;
+  }
+
+  // ---- delivery (agent gateway) ----
+
+  /** Open, unexpired commands for a device, oldest first: what to (re)send when its agent connects. */
+  async pendingFor(deviceId: string): Promise<CommandRecord[]> {
+    const rows = await this.db
+      .selectFrom('commands')
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .where('status', 'in', OPEN_STATUSES)
+      .where('expires_at', '>', nowIso())
+      .orderBy('created_at')
+      .limit(1000)
+      .execute();
+    return rows.map(toRecord);
+  }
+
+  /** Queued commands of a fan-out, for the replica that holds some of its agents. */
+  async queuedInBatch(batchId: string): Promise<CommandRecord[]> {
+    const rows = await this.db.selectFrom('commands').selectAll().where('batch_id', '=', batchId).where('status', '=', 'queued').execute();
+    return rows.map(toRecord);
+  }
+
+  markSent(id: string, deviceId: string): Promise<void> {
+    return this.statusWriter.add({ id, device_id: deviceId, status: 'sent', at: nowIso() });
+  }
+
+  markRunning(id: string, deviceId: string): Promise<void> {
+    return this.statusWriter.add({ id, device_id: deviceId, status: 'running', at: nowIso() });
+  }
+
+  /**
+   * Record an agent's result. Only an open command of that same device takes it: a late result
+   * for a cancelled or timed-out command, or one naming another host's command, changes nothing.
+   * Resolves once the result is durable (the agent may then forget it); answers whether it applied.
+   */
+  async complete(id: string, deviceId: string, result: AgentResult): Promise<boolean> {
+    const item = { id, device_id: deviceId, result, at: nowIso(), applied: false };
+    await this.resultWriter.add(item);
+    return item.applied;
+  }
+
+  /** End commands whose time ran out; answers how many. */
+  async expireDue(): Promise<number> {
+    const rows = await this.db
+      .updateTable('commands')
+      .set({ status: 'timed_out', completed_at: nowIso(), error_code: 'timeout', error_message: 'the command did not complete in time' })
+      .where('status', 'in', OPEN_STATUSES)
+      .where('expires_at', '<=', nowIso())
+      .returning('id')
+      .execute();
+    if (rows.length) await this.notifier.publish('command_done', { ids: rows.map((r) => r.id) });
+    return rows.length;
+  }
+
+  private async writeStatuses(items: { id: string; device_id: string; status: 'sent' | 'running'; at: string }[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const status of ['sent', 'running'] as const) {
+        const group = items.filter((i) => i.status === status);
+        const from: CommandStatus[] = status === 'sent' ? ['queued'] : ['queued', 'sent'];
+        for (let i = 0; i < group.length; i += 500) {
+          const chunk = group.slice(i, i + 500);
+          await trx
+            .updateTable('commands')
+            .set(status === 'sent' ? { status, sent_at: chunk[0].at } : { status, started_at: chunk[0].at })
+            .where('id', 'in', chunk.map((c) => c.id))
+            .where('status', 'in', from)
+            .execute();
+        }
+      }
+    });
+  }
+
+  private async writeResults(items: { id: string; device_id: string; result: AgentResult; at: string; applied?: boolean }[]): Promise<void> {
+    const done: string[] = [];
+    await this.db.transaction().execute(async (trx) => {
+      for (const item of items) {
+        const r = item.result;
+        const res = await trx
+          .updateTable('commands')
+          .set({
+            status: r.ok ? 'complete' : 'error',
+            completed_at: item.at,
+            result: r.ok ? JSON.stringify(r.data) : null,
+            result_cwd: r.cwd,
+            error_code: r.ok ? null : r.error.code,
+            error_message: r.ok ? null : r.error.message,
+          })
+          .where('id', '=', item.id)
+          .where('device_id', '=', item.device_id)
+          .where('status', 'in', OPEN_STATUSES)
+          .executeTakeFirst();
+        item.applied = Number(res.numUpdatedRows) > 0;
+        if (item.applied) done.push(item.id);
+      }
+    });
+    if (done.length) await this.notifier.publish('command_done', { ids: done });
+  }
+
+  async flush(): Promise<void> {
+    await this.statusWriter.flush();
+    await this.resultWriter.flush();
+  }
+}
+
+function toRecord(r: Row | CommandsTable): CommandRecord {
+  return {
+    id: r.id,
+    device_id: r.device_id,
+    session_id: r.session_id,
+    batch_id: r.batch_id,
+    name: r.name,
+    args: JSON.parse(r.args),
+    cwd: r.cwd,
+    status: r.status as CommandStatus,
+    queue_offline: !!r.queue_offline,
+    timeout_ms: r.timeout_ms,
+    issued_by: r.issued_by,
+    created_at: r.created_at,
+    expires_at: r.expires_at,
+    sent_at: r.sent_at,
+    started_at: r.started_at,
+    completed_at: r.completed_at,
+    result: r.result ? JSON.parse(r.result) : null,
+    result_cwd: r.result_cwd,
+    error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
+  };
+}

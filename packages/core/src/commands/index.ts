@@ -1,0 +1,14 @@
+/**
+ * Commands: one unit of work for one agent, with a durable lifecycle
+ * queued → sent → running → complete | error | cancelled | timed_out.
+ * Dialects issue commands and wait for them; the agent gateway delivers them and reports back.
+ */
+export {
+  CommandService,
+  TERMINAL_STATUSES,
+  type CommandRecord,
+  type IssueInput,
+  type IssueManyResult,
+  type AgentResult,
+} from './command-service.ts';
+export type { CommandStatus } from '../db/schema.ts';

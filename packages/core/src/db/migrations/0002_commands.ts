@@ -1,0 +1,39 @@
+import type { Kysely } from 'kysely';
+
+export function commands() {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('commands')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('device_id', 'text', (c) => c.notNull().references('hosts.device_id').onDelete('cascade'))
+        .addColumn('session_id', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('batch_id', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('args', 'text', (c) => c.notNull())
+        .addColumn('cwd', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('queue_offline', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('timeout_ms', 'integer', (c) => c.notNull())
+        .addColumn('issued_by', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('sent_at', 'text')
+        .addColumn('started_at', 'text')
+        .addColumn('completed_at', 'text')
+        .addColumn('result', 'text')
+        .addColumn('result_cwd', 'text')
+        .addColumn('error_code', 'text')
+        .addColumn('error_message', 'text')
+        .execute();
+      // Pending work per device (dispatch on connect) and due expiries (sweeper).
+      await db.schema.createIndex('commands_device_status').on('commands').columns(['device_id', 'status']).execute();
+      await db.schema.createIndex('commands_status_expires').on('commands').columns(['status', 'expires_at']).execute();
+      await db.schema.createIndex('commands_batch').on('commands').columns(['batch_id', 'device_id']).execute();
+      await db.schema.createIndex('commands_session').on('commands').columns(['session_id', 'created_at']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('commands').execute();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+import type { ChannelName, Notifier, NotifyChannels } from './index.ts';
+
+const PREFIX = 'riposte_';
+const CHANNELS: ChannelName[] = ['dispatch', 'command_done', 'cancel'];
+/** NOTIFY payloads are limited to 8000 bytes; id lists are split to stay well below. */
+const MAX_IDS = 150;
+
+/**
+ * LISTEN/NOTIFY across replicas. One dedicated connection listens (and reconnects if the
+ * database restarts); publishing goes through the shared pool. A replica hears its own
+ * notifications too, so local subscribers need no separate path.
+ */
+export class PgNotifier implements Notifier {
+  private readonly emitter = new EventEmitter();
+  private listener?: pg.Client;
+  private closed = false;
+
+  private constructor(
+    private readonly url: string,
+    private readonly pool: pg.Pool,
+  ) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  static async connect(url: string): Promise<PgNotifier> {
+    const n = new PgNotifier(url, new pg.Pool({ connectionString: url, max: 4 }));
+    n.pool.on('error', () => {});
+    await n.listen();
+    return n;
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('notification', (msg) => {
+      if (!msg.channel.startsWith(PREFIX) || !msg.payload) return;
+      try {
+        this.emitter.emit(msg.channel.slice(PREFIX.length), JSON.parse(msg.payload));
+      } catch {
+        /* a payload we did not write; ignore */
+      }
+    });
+    client.on('error', () => this.reconnect(client));
+    client.on('end', () => this.reconnect(client));
+    await client.connect();
+    for (const c of CHANNELS) await client.query(`LISTEN ${PREFIX}${c}`);
+    this.listener = client;
+  }
+
+  private reconnect(old: pg.Client): void {
+    if (this.closed || this.listener !== old) return;
+    this.listener = undefined;
+    const retry = (delay: number) =>
+      setTimeout(() => {
+        if (this.closed) return;
+        this.listen().catch(() => retry(Math.min(delay * 2, 5000)));
+      }, delay).unref();
+    retry(200);
+  }
+
+  async publish<C extends ChannelName>(channel: C, payload: NotifyChannels[C]): Promise<void> {
+    for (const part of split(payload)) {
+      await this.pool.query('select pg_notify($1, $2)', [PREFIX + channel, JSON.stringify(part)]);
+    }
+  }
+
+  subscribe<C extends ChannelName>(channel: C, listener: (payload: NotifyChannels[C]) => void): () => void {
+    this.emitter.on(channel, listener);
+    return () => this.emitter.off(channel, listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.emitter.removeAllListeners();
+    await this.listener?.end().catch(() => {});
+    await this.pool.end().catch(() => {});
+  }
+}
+
+function split(payload: any): any[] {
+  for (const key of ['ids', 'device_ids']) {
+    const list = payload[key];
+    if (Array.isArray(list) && list.length > MAX_IDS) {
+      const parts = [];
+      for (let i = 0; i < list.length; i += MAX_IDS) parts.push({ ...payload, [key]: list.slice(i, i + MAX_IDS) });
+      return parts;
+    }
+  }
+  return [payload];
+}

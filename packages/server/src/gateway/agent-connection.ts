@@ -1,0 +1,129 @@
+import type { WebSocket } from 'ws';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, type AgentMessage, type GatewayMessage } from '@riposte/spec';
+import type { CommandRecord, Core } from '@riposte/core';
+import type { FastifyBaseLogger } from 'fastify';
+import { inventoryToFacts } from './inventory.ts';
+
+const checkMessage = TypeCompiler.Compile(AgentMessageSchema);
+/** An agent that keeps sending garbage is cut off. */
+const MAX_BAD_MESSAGES = 20;
+
+export interface ConnectionDeps {
+  core: Core;
+  log: FastifyBaseLogger;
+  /** Mints the token that lets this command move a file over HTTP, when it needs one. */
+  transferFor(command: CommandRecord): Promise<{ token: string } | undefined>;
+  onClose(conn: AgentConnection): void;
+}
+
+/**
+ * One agent's control channel. Kept small: 15,000 of these live in one server process.
+ */
+export class AgentConnection {
+  alive = true;
+  private badMessages = 0;
+  /** Commands sent on this socket and not yet answered, so one dispatch storm sends each once. */
+  private inflight?: Set<string>;
+
+  constructor(
+    readonly deviceId: string,
+    private readonly ws: WebSocket,
+    private readonly remoteIp: string,
+    private readonly deps: ConnectionDeps,
+  ) {
+    ws.on('message', (data, isBinary) => void this.onMessage(data as Buffer, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('close', () => deps.onClose(this));
+    ws.on('error', () => {});
+  }
+
+  send(msg: GatewayMessage): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  /** Heartbeat: a socket that did not answer the previous ping is dead. */
+  ping(): boolean {
+    if (!this.alive) {
+      this.ws.terminate();
+      return false;
+    }
+    this.alive = false;
+    this.ws.ping();
+    return true;
+  }
+
+  close(code = 1000, reason = ''): void {
+    this.ws.close(code, reason);
+  }
+
+  async sendCommand(c: CommandRecord): Promise<void> {
+    this.inflight ??= new Set();
+    if (this.inflight.has(c.id)) return;
+    this.inflight.add(c.id);
+    const transfer = await this.deps.transferFor(c);
+    this.send({
+      t: 'command',
+      command: { id: c.id, name: c.name, args: c.args, cwd: c.cwd, timeout_ms: c.timeout_ms },
+      ...(transfer ? { transfer } : {}),
+    });
+    if (c.status === 'queued') await this.deps.core.commands.markSent(c.id, this.deviceId);
+  }
+
+  private async onMessage(data: Buffer, isBinary: boolean): Promise<void> {
+    let msg: AgentMessage;
+    try {
+      if (isBinary) throw new Error('binary frames are not part of the protocol');
+      const parsed: unknown = JSON.parse(data.toString('utf8'));
+      if (!checkMessage.Check(parsed)) {
+        const first = checkMessage.Errors(parsed).First();
+        throw new Error(`invalid message${first ? ` at ${first.path}: ${first.message}` : ''}`);
+      }
+      msg = parsed;
+    } catch (e) {
+      this.badMessages++;
+      this.deps.log.warn({ device_id: this.deviceId, err: (e as Error).message }, 'malformed agent message rejected');
+      this.send({ t: 'error', message: (e as Error).message });
+      if (this.badMessages > MAX_BAD_MESSAGES) this.close(1008, 'too many malformed messages');
+      return;
+    }
+    try {
+      await this.handle(msg);
+    } catch (e) {
+      this.deps.log.error({ device_id: this.deviceId, err: e }, 'agent message failed');
+    }
+  }
+
+  private async handle(msg: AgentMessage): Promise<void> {
+    const { core } = this.deps;
+    switch (msg.t) {
+      case 'hello':
+        if (msg.protocol !== AGENT_PROTOCOL_VERSION) {
+          this.send({ t: 'error', message: `unsupported protocol ${msg.protocol}; this server speaks ${AGENT_PROTOCOL_VERSION}` });
+          this.close(1002, 'protocol version');
+          return;
+        }
+        await core.hosts.updateFacts(this.deviceId, inventoryToFacts(msg.inventory, this.remoteIp));
+        await core.hosts.setOnline(this.deviceId, true);
+        this.send({ t: 'welcome', device_id: this.deviceId, protocol: AGENT_PROTOCOL_VERSION });
+        // Everything still open for this host: new work, and anything sent before a disconnect
+        // (the agent answers those from its journal instead of running them again).
+        for (const c of await core.commands.pendingFor(this.deviceId)) await this.sendCommand(c);
+        return;
+      case 'inventory':
+        await core.hosts.updateFacts(this.deviceId, inventoryToFacts(msg.inventory, this.remoteIp));
+        return;
+      case 'started':
+        await core.commands.markRunning(msg.id, this.deviceId);
+        return;
+      case 'result': {
+        const applied = await core.commands.complete(msg.id, this.deviceId, msg.result);
+        this.inflight?.delete(msg.id);
+        if (!applied) this.deps.log.info({ device_id: this.deviceId, command_id: msg.id }, 'result for a command that is not open for this host; ignored');
+        // Durable (or not ours): either way the agent may forget it.
+        this.send({ t: 'result_ack', id: msg.id });
+        return;
+      }
+    }
+  }
+}

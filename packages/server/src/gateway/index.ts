@@ -1,0 +1,146 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { FastifyInstance } from 'fastify';
+import { getOperation, MAX_AGENT_FRAME_BYTES } from '@riposte/spec';
+import { constantTimeEqual, tokenDigest, type CommandRecord, type Core } from '@riposte/core';
+import { AgentConnection } from './agent-connection.ts';
+import { registerEnrollRoute } from './enroll.ts';
+
+/** What the gateway needs from the transfer service (one-time tokens for get/put). */
+export interface TransferMinter {
+  mint(opts: { command_id: string; device_id: string; direction: 'upload' | 'download'; sha256?: string; size?: number }): Promise<{ id: string; token: string }>;
+}
+
+export interface GatewayOptions {
+  heartbeatMs?: number;
+  sweepMs?: number;
+  transfers?: TransferMinter;
+}
+
+export interface Gateway {
+  /** Agents connected to this process. */
+  connections: ReadonlyMap<string, AgentConnection>;
+  close(): Promise<void>;
+}
+
+/** Commands whose file bytes move over HTTP, and in which direction. */
+const TRANSFER_DIRECTION: Record<string, 'upload' | 'download'> = { get: 'upload', put: 'download' };
+
+/**
+ * The agent gateway: enrollment, one WebSocket per agent, delivery of commands (pushed when
+ * issued anywhere in the cluster, re-sent on reconnect), results back into the command service,
+ * heartbeats, and the sweeper that times out expired commands.
+ */
+export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOptions = {}): Gateway {
+  const connections = new Map<string, AgentConnection>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES, perMessageDeflate: false });
+  const connectPath = getOperation('AgentConnect').path;
+  registerEnrollRoute(app, core);
+
+  const transferFor = async (c: CommandRecord) => {
+    const direction = TRANSFER_DIRECTION[c.name];
+    if (!direction || !opts.transfers) return undefined;
+    const sha256 = direction === 'download' ? String(c.args.sha256 ?? '') : undefined;
+    const size = direction === 'download' ? Number(c.args.size ?? 0) : undefined;
+    const { token } = await opts.transfers.mint({ command_id: c.id, device_id: c.device_id, direction, sha256, size });
+    return { token };
+  };
+
+  const onClose = (conn: AgentConnection) => {
+    if (connections.get(conn.deviceId) !== conn) return;
+    connections.delete(conn.deviceId);
+    void core.hosts.setOnline(conn.deviceId, false).catch(() => {});
+  };
+
+  const refuse = (socket: Duplex, status: number, text: string) => {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+
+  const onUpgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== connectPath) return refuse(socket, 404, 'Not Found');
+    const m = /^agent\s+([0-9a-f]{32}):(\S{1,512})$/i.exec(req.headers.authorization ?? '');
+    const ip = req.socket.remoteAddress ?? '';
+    if (!m) {
+      app.log.warn({ ip }, 'agent connection refused: no agent credentials');
+      return refuse(socket, 401, 'Unauthorized');
+    }
+    const [, deviceId, secret] = m;
+    let stored: string | undefined;
+    try {
+      stored = await core.hosts.agentSecretHash(deviceId);
+    } catch (err) {
+      app.log.error({ err }, 'agent authentication failed');
+      return refuse(socket, 503, 'Service Unavailable');
+    }
+    if (!stored || !constantTimeEqual(tokenDigest(secret), stored)) {
+      app.log.warn({ ip, device_id: deviceId }, 'agent connection refused: bad agent secret');
+      return refuse(socket, 401, 'Unauthorized');
+    }
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      const previous = connections.get(deviceId);
+      const conn = new AgentConnection(deviceId, ws, ip, { core, log: app.log, transferFor, onClose });
+      connections.set(deviceId, conn);
+      // A second connection for the same host replaces the first (agent restarted, stale socket).
+      previous?.close(4000, 'replaced by a newer connection');
+    });
+  };
+  app.server.on('upgrade', (req, socket, head) => void onUpgrade(req, socket, head));
+
+  const unsubscribe = [
+    core.notifier.subscribe('dispatch', ({ device_ids, batch_id }) => void dispatch(device_ids, batch_id)),
+    core.notifier.subscribe('cancel', ({ id, device_id }) => connections.get(device_id)?.send({ t: 'cancel', id })),
+  ];
+
+  async function dispatch(deviceIds?: string[], batchId?: string): Promise<void> {
+    try {
+      if (batchId) {
+        for (const c of await core.commands.queuedInBatch(batchId)) {
+          const conn = connections.get(c.device_id);
+          if (conn) await conn.sendCommand(c);
+        }
+      }
+      for (const id of deviceIds ?? []) {
+        const conn = connections.get(id);
+        if (!conn) continue;
+        for (const c of await core.commands.pendingFor(id)) await conn.sendCommand(c);
+      }
+    } catch (err) {
+      app.log.error({ err }, 'dispatch failed');
+    }
+  }
+
+  const heartbeat = setInterval(() => {
+    const alive: string[] = [];
+    for (const [id, conn] of connections) if (conn.ping()) alive.push(id);
+    if (alive.length) void core.hosts.touchMany(alive).catch((err) => app.log.error({ err }, 'presence update failed'));
+  }, opts.heartbeatMs ?? 30_000);
+  heartbeat.unref();
+
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    core.commands
+      .expireDue()
+      .catch((err) => app.log.error({ err }, 'command expiry failed'))
+      .finally(() => (sweeping = false));
+  }, opts.sweepMs ?? 1000);
+  sweeper.unref();
+
+  return {
+    connections,
+    async close() {
+      clearInterval(heartbeat);
+      clearInterval(sweeper);
+      for (const u of unsubscribe) u();
+      const ids = [...connections.keys()];
+      for (const conn of connections.values()) conn.close(1001, 'server shutting down');
+      connections.clear();
+      wss.close();
+      if (ids.length) await core.hosts.setOnlineMany(ids, false).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { AgentInventory } from '@riposte/spec';
+import type { HostFacts, HostPlatform } from '@riposte/core';
+
+const PLATFORM: Record<AgentInventory['platform'], HostPlatform> = { linux: 'Linux', windows: 'Windows', mac: 'Mac' };
+
+/** An agent's inventory report as host facts. */
+export function inventoryToFacts(inv: AgentInventory, connectionIp?: string): HostFacts {
+  const [major = '', minor = ''] = inv.kernel_version.split('.');
+  return {
+    hostname: inv.hostname,
+    platform_name: PLATFORM[inv.platform],
+    os_version: inv.os_version,
+    os_product_name: inv.os_product_name,
+    os_build: inv.os_build,
+    kernel_version: inv.kernel_version,
+    major_version: major,
+    minor_version: minor,
+    local_ip: inv.local_ip,
+    connection_ip: connectionIp ?? inv.local_ip,
+    external_ip: connectionIp ?? '',
+    mac_address: inv.mac_address,
+    machine_domain: inv.machine_domain,
+    agent_version: inv.agent_version,
+    system_manufacturer: inv.system_manufacturer,
+    system_product_name: inv.system_product_name,
+    cpu_vendor: inv.cpu_vendor,
+    pointer_size: inv.pointer_size,
+    users: inv.users,
+    tags: inv.tags.map((t) => (t.includes('/') ? t : `SensorGroupingTags/${t}`)),
+  };
+}

@@ -1,0 +1,148 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startTestServer, type TestServer } from './support/server.ts';
+import { startTestAgent, waitFor, type TestAgent } from './support/agent.ts';
+import { enroll } from '../packages/agent/src/transport/identity.ts';
+import { OsExecutor } from '../packages/agent/src/commands/os-executor.ts';
+
+describe('agent gateway with a real agent on this machine', () => {
+  let t: TestServer;
+  let agent: TestAgent;
+  beforeAll(async () => {
+    t = await startTestServer();
+    agent = await startTestAgent(t);
+  });
+  afterAll(async () => {
+    agent?.stop();
+    await t.close();
+  });
+
+  const run = async (name: string, args: Record<string, unknown>, cwd = agent.workDir, timeout_ms = 20_000) => {
+    const c = await t.server.core.commands.issue({ device_id: agent.deviceId, name, args, cwd, issued_by: 'test', timeout_ms });
+    return t.server.core.commands.wait(c.id, timeout_ms + 5000);
+  };
+
+  it('enrolls with inventory from the real OS and shows the host online', async () => {
+    const host = (await t.server.core.hosts.get(agent.deviceId))!;
+    expect(host.platform_name).toBe('Linux');
+    expect(host.hostname.length).toBeGreaterThan(0);
+    expect(host.agent_version).toBe('0.1.0');
+    expect(host.online).toBe(true);
+    const res = await t.api('GET', `/devices/entities/online-state/v1?ids=${agent.deviceId}`, { token: await t.token() });
+    expect(res.body.resources[0].state).toBe('online');
+  });
+
+  it('runs real commands and returns structured results', async () => {
+    const mk = await run('mkdir', { path: 'made-by-riposte' });
+    expect(mk.status).toBe('complete');
+    expect(fs.statSync(path.join(agent.workDir, 'made-by-riposte')).isDirectory()).toBe(true);
+    fs.writeFileSync(path.join(agent.workDir, 'made-by-riposte', 'note.txt'), 'hello');
+    const ls = await run('ls', { path: 'made-by-riposte' });
+    expect(ls.status).toBe('complete');
+    expect((ls.result!.entries as any[]).map((e) => e.name)).toEqual(['note.txt']);
+    const cd = await run('cd', { path: 'made-by-riposte' });
+    expect(cd.result_cwd).toBe(path.join(agent.workDir, 'made-by-riposte'));
+    const ps = await run('ps', {});
+    expect((ps.result!.processes as any[]).some((p) => p.pid === process.pid)).toBe(true);
+    const missing = await run('cat', { path: 'no-such-file' });
+    expect(missing.status).toBe('error');
+    expect(missing.error!.code).toBe('not_found');
+    const unsupported = await run('reg', { action: 'query', key: 'HKLM\\Software' });
+    expect(unsupported.status).toBe('error');
+    expect(unsupported.error).toMatchObject({ code: 'not_supported', message: expect.stringMatching(/linux/) });
+  });
+
+  it('fans one command out and back', async () => {
+    const res = await t.server.core.commands.issueMany(
+      [1, 2, 3].map((i) => ({ device_id: agent.deviceId, name: 'pwd', args: {}, cwd: agent.workDir, issued_by: 'test', timeout_ms: 10_000 + i })),
+      'batch-1',
+    );
+    expect(res.refused).toEqual([]);
+    const done = await t.server.core.commands.waitAll(res.commands.map((c) => c.id), 15_000);
+    expect(done.map((c) => c.status)).toEqual(['complete', 'complete', 'complete']);
+  });
+
+  it('refuses commands for unknown hosts, and for offline hosts unless queued', async () => {
+    await expect(t.server.core.commands.issue({ device_id: '0'.repeat(32), name: 'ls', args: {}, issued_by: 'test' })).rejects.toMatchObject({ status: 404, code: 'HOST_NOT_FOUND' });
+    const [offline] = await t.server.core.hosts.getMany([(await t.server.core.hosts.register({ hostname: 'offline-box', platform_name: 'Linux' })).device_id]);
+    await expect(t.server.core.commands.issue({ device_id: offline.device_id, name: 'ls', args: {}, issued_by: 'test' })).rejects.toMatchObject({ code: 'HOST_OFFLINE' });
+    const queued = await t.server.core.commands.issue({ device_id: offline.device_id, name: 'ls', args: {}, issued_by: 'test', queue_offline: true, timeout_ms: 50, queue_ttl_ms: 100 });
+    expect(queued.status).toBe('queued');
+    const expired = await t.server.core.commands.wait(queued.id, 5000);
+    expect(expired.status).toBe('timed_out');
+  });
+
+  it('queues commands for a disconnected agent and delivers them on reconnect', async () => {
+    agent.client.stop();
+    await waitFor(async () => !(await t.server.core.hosts.get(agent.deviceId))!.online, 5000, 'agent offline');
+    const c = await t.server.core.commands.issue({ device_id: agent.deviceId, name: 'mkdir', args: { path: 'while-offline' }, cwd: agent.workDir, issued_by: 'test', queue_offline: true });
+    expect(c.status).toBe('queued');
+    agent.client.start();
+    const done = await t.server.core.commands.wait(c.id, 15_000);
+    expect(done.status).toBe('complete');
+    expect(fs.existsSync(path.join(agent.workDir, 'while-offline'))).toBe(true);
+  });
+
+  it('cancels a queued command', async () => {
+    agent.client.stop();
+    await waitFor(async () => !(await t.server.core.hosts.get(agent.deviceId))!.online, 5000, 'agent offline');
+    const c = await t.server.core.commands.issue({ device_id: agent.deviceId, name: 'mkdir', args: { path: 'never' }, cwd: agent.workDir, issued_by: 'test', queue_offline: true });
+    const cancelled = await t.server.core.commands.cancel(c.id);
+    expect(cancelled.status).toBe('cancelled');
+    await expect(t.server.core.commands.cancel(c.id)).rejects.toMatchObject({ status: 409 });
+    agent.client.start();
+    await waitFor(async () => (await t.server.core.hosts.get(agent.deviceId))!.online, 5000, 'agent online');
+    const after = await run('pwd', {});
+    expect(after.status).toBe('complete');
+    expect(fs.existsSync(path.join(agent.workDir, 'never'))).toBe(false);
+  });
+
+  it('rejects bad enrollment tokens, forged secrets and malformed messages, and keeps serving', async () => {
+    const badEnroll = await fetch(`${t.url}/agent/v1/enroll`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ enroll_token: 'forged', inventory: { hostname: 'x', platform: 'linux' } }),
+    });
+    expect(badEnroll.status).toBeGreaterThanOrEqual(400);
+    expect(badEnroll.status).toBeLessThan(500);
+
+    const forged = await connect(`Agent ${agent.deviceId}:not-the-secret`);
+    expect(forged).toEqual({ refused: 401 });
+    const other = await connect(`Agent ${'0'.repeat(32)}:whatever`);
+    expect(other).toEqual({ refused: 401 });
+
+    // A valid identity (a second, hand-driven agent) sending garbage gets errors back and the server stays up.
+    const identity = await enroll(t.url, t.enrollToken, { ...(await new OsExecutor({ agentVersion: '0.1.0' }).inventory()), hostname: 'garbage-sender' });
+    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/agent/v1/connect`, { headers: { authorization: `Agent ${identity.device_id}:${identity.agent_secret}` } });
+    await new Promise((r) => ws.once('open', r));
+    const replies: any[] = [];
+    ws.on('message', (d) => replies.push(JSON.parse(String(d))));
+    ws.send('not json');
+    ws.send(JSON.stringify({ t: 'result', id: 'x' }));
+    ws.send(JSON.stringify({ t: 'nonsense' }));
+    // A result for a command of another host changes nothing.
+    const foreign = await t.server.core.hosts.register({ hostname: 'victim', platform_name: 'Linux' });
+    await t.server.core.hosts.setOnline(foreign.device_id, true);
+    const theirs = await t.server.core.commands.issue({ device_id: foreign.device_id, name: 'ls', args: {}, issued_by: 'test' });
+    ws.send(JSON.stringify({ t: 'result', id: theirs.id, result: { ok: true, data: { forged: true }, cwd: '/' } }));
+    await waitFor(() => replies.filter((r) => r.t === 'error').length >= 3 && replies.some((r) => r.t === 'result_ack'), 5000, 'error replies');
+    expect((await t.server.core.commands.get(theirs.id))!.status).toBe('queued');
+    ws.close();
+    expect((await fetch(`${t.url}/health`)).status).toBe(200);
+    expect((await run('pwd', {})).status).toBe('complete');
+  });
+
+  async function connect(authorization: string): Promise<{ refused?: number; open?: true }> {
+    return new Promise((resolve) => {
+      const ws = new WebSocket(`${t.url.replace('http', 'ws')}/agent/v1/connect`, { headers: { authorization } });
+      ws.on('unexpected-response', (_req, res) => resolve({ refused: res.statusCode }));
+      ws.on('open', () => {
+        ws.close();
+        resolve({ open: true });
+      });
+      ws.on('error', () => {});
+    });
+  }
+});
