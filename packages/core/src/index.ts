@@ -6,6 +6,8 @@ import { HostGroupService } from './hostgroups/index.ts';
 import { customerId } from './settings.ts';
 import { CommandService } from './commands/index.ts';
 import { LocalNotifier, PgNotifier, type Notifier } from './notify/index.ts';
+import { ResponseGuard } from './guard/index.ts';
+import { AuditService } from './audit/index.ts';
 
 export * from './db/index.ts';
 export * from './events.ts';
@@ -14,6 +16,8 @@ export * from './hosts/index.ts';
 export * from './hostgroups/index.ts';
 export * from './commands/index.ts';
 export * from './notify/index.ts';
+export * from './guard/index.ts';
+export * from './audit/index.ts';
 export { BatchWriter } from './util/batch-writer.ts';
 export * from './util/errors.ts';
 export * from './util/ids.ts';
@@ -32,6 +36,9 @@ export interface Core {
   hosts: HostService;
   hostGroups: HostGroupService;
   notifier: Notifier;
+  /** Response-policy enforcement point shared by every dialect. */
+  guard: ResponseGuard;
+  audit: AuditService;
   commands: CommandService;
   close(): Promise<void>;
 }
@@ -40,7 +47,8 @@ export async function createCore(store: Store): Promise<Core> {
   const events = new EventBus();
   const hosts = new HostService(store.db);
   const notifier = store.postgresUrl ? await PgNotifier.connect(store.postgresUrl) : new LocalNotifier();
-  const commands = new CommandService(store.db, notifier);
+  const guard = new ResponseGuard();
+  const commands = new CommandService(store.db, notifier, guard);
   const core: Core = {
     store,
     events,
@@ -51,6 +59,8 @@ export async function createCore(store: Store): Promise<Core> {
     hosts,
     hostGroups: new HostGroupService(store.db, hosts, events),
     notifier,
+    guard,
+    audit: new AuditService(store.db),
     commands,
     async close() {
       await commands.flush();

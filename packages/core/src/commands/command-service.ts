@@ -7,6 +7,7 @@ import { BatchWriter } from '../util/batch-writer.ts';
 import { badRequest, notFound, ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
 import { isOnline } from '../hosts/host-service.ts';
+import { capabilityOf, type Capability, type ResponseGuard } from '../guard/index.ts';
 
 export const TERMINAL_STATUSES: readonly CommandStatus[] = ['complete', 'error', 'cancelled', 'timed_out'];
 const OPEN_STATUSES: CommandStatus[] = ['queued', 'sent', 'running'];
@@ -28,6 +29,8 @@ export interface IssueInput {
   queue_ttl_ms?: number;
   issued_by: string;
   session_id?: string;
+  /** What response policies judge this command as; derived from `name` when absent. */
+  capability?: Capability;
 }
 
 export interface CommandRecord {
@@ -75,6 +78,7 @@ export class CommandService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly notifier: Notifier,
+    private readonly guard: ResponseGuard,
   ) {
     this.statusWriter = new BatchWriter((items) => this.writeStatuses(items));
     this.resultWriter = new BatchWriter((items) => this.writeResults(items));
@@ -106,6 +110,12 @@ export class CommandService {
       }
       if (!state.online && !input.queue_offline) {
         refused.push({ device_id: input.device_id, error: new ServiceError(404, 'Sensor appears to be offline', 'HOST_OFFLINE') });
+        continue;
+      }
+      // Response policies are enforced here, on every command of every dialect.
+      const refusal = await this.guard.refusal(input.device_id, input.capability ?? capabilityOf(input.name));
+      if (refusal) {
+        refused.push({ device_id: input.device_id, error: refusal });
         continue;
       }
       rows.push(this.newRow(input, batchId, now));

@@ -177,6 +177,21 @@ export interface CommandsTable {
   error_message: string | null;
 }
 
+export interface AuditEventsTable {
+  id: string;
+  timestamp: string;
+  actor: string;
+  actor_name: string;
+  action: string;
+  target_type: string;
+  target_id: string;
+  device_id: string;
+  /** JSON, or null when not applicable. */
+  before: string | null;
+  after: string | null;
+  details: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   api_clients: ApiClientsTable;
@@ -191,4 +206,5 @@ export interface Database {
   blobs: BlobsTable;
   transfers: TransfersTable;
   commands: CommandsTable;
+  audit_events: AuditEventsTable;
 }

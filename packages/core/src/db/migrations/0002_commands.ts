@@ -31,8 +31,26 @@ export function commands() {
       await db.schema.createIndex('commands_status_expires').on('commands').columns(['status', 'expires_at']).execute();
       await db.schema.createIndex('commands_batch').on('commands').columns(['batch_id', 'device_id']).execute();
       await db.schema.createIndex('commands_session').on('commands').columns(['session_id', 'created_at']).execute();
+
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('timestamp', 'text', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('actor_name', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target_type', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text', (c) => c.notNull())
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('before', 'text')
+        .addColumn('after', 'text')
+        .addColumn('details', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_events_target').on('audit_events').columns(['target_type', 'target_id', 'timestamp']).execute();
+      await db.schema.createIndex('audit_events_time').on('audit_events').columns(['timestamp']).execute();
     },
     async down(db: Kysely<any>) {
+      await db.schema.dropTable('audit_events').execute();
       await db.schema.dropTable('commands').execute();
     },
   };
