@@ -7,7 +7,7 @@ import { requestsPerSecond } from './lib/load.ts';
 import { printRatios } from './lib/report.ts';
 
 const HOSTS = Number(process.env.BENCH_HOSTS ?? 100_000);
-const FILTER = "platform_name:'Linux'+agent_version:'7.10.7'+last_seen:>'now-7d'";
+const FILTER = "platform_name:'Linux'+agent_version:'7.10.7'+last_seen:>'now-8d'";
 
 /**
  * API throughput, as ratios against a bare Fastify route answering the same JSON:

@@ -16,6 +16,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_TIMEOUT_MS = 24 * 3600_000;
 /** How long a command for an offline host waits when the caller asked to queue it (Falcon: 7 days). */
 const DEFAULT_QUEUE_TTL_MS = 7 * 24 * 3600_000;
+/** How often a waiter re-reads the database in case a notification never came. */
+const WAIT_POLL_MS = 1000;
 /** Slack after the agent-side timeout for the result to travel back. */
 const RESULT_GRACE_MS = 15_000;
 
@@ -204,12 +206,20 @@ export class CommandService {
       if (pending.size === 0) wake();
     });
     const timer = setTimeout(wake, Math.max(0, timeoutMs));
+    const look = async () => {
+      for (const c of await this.getMany([...pending])) if (TERMINAL_STATUSES.includes(c.status)) pending.delete(c.id);
+      if (pending.size === 0) wake();
+    };
+    // Notifications are the fast path; a slow poll covers one that was lost (a LISTEN connection
+    // re-established, or a writer in another process on SQLite).
+    const poll = setInterval(() => void look().catch(() => {}), WAIT_POLL_MS);
     try {
       // Subscribed first, then looked: nothing can finish unseen in between.
-      for (const c of await this.getMany([...pending])) if (TERMINAL_STATUSES.includes(c.status)) pending.delete(c.id);
+      await look();
       if (pending.size) await done;
     } finally {
       clearTimeout(timer);
+      clearInterval(poll);
       unsubscribe();
     }
     return this.getMany(ids);
@@ -251,6 +261,19 @@ export class CommandService {
       .where('expires_at', '>', nowIso())
       .orderBy('created_at')
       .limit(1000)
+      .execute();
+    return rows.map(toRecord);
+  }
+
+  /** Queued commands older than `ageMs`: a notification for them may have been missed. */
+  async queuedOlderThan(ageMs: number, limit = 5000): Promise<CommandRecord[]> {
+    const rows = await this.db
+      .selectFrom('commands')
+      .selectAll()
+      .where('status', '=', 'queued')
+      .where('created_at', '<', new Date(Date.now() - ageMs).toISOString())
+      .where('expires_at', '>', nowIso())
+      .limit(limit)
       .execute();
     return rows.map(toRecord);
   }

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { RtrLibraryTables } from '../rtr-library/tables.ts';
 
 /**
  * Row types of every table. Timestamps are ISO-8601 UTC strings (`2026-01-02T03:04:05.678Z`) in
@@ -76,6 +77,8 @@ export interface HostsTable {
   /** 1 while the agent holds a connection to some replica. */
   online: number;
   hidden: number;
+  /** Bumped by every change to what the API shows of the host except last_seen (renderings are cached by it). */
+  revision: number;
   /** scrypt hash of the agent's secret; empty for hosts registered by other means. */
   agent_secret_hash: string;
 }
@@ -192,7 +195,7 @@ export interface AuditEventsTable {
   details: string;
 }
 
-export interface Database {
+export interface Database extends RtrLibraryTables {
   settings: SettingsTable;
   api_clients: ApiClientsTable;
   api_tokens: ApiTokensTable;

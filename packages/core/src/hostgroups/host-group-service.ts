@@ -115,6 +115,8 @@ export class HostGroupService {
     const found = (await this.get(ids)).map((g) => g.id);
     if (found.length) {
       await this.db.transaction().execute(async (trx) => {
+        const members = await trx.selectFrom('host_group_members').select('device_id').where('group_id', 'in', found).execute();
+        await this.hosts.bumpRevision([...new Set(members.map((m) => m.device_id))], trx);
         await trx.deleteFrom('host_group_members').where('group_id', 'in', found).execute();
         await trx.deleteFrom('host_groups').where('id', 'in', found).execute();
       });
@@ -190,6 +192,7 @@ export class HostGroupService {
           }
         }
         await trx.updateTable('host_groups').set({ modified_by: by, modified_timestamp: now }).where('id', '=', g.id).execute();
+        await this.hosts.bumpRevision(ids, trx);
         changed.set(g.id, ids);
       }
     });
@@ -218,6 +221,7 @@ export class HostGroupService {
           if (add.length) await trx.insertInto('host_group_members').values(add.map((device_id) => ({ group_id: g.id, device_id }))).onConflict((oc) => oc.doNothing()).execute();
           if (remove.length) await trx.deleteFrom('host_group_members').where('group_id', '=', g.id).where('device_id', 'in', remove).execute();
           changed.push(...add, ...remove);
+          await this.hosts.bumpRevision([...add, ...remove], trx);
         }
       });
       if (changed.length) this.events.emit('group.members.changed', { group_id: g.id, device_ids: changed });
@@ -238,6 +242,7 @@ export class HostGroupService {
     }
     const after = new Set((await trx.selectFrom('host_group_members').select('device_id').where('group_id', '=', groupId).execute()).map((r) => r.device_id));
     const changed = [...after].filter((id) => !before.has(id)).concat([...before].filter((id) => !after.has(id)));
+    await this.hosts.bumpRevision(changed, trx);
     if (changed.length) this.events.emit('group.members.changed', { group_id: groupId, device_ids: changed });
   }
 }

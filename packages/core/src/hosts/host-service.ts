@@ -41,7 +41,7 @@ export interface HostFacts {
   tags?: string[];
 }
 
-export type HostRecord = Omit<Selectable<HostsTable>, 'agent_secret_hash' | 'online' | 'hidden'> & {
+export type HostRecord = Omit<Selectable<HostsTable>, 'agent_secret_hash' | 'online' | 'hidden' | 'revision'> & {
   online: boolean;
   hidden: boolean;
   tags: string[];
@@ -124,6 +124,7 @@ export class HostService {
           hidden: 0,
           agent_secret_hash: opts.agent_secret_hash ?? '',
           last_login_timestamp: null,
+          revision: 0,
         })
         .execute();
       await recordSideFacts(trx, device_id, facts, now);
@@ -143,7 +144,7 @@ export class HostService {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('hosts')
-        .set({ ...next, last_seen: now, ...(changed ? { modified_timestamp: now } : {}) })
+        .set((eb) => ({ ...next, last_seen: now, ...(changed ? { modified_timestamp: now, revision: eb('revision', '+', 1) } : {}) }))
         .where('device_id', '=', device_id)
         .execute();
       await recordSideFacts(trx, device_id, facts, now);
@@ -155,9 +156,34 @@ export class HostService {
   async setOnline(device_id: string, online: boolean): Promise<void> {
     await this.db
       .updateTable('hosts')
-      .set({ online: online ? 1 : 0, last_seen: nowIso() })
+      .set((eb) => ({ online: online ? 1 : 0, last_seen: nowIso(), revision: eb('revision', '+', 1) }))
       .where('device_id', '=', device_id)
       .execute();
+  }
+
+  /**
+   * Mark hosts changed in ways their own row does not show (group membership, effective
+   * policy), so cached renderings of them are rebuilt.
+   */
+  async bumpRevision(ids: readonly string[], trx: Kysely<Database> = this.db): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500) {
+      await trx.updateTable('hosts').set((eb) => ({ revision: eb('revision', '+', 1) })).where('device_id', 'in', ids.slice(i, i + 500)).execute();
+    }
+  }
+
+  /** What decides whether a cached rendering of a host is current. */
+  async stamps(ids: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('hosts')
+        .select(['device_id', 'revision', 'last_seen'])
+        .where('device_id', 'in', unique.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.set(r.device_id, `${r.revision}|${r.last_seen}`);
+    }
+    return out;
   }
 
   /** Heartbeat for many connected hosts at once. */
@@ -170,7 +196,11 @@ export class HostService {
 
   async setOnlineMany(ids: readonly string[], online: boolean): Promise<void> {
     for (let i = 0; i < ids.length; i += 500) {
-      await this.db.updateTable('hosts').set({ online: online ? 1 : 0 }).where('device_id', 'in', ids.slice(i, i + 500)).execute();
+      await this.db
+        .updateTable('hosts')
+        .set((eb) => ({ online: online ? 1 : 0, revision: eb('revision', '+', 1) }))
+        .where('device_id', 'in', ids.slice(i, i + 500))
+        .execute();
     }
   }
 
@@ -278,7 +308,7 @@ export class HostService {
         } else {
           await trx.deleteFrom('host_tags').where('device_id', '=', id).where('tag', 'in', [...tags]).execute();
         }
-        await trx.updateTable('hosts').set({ modified_timestamp: now }).where('device_id', '=', id).execute();
+        await trx.updateTable('hosts').set((eb) => ({ modified_timestamp: now, revision: eb('revision', '+', 1) })).where('device_id', '=', id).execute();
       }
     });
     if (existing.size) await this.changed([...existing]);
@@ -288,7 +318,11 @@ export class HostService {
   async setHidden(ids: readonly string[], hidden: boolean): Promise<string[]> {
     const found = (await this.getMany(ids)).map((h) => h.device_id);
     if (found.length) {
-      await this.db.updateTable('hosts').set({ hidden: hidden ? 1 : 0, modified_timestamp: nowIso() }).where('device_id', 'in', found).execute();
+      await this.db
+        .updateTable('hosts')
+        .set((eb) => ({ hidden: hidden ? 1 : 0, modified_timestamp: nowIso(), revision: eb('revision', '+', 1) }))
+        .where('device_id', 'in', found)
+        .execute();
     }
     return found;
   }
@@ -296,7 +330,11 @@ export class HostService {
   async setStatus(ids: readonly string[], status: string): Promise<string[]> {
     const found = (await this.getMany(ids)).map((h) => h.device_id);
     if (found.length) {
-      await this.db.updateTable('hosts').set({ status, modified_timestamp: nowIso() }).where('device_id', 'in', found).execute();
+      await this.db
+        .updateTable('hosts')
+        .set((eb) => ({ status, modified_timestamp: nowIso(), revision: eb('revision', '+', 1) }))
+        .where('device_id', 'in', found)
+        .execute();
     }
     return found;
   }
@@ -359,9 +397,12 @@ function pickFacts(f: HostFacts): Partial<Record<(typeof FACT_COLUMNS)[number], 
 
 /** Tags, logins and address history that come with a report. */
 async function recordSideFacts(trx: Kysely<Database>, device_id: string, f: HostFacts, now: string): Promise<void> {
+  let newTags = 0;
   for (const tag of f.tags ?? []) {
-    await trx.insertInto('host_tags').values({ device_id, tag }).onConflict((oc) => oc.doNothing()).execute();
+    const r = await trx.insertInto('host_tags').values({ device_id, tag }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    newTags += Number(r.numInsertedOrUpdatedRows ?? 0);
   }
+  if (newTags) await trx.updateTable('hosts').set((eb) => ({ revision: eb('revision', '+', 1) })).where('device_id', '=', device_id).execute();
   if (f.users?.length) {
     const last = await trx
       .selectFrom('host_logins')
@@ -376,7 +417,7 @@ async function recordSideFacts(trx: Kysely<Database>, device_id: string, f: Host
     }
     await trx
       .updateTable('hosts')
-      .set({ last_login_user: f.users[0], last_login_timestamp: now })
+      .set((eb) => ({ last_login_user: f.users![0], last_login_timestamp: now, revision: eb('revision', '+', 1) }))
       .where('device_id', '=', device_id)
       .where('last_login_user', '!=', f.users[0])
       .execute();

@@ -19,6 +19,8 @@ export interface Pagination {
 /** What a Falcon handler returns; the envelope is built once, here. */
 export interface FalconResult {
   resources?: unknown;
+  /** Resources already serialised (cached renderings); used instead of `resources`. */
+  resourcesJson?: string[];
   pagination?: Pagination;
   errors?: FalconError[];
   /** Overrides the operation's success status (e.g. 207-like partial results reported as 404). */
@@ -51,7 +53,11 @@ export function falconBody(request: FastifyRequest, r: FalconResult): Record<str
 }
 
 export function sendFalcon(request: FastifyRequest, reply: FastifyReply, status: number, r: FalconResult): FastifyReply {
-  return reply.code(status).type('application/json').send(falconBody(request, r));
+  reply.code(status).type('application/json');
+  if (!r.resourcesJson) return reply.send(falconBody(request, r));
+  const { resources: _r, errors, ...head } = falconBody(request, r);
+  const text = JSON.stringify(head);
+  return reply.send(`${text.slice(0, -1)},"resources":[${r.resourcesJson.join(',')}],"errors":${JSON.stringify(errors)}}`);
 }
 
 export function sendFalconError(request: FastifyRequest, reply: FastifyReply, status: number, message: string): FastifyReply {

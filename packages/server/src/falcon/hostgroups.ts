@@ -1,7 +1,8 @@
 import type { Core, HostGroup } from '@riposte/core';
 import { badRequest } from '@riposte/core';
 import type { FalconHandlers } from '../routes.ts';
-import { falconTime, toFalconDevice } from './device-model.ts';
+import { falconTime } from './device-model.ts';
+import type { DeviceRenderCache } from './device-cache.ts';
 import { entitiesResult } from './hosts.ts';
 
 export function toFalconHostGroup(g: HostGroup): Record<string, unknown> {
@@ -24,7 +25,7 @@ function filterParameter(params: { name: string; value: string }[]): string {
   return p.value;
 }
 
-export function hostGroupHandlers(core: Core): FalconHandlers {
+export function hostGroupHandlers(core: Core, devices: DeviceRenderCache): FalconHandlers {
   const who = (c: { principal?: { client_name: string; client_id: string } }) => c.principal?.client_name ?? 'api';
   const groupsResult = async (ids: string[]) => {
     const groups = await core.hostGroups.get(ids);
@@ -66,9 +67,8 @@ export function hostGroupHandlers(core: Core): FalconHandlers {
     },
     async queryCombinedGroupMembers({ query }) {
       const page = await core.hostGroups.members(query.id, query);
-      const hosts = await core.hosts.getMany(page.ids);
       return {
-        resources: hosts.map((h) => toFalconDevice(h, core.cid)),
+        resourcesJson: (await devices.render(page.ids)).json,
         pagination: { offset: page.offset, limit: page.limit, total: page.total },
       };
     },

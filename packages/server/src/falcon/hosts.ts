@@ -2,6 +2,7 @@ import type { Core } from '@riposte/core';
 import type { FalconHandlers } from '../routes.ts';
 import type { FalconError, FalconResult } from './envelope.ts';
 import { falconTime, pickFields, toFalconDevice } from './device-model.ts';
+import { DeviceRenderCache } from './device-cache.ts';
 
 /** Found records, plus a 404 error per missing id; 404 overall when nothing was found. */
 export function entitiesResult<T>(ids: readonly string[], found: T[], idOf: (t: T) => string, what: string, render: (t: T) => unknown): FalconResult {
@@ -10,10 +11,11 @@ export function entitiesResult<T>(ids: readonly string[], found: T[], idOf: (t: 
   return { resources: found.map(render), errors, ...(found.length === 0 && errors.length ? { status: 404 } : {}) };
 }
 
-export function hostHandlers(core: Core): FalconHandlers {
-  const details = async (ids: string[]) => {
-    const hosts = await core.hosts.getMany(ids);
-    return entitiesResult(ids, hosts, (h) => h.device_id, 'device', (h) => toFalconDevice(h, core.cid));
+export function hostHandlers(core: Core, devices: DeviceRenderCache): FalconHandlers {
+  const details = async (ids: string[]): Promise<FalconResult> => {
+    const rendered = await devices.render(ids);
+    const result = entitiesResult(ids, rendered.ids, (id) => id, 'device', () => undefined);
+    return { ...result, resources: undefined, resourcesJson: rendered.json };
   };
   return {
     async QueryDevicesByFilter({ query }) {
@@ -33,11 +35,10 @@ export function hostHandlers(core: Core): FalconHandlers {
       const page = numeric
         ? await core.hosts.queryScroll({ ...query, offset: undefined, start: Number(query.offset ?? 0) })
         : await core.hosts.queryScroll(query);
+      const pagination = { offset: page.offset, limit: page.limit, total: page.total, next: page.next };
+      if (!query.fields?.length) return { resourcesJson: (await devices.render(page.ids)).json, pagination };
       const hosts = await core.hosts.getMany(page.ids);
-      return {
-        resources: hosts.map((h) => pickFields(toFalconDevice(h, core.cid), query.fields)),
-        pagination: { offset: page.offset, limit: page.limit, total: page.total, next: page.next },
-      };
+      return { resources: hosts.map((h) => pickFields(toFalconDevice(h, core.cid), query.fields)), pagination };
     },
     async GetDeviceDetailsV2({ query }) {
       return details(query.ids);

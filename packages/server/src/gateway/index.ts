@@ -119,13 +119,22 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
   }, opts.heartbeatMs ?? 30_000);
   heartbeat.unref();
 
+  // The sweeper times out expired commands and re-dispatches queued ones whose notification was
+  // missed (issued by another process on SQLite, or while a LISTEN connection was re-established).
   let sweeping = false;
+  const sweep = async () => {
+    await core.commands.expireDue();
+    if (connections.size === 0) return;
+    for (const c of await core.commands.queuedOlderThan(2000)) {
+      const conn = connections.get(c.device_id);
+      if (conn) await conn.sendCommand(c);
+    }
+  };
   const sweeper = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    core.commands
-      .expireDue()
-      .catch((err) => app.log.error({ err }, 'command expiry failed'))
+    sweep()
+      .catch((err) => app.log.error({ err }, 'command sweep failed'))
       .finally(() => (sweeping = false));
   }, opts.sweepMs ?? 1000);
   sweeper.unref();

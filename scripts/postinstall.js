@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// 7zip-bin ships its binaries without the execute bit on some installs; RTR file downloads need 7za.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+
+try {
+  const { path7za } = createRequire(import.meta.url)('7zip-bin');
+  fs.chmodSync(path7za, 0o755);
+} catch (e) {
+  console.warn(`postinstall: could not make 7za executable: ${e.message}`);
+}
