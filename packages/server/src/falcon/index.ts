@@ -3,8 +3,10 @@ import type { FalconHandlers } from '../routes.ts';
 import { oauth2Handlers } from './oauth2.ts';
 import { hostHandlers } from './hosts.ts';
 import { hostGroupHandlers } from './hostgroups.ts';
+import { DeviceRenderCache } from './device-cache.ts';
 
 /** Every Falcon-dialect handler, keyed by operationId. */
 export function falconHandlers(core: Core): FalconHandlers {
-  return { ...oauth2Handlers(core), ...hostHandlers(core), ...hostGroupHandlers(core) };
+  const devices = new DeviceRenderCache(core);
+  return { ...oauth2Handlers(core), ...hostHandlers(core, devices), ...hostGroupHandlers(core, devices) };
 }
