@@ -48,7 +48,7 @@ const DISTRO_NAMES: Record<string, string> = {
 
 function osVersion(platform: Platform, release: Record<string, string>): string {
   if (platform === 'windows') return os.version();
-  if (platform === 'mac') return `macOS ${os.release()}`;
+  if (platform === 'mac') return `macOS ${macosVersion(os.release())}`;
   const name = DISTRO_NAMES[release.ID ?? ''] ?? release.NAME ?? 'Linux';
   return release.VERSION_ID ? `${name} ${release.VERSION_ID}` : name;
 }
@@ -83,4 +83,11 @@ async function users(platform: Platform): Promise<string[]> {
 /** A small system file's trimmed content; '' when absent or unreadable (e.g. no DMI in containers). */
 async function readTrimmed(file: string): Promise<string> {
   return (await fs.readFile(file, 'utf8').catch(() => '')).trim();
+}
+
+/** os.release() on a Mac is the Darwin kernel version: Darwin 20 is macOS 11, Darwin 19 is 10.15. */
+function macosVersion(darwin: string): string {
+  const major = Number(darwin.split('.')[0]);
+  if (!Number.isFinite(major)) return darwin;
+  return major >= 20 ? String(major - 9) : `10.${major - 4}`;
 }
