@@ -1,0 +1,148 @@
+import type { Readable } from 'node:stream';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../db/index.ts';
+import type { BlobStore } from '../blobs/index.ts';
+import { BlobIndex } from '../blobs/index.ts';
+import type { AuditService } from '../audit/index.ts';
+import { applySort, compileFilter } from '../fql/index.ts';
+import { conflict, notFound, ServiceError } from '../util/errors.ts';
+import { newId, nowIso } from '../util/ids.ts';
+import { actorName, checkComment, checkName, discardUpload, isStaged, pageOf, stageUpload } from './entries.ts';
+import { putFileFqlSchema } from './fql-schema.ts';
+import { isUniqueViolation } from './unique.ts';
+import {
+  MAX_LIST_LIMIT,
+  type CreatePutFileInput,
+  type LibraryActor,
+  type LibraryPage,
+  type ListQuery,
+  type PutFile,
+  type PutFileLibrary,
+  type StagedUpload,
+  type UploadStream,
+} from './index.ts';
+import type { RtrPutFilesTable } from './tables.ts';
+
+const toPutFile = (r: Selectable<RtrPutFilesTable>): PutFile => {
+  const { name_key: _key, ...rest } = r;
+  return { ...rest, size: Number(r.size) };
+};
+
+/** Audit snapshots: the metadata a reviewer needs, never the bytes. */
+const snapshot = (f: PutFile) => ({ id: f.id, name: f.name, description: f.description, sha256: f.sha256, size: f.size });
+
+export class PutFileService implements PutFileLibrary {
+  private readonly blobIndex: BlobIndex;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly blobs: BlobStore,
+    private readonly audit: AuditService,
+    private readonly maxBytes: number,
+  ) {
+    this.blobIndex = new BlobIndex(db);
+  }
+
+  stage(upload: UploadStream): Promise<StagedUpload> {
+    return stageUpload(this.blobs, upload, this.maxBytes, 'put-file');
+  }
+
+  discard(staged: StagedUpload): Promise<void> {
+    return discardUpload(this.db, this.blobs, staged);
+  }
+
+  async create(input: CreatePutFileInput, actor: LibraryActor): Promise<PutFile> {
+    const staged = isStaged(input.file) ? input.file : await this.stage(input.file);
+    try {
+      const name = checkName(input.name || staged.filename, 'put-file');
+      const now = nowIso();
+      const row: Selectable<RtrPutFilesTable> = {
+        id: newId(),
+        name,
+        name_key: name.toLowerCase(),
+        description: input.description,
+        comments_for_audit_log: checkComment(input.comments_for_audit_log),
+        sha256: staged.sha256,
+        size: staged.size,
+        file_type: staged.mimetype,
+        created_by: actorName(actor),
+        created_by_uuid: actor.client_id,
+        created_timestamp: now,
+        modified_by: actorName(actor),
+        modified_by_uuid: actor.client_id,
+        modified_timestamp: now,
+      };
+      await this.db.transaction().execute(async (trx) => {
+        const taken = await trx.selectFrom('rtr_put_files').select('name').where('name_key', '=', row.name_key).executeTakeFirst();
+        if (taken) throw duplicate(taken.name);
+        await trx.insertInto('rtr_put_files').values(row).execute();
+        await this.blobIndex.record(staged, trx);
+        await this.audit.record(
+          { actor: actor.client_id, actor_name: actor.name, action: 'put_file.create', target_type: 'put_file', target_id: row.id, after: snapshot(toPutFile(row)), details: { comments_for_audit_log: row.comments_for_audit_log } },
+          trx,
+        );
+      });
+      return toPutFile(row);
+    } catch (err) {
+      await this.discard(staged);
+      if (isUniqueViolation(err)) throw duplicate(input.name || staged.filename);
+      throw err;
+    }
+  }
+
+  async getMany(ids: readonly string[]): Promise<PutFile[]> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return [];
+    const rows = await this.db.selectFrom('rtr_put_files').selectAll().where('id', 'in', unique).execute();
+    const byId = new Map(rows.map((r) => [r.id, toPutFile(r)]));
+    return unique.map((id) => byId.get(id)).filter((f): f is PutFile => !!f);
+  }
+
+  async get(id: string): Promise<PutFile | undefined> {
+    return (await this.getMany([id]))[0];
+  }
+
+  async getByName(name: string): Promise<PutFile | undefined> {
+    const row = await this.db.selectFrom('rtr_put_files').selectAll().where('name_key', '=', name.trim().toLowerCase()).executeTakeFirst();
+    return row && toPutFile(row);
+  }
+
+  async list(query: ListQuery): Promise<LibraryPage> {
+    const { offset, limit } = pageOf(query, MAX_LIST_LIMIT);
+    const where = compileFilter(putFileFqlSchema, query.filter);
+    let base = this.db.selectFrom('rtr_put_files');
+    if (where) base = base.where(where);
+    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
+    const rows = await applySort(base.select('rtr_put_files.id'), putFileFqlSchema, query.sort, 'created_timestamp.asc').offset(offset).limit(limit).execute();
+    return { ids: rows.map((r) => r.id), offset, limit, total: Number(total) };
+  }
+
+  async delete(ids: readonly string[], actor: LibraryActor): Promise<string[]> {
+    const found = await this.getMany(ids);
+    if (!found.length) return [];
+    // The blobs stay: they are content-addressed and may back another entry or a `put` in flight.
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('rtr_put_files').where('id', 'in', found.map((f) => f.id)).execute();
+      for (const f of found) {
+        await this.audit.record({ actor: actor.client_id, actor_name: actor.name, action: 'put_file.delete', target_type: 'put_file', target_id: f.id, before: snapshot(f) }, trx);
+      }
+    });
+    return found.map((f) => f.id);
+  }
+
+  async open(id: string): Promise<{ file: PutFile; stream: Readable }> {
+    const file = await this.get(id);
+    if (!file) throw notFound(`put-file ${id} not found`);
+    try {
+      return { file, stream: await this.blobs.open(file.sha256) };
+    } catch (err) {
+      // The record outlived its bytes (lost volume): a server-side fault, not the caller's.
+      if (err instanceof ServiceError && err.status === 404) throw new ServiceError(500, `content of put-file ${id} is missing from the blob store`, 'BLOB_MISSING');
+      throw err;
+    }
+  }
+}
+
+function duplicate(name: string): ServiceError {
+  return conflict(`a put-file named "${name}" already exists`);
+}

@@ -1,0 +1,65 @@
+import type { Core, StagedUpload } from '@riposte/core';
+import { ServiceError } from '@riposte/core';
+import type { Call, FalconHandlers } from '../../routes.ts';
+import { readForm } from '../../form-input.ts';
+import { entitiesResult } from '../hosts.ts';
+import { actorOf, deleteResult, idPage } from './caller.ts';
+import { renderPutFile } from './render.ts';
+
+interface PutFileForm {
+  description: string;
+  name?: string;
+  comments_for_audit_log?: string;
+}
+
+export function putFileHandlers(core: Core): FalconHandlers {
+  const lib = core.rtrLibrary.putFiles;
+
+  /** File bytes go to the blob store as they arrive; the record is written once the form is complete. */
+  async function create(call: Call, version: 1 | 2) {
+    const { fields, files } = await readForm<PutFileForm, StagedUpload>(
+      call.request,
+      call.op,
+      (part) => lib.stage(part),
+      async (staged) => {
+        for (const s of staged) await lib.discard(s);
+      },
+    );
+    if (files.length !== 1) {
+      for (const s of files) await lib.discard(s);
+      throw new ServiceError(400, files.length ? 'send exactly one file part "file"' : 'invalid form: missing required file "file"', 'INVALID_ARGUMENT');
+    }
+    const created = await lib.create({ file: files[0], ...fields }, actorOf(call));
+    return { resources: version === 2 ? [renderPutFile(created, 2)] : [], writes: { resources_affected: 1 } };
+  }
+
+  const get = (version: 1 | 2) => async ({ query }: Call) => {
+    const found = await lib.getMany(query.ids);
+    return entitiesResult(query.ids, found, (f) => f.id, 'put-file', (f) => renderPutFile(f, version));
+  };
+
+  return {
+    RTR_CreatePut_Files: (call) => create(call, 1),
+    RTR_CreatePut_FilesV2: (call) => create(call, 2),
+    RTR_GetPut_Files: get(1),
+    RTR_GetPut_FilesV2: get(2),
+    async RTR_DeletePut_Files(call) {
+      const done = await lib.delete(call.query.ids, actorOf(call));
+      return deleteResult(call.query.ids, done, 'put-file');
+    },
+    async RTR_ListPut_Files({ query }) {
+      return idPage(await lib.list(query));
+    },
+    /** Raw bytes, streamed from the blob store. */
+    async RTR_GetPutFileContents({ query, reply }) {
+      const { file, stream } = await lib.open(query.id);
+      reply
+        .code(200)
+        .type('application/octet-stream')
+        .header('content-length', String(file.size))
+        .header('content-disposition', `attachment; filename="${file.name.replace(/["\\]/g, '_')}"`);
+      await reply.send(stream);
+      return undefined;
+    },
+  };
+}
