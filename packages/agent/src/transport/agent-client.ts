@@ -163,10 +163,13 @@ export class AgentClient extends EventEmitter {
   }
 
   private async onCommand(cmd: CommandRequest): Promise<void> {
+    // Already here, waiting for a slot or running: its result will follow.
+    if (this.running.has(cmd.id)) return;
     const entry = this.opts.journal.get(cmd.id);
+    // The server stored its result already: this is a late copy, from a read made before that.
+    if (entry?.state === 'acked') return;
     if (entry?.state === 'result') return this.send({ t: 'result', id: cmd.id, result: entry.result });
     if (entry?.state === 'started') {
-      if (this.running.has(cmd.id)) return; // still running here; its result will follow
       // Started before the agent stopped: it may have had effects, so it is not run again.
       return this.finish(cmd.id, {
         ok: false,
@@ -174,10 +177,18 @@ export class AgentClient extends EventEmitter {
         cwd: cmd.cwd,
       });
     }
-    this.opts.journal.started(cmd.id);
     const controller = new AbortController();
     this.running.set(cmd.id, controller);
     await this.slot();
+    if (controller.signal.aborted) {
+      // Cancelled while waiting for a slot: it never ran.
+      this.running.delete(cmd.id);
+      this.release();
+      return this.finish(cmd.id, { ok: false, error: { code: 'failed', message: 'cancelled before it started' }, cwd: cmd.cwd });
+    }
+    // Journaled (and synced) only once it is about to run: a command still waiting when the agent
+    // dies was never started, so it may safely run after the restart.
+    this.opts.journal.started(cmd.id);
     this.send({ t: 'started', id: cmd.id });
     let result: CommandResult;
     try {

@@ -5,9 +5,30 @@ import type { CommandResult } from '../commands/types.ts';
 /**
  * What the agent has done with each command id, kept so that a command runs at most once:
  * `started` is written (and synced) before the command runs; `result` once it has ended; an
- * entry is dropped when the server confirms it stored the result.
+ * entry is dropped when the server confirms it stored the result, leaving an `acked` mark for
+ * the most recent ids: the server can still send such a command once more, from a read it made
+ * before it stored the result (a reconnect's pending list, the sweeper), and that copy must not
+ * run it again.
  */
-export type JournalEntry = { state: 'started' } | { state: 'result'; result: CommandResult };
+export type JournalEntry = { state: 'started' } | { state: 'result'; result: CommandResult } | { state: 'acked' };
+
+/** How many acknowledged ids are remembered; late copies arrive within seconds of the ack. */
+const ACKED_REMEMBERED = 1024;
+const ACKED: JournalEntry = { state: 'acked' };
+/** What is kept per command until its ack. */
+type OpenEntry = Exclude<JournalEntry, { state: 'acked' }>;
+
+/** The most recently acknowledged ids, oldest dropped first. */
+class RecentlyAcked {
+  private readonly ids = new Set<string>();
+  add(id: string): void {
+    this.ids.add(id);
+    if (this.ids.size > ACKED_REMEMBERED) this.ids.delete(this.ids.values().next().value!);
+  }
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+}
 
 export interface Journal {
   get(id: string): JournalEntry | undefined;
@@ -21,9 +42,10 @@ export interface Journal {
 
 /** For simulated agents: the at-most-once rule within one process lifetime. */
 export class MemoryJournal implements Journal {
-  private readonly entries = new Map<string, JournalEntry>();
+  private readonly entries = new Map<string, OpenEntry>();
+  private readonly recentlyAcked = new RecentlyAcked();
   get(id: string) {
-    return this.entries.get(id);
+    return this.entries.get(id) ?? (this.recentlyAcked.has(id) ? ACKED : undefined);
   }
   started(id: string) {
     this.entries.set(id, { state: 'started' });
@@ -32,7 +54,7 @@ export class MemoryJournal implements Journal {
     this.entries.set(id, { state: 'result', result });
   }
   acked(id: string) {
-    this.entries.delete(id);
+    if (this.entries.delete(id)) this.recentlyAcked.add(id);
   }
   unacknowledged(): [string, CommandResult][] {
     const out: [string, CommandResult][] = [];
@@ -45,7 +67,8 @@ type Line = { id: string; s: 'started' } | { id: string; s: 'result'; r: Command
 
 /** An append-only JSON-lines file, synced on every write, compacted when mostly acknowledged. */
 export class FileJournal implements Journal {
-  private readonly entries = new Map<string, JournalEntry>();
+  private readonly entries = new Map<string, OpenEntry>();
+  private readonly recentlyAcked = new RecentlyAcked();
   private fd: number;
   private lines = 0;
   private closed = false;
@@ -71,7 +94,7 @@ export class FileJournal implements Journal {
   private apply(line: Line): void {
     if (line.s === 'started') this.entries.set(line.id, { state: 'started' });
     else if (line.s === 'result') this.entries.set(line.id, { state: 'result', result: line.r });
-    else this.entries.delete(line.id);
+    else if (this.entries.delete(line.id)) this.recentlyAcked.add(line.id);
   }
 
   private append(line: Line): void {
@@ -100,7 +123,7 @@ export class FileJournal implements Journal {
   }
 
   get(id: string) {
-    return this.entries.get(id);
+    return this.entries.get(id) ?? (this.recentlyAcked.has(id) ? ACKED : undefined);
   }
   started(id: string) {
     this.append({ id, s: 'started' });

@@ -103,6 +103,21 @@ export class HostService {
     validateFacts(facts);
     const device_id = opts.device_id ?? newId();
     const now = nowIso();
+    // cb_device_id is the next number: enrollments at the same moment (PostgreSQL, replicas) can
+    // pick the same one; the inserts that lose on its unique index try again with the next.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.insertHost(device_id, facts, opts.agent_secret_hash ?? '', now);
+        break;
+      } catch (err) {
+        if (attempt >= 50 || !/cb_device_id/.test((err as Error)?.message ?? '')) throw err;
+      }
+    }
+    await this.changed([device_id]);
+    return (await this.get(device_id))!;
+  }
+
+  private async insertHost(device_id: string, facts: HostFacts, agent_secret_hash: string, now: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const next = await trx
         .selectFrom('hosts')
@@ -122,15 +137,13 @@ export class HostService {
           status: 'normal',
           online: 0,
           hidden: 0,
-          agent_secret_hash: opts.agent_secret_hash ?? '',
+          agent_secret_hash,
           last_login_timestamp: null,
           revision: 0,
         })
         .execute();
       await recordSideFacts(trx, device_id, facts, now);
     });
-    await this.changed([device_id]);
-    return (await this.get(device_id))!;
   }
 
   /** Apply a fresh inventory report. Only real changes bump `modified_timestamp` and re-evaluate groups. */
