@@ -1,0 +1,201 @@
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/index.ts';
+import type { AuditService } from '../audit/index.ts';
+import type { CommandRecord, CommandService, IssueInput } from '../commands/index.ts';
+import { ServiceError } from '../util/errors.ts';
+import { nowIso } from '../util/ids.ts';
+import { chunks, hostFacts, INSERT_CHUNK, toEntry } from './rows.ts';
+import type { RtrCommandsTable, RtrFilesTable } from './tables.ts';
+import type { RtrSessions } from './sessions.ts';
+import type { RtrCaller, RtrCommandEntry, RtrCommandView, RtrIssueItem, RtrIssueResult, RtrIssued, RtrSession } from './index.ts';
+
+/**
+ * The log of what ran in each session, keyed by cloud_request_id, and the one path by which RTR
+ * commands reach the command engine: a whole fan-out is one `issueMany` (one transaction), then
+ * its log rows (and pending `get` files) in one more.
+ */
+export class RtrCommandLog {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly commands: CommandService,
+    private readonly sessions: RtrSessions,
+    private readonly audit: AuditService,
+  ) {}
+
+  async issue(items: RtrIssueItem[], caller: RtrCaller, opts: { batch_id?: string; fanout_id?: string } = {}): Promise<RtrIssueResult> {
+    if (items.length === 0) return { issued: [], refused: [] };
+    const facts = await hostFacts(this.db, items.map((i) => i.session.device_id));
+    const inputs: IssueInput[] = items.map((it) => ({
+      device_id: it.session.device_id,
+      name: it.name,
+      args: it.args,
+      cwd: it.session.pwd,
+      timeout_ms: it.timeout_ms,
+      queue_offline: it.queue_offline,
+      issued_by: caller.client_id,
+      session_id: it.session.id,
+      capability: it.capability,
+    }));
+    const res = await this.commands.issueMany(inputs, opts.fanout_id ?? '');
+    const bySession = new Map(res.commands.map((c) => [c.session_id, c]));
+    const refusedByDevice = new Map(res.refused.map((r) => [r.device_id, r.error]));
+    const now = nowIso();
+    const issued: RtrIssued[] = [];
+    const refused: RtrIssueResult['refused'] = [];
+    const logRows: RtrCommandsTable[] = [];
+    const fileRows: Omit<RtrFilesTable, 'id'>[] = [];
+    for (const it of items) {
+      const command = bySession.get(it.session.id);
+      if (!command) {
+        refused.push({ session: it.session, error: refusedByDevice.get(it.session.device_id) ?? new ServiceError(409, 'the command was not issued') });
+        continue;
+      }
+      // cloud_request_id is the internal command's id: one id names the work everywhere.
+      const row: RtrCommandsTable = {
+        id: command.id,
+        session_id: it.session.id,
+        device_id: it.session.device_id,
+        client_id: caller.client_id,
+        command_id: command.id,
+        base_command: it.base_command,
+        command_string: it.command_string,
+        tier: it.tier,
+        current_directory: it.session.pwd,
+        batch_id: opts.batch_id ?? '',
+        fanout_id: opts.fanout_id ?? '',
+        stdout: null,
+        stderr: null,
+        chain: it.chain ? JSON.stringify(it.chain) : null,
+        chain_command_id: '',
+        created_at: now,
+        updated_at: now,
+      };
+      logRows.push(row);
+      if (it.file) {
+        fileRows.push({
+          session_id: it.session.id,
+          device_id: it.session.device_id,
+          client_id: caller.client_id,
+          cloud_request_id: command.id,
+          command_id: command.id,
+          fanout_id: opts.fanout_id ?? '',
+          path: it.file.path,
+          name: it.file.name,
+          sha256: '',
+          size: 0,
+          status: 'pending',
+          error_message: '',
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        });
+      }
+      issued.push({ entry: toEntry(row), command, queued_offline: !facts.get(it.session.device_id)?.online });
+    }
+    if (logRows.length) {
+      await this.db.transaction().execute(async (trx) => {
+        for (const chunk of chunks(logRows, INSERT_CHUNK)) await trx.insertInto('rtr_commands').values(chunk).execute();
+        for (const chunk of chunks(fileRows, INSERT_CHUNK)) await trx.insertInto('rtr_files').values(chunk).execute();
+        const first = logRows[0];
+        await this.audit.record(
+          opts.fanout_id
+            ? { actor: caller.client_id, actor_name: caller.client_name, action: 'rtr_batch.command', target_type: 'rtr_batch', target_id: opts.batch_id ?? '', details: { fanout_id: opts.fanout_id, base_command: first.base_command, command_string: first.command_string, hosts: logRows.length } }
+            : { actor: caller.client_id, actor_name: caller.client_name, action: 'rtr_command.execute', target_type: 'rtr_session', target_id: first.session_id, device_id: first.device_id, details: { cloud_request_id: first.id, base_command: first.base_command, command_string: first.command_string, tier: first.tier } },
+          trx,
+        );
+      });
+      await this.sessions.touch(logRows.map((r) => r.session_id));
+    }
+    return { issued, refused };
+  }
+
+  /** Log a command the server answered itself (help, history, clear): complete at once. */
+  async recordAnswered(
+    session: RtrSession,
+    caller: RtrCaller,
+    line: { base_command: string; command_string: string; tier: string },
+    output: { stdout: string; stderr: string },
+  ): Promise<RtrCommandEntry> {
+    const now = nowIso();
+    const row: RtrCommandsTable = {
+      id: crypto.randomUUID(),
+      session_id: session.id,
+      device_id: session.device_id,
+      client_id: caller.client_id,
+      command_id: '',
+      ...line,
+      current_directory: session.pwd,
+      batch_id: session.batch_id,
+      fanout_id: '',
+      stdout: output.stdout,
+      stderr: output.stderr,
+      chain: null,
+      chain_command_id: '',
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.insertInto('rtr_commands').values(row).execute();
+    await this.sessions.touch([session.id]);
+    return toEntry(row);
+  }
+
+  /** One of the caller's commands by cloud_request_id, with where it stands; another client's is a 404. */
+  async get(cloudRequestId: string, caller: RtrCaller): Promise<{ view: RtrCommandView; session: RtrSession }> {
+    const row = await this.db.selectFrom('rtr_commands').selectAll().where('id', '=', cloudRequestId).executeTakeFirst();
+    if (!row || row.client_id !== caller.client_id) throw new ServiceError(404, `cloud_request_id ${cloudRequestId.slice(0, 64)} not found`, 'COMMAND_NOT_FOUND');
+    const session = await this.sessions.get(row.session_id, caller);
+    const [view] = await this.views([toEntry(row)]);
+    return { view: await this.advance(view, session, caller), session };
+  }
+
+  /** Entries with their internal commands, loaded in chunks (no query per entry). */
+  async views(entries: RtrCommandEntry[]): Promise<RtrCommandView[]> {
+    const ids = entries.flatMap((e) => [e.command_id, e.chain_command_id]).filter((id) => id && !id.startsWith('!'));
+    const records = new Map((await this.commands.getMany(ids)).map((c) => [c.id, c]));
+    return entries.map((entry) => {
+      if (!entry.chain) return { entry, command: records.get(entry.command_id) };
+      return { entry, first: records.get(entry.command_id), command: records.get(entry.chain_command_id) };
+    });
+  }
+
+  /** The logged commands of sessions, oldest first. */
+  async forSessions(sessionIds: readonly string[]): Promise<RtrCommandEntry[]> {
+    const out: RtrCommandEntry[] = [];
+    for (const chunk of chunks([...new Set(sessionIds)])) {
+      const rows = await this.db.selectFrom('rtr_commands').selectAll().where('session_id', 'in', chunk).orderBy('created_at').orderBy('id').execute();
+      out.push(...rows.map(toEntry));
+    }
+    return out;
+  }
+
+  /**
+   * put-and-run: once the put has landed, run it. Done when someone looks (status check, audit),
+   * claimed with a conditional update so two concurrent looks start one run.
+   */
+  private async advance(view: RtrCommandView, session: RtrSession, caller: RtrCaller): Promise<RtrCommandView> {
+    const { entry, first } = view;
+    if (!entry.chain || entry.chain_command_id || first?.status !== 'complete') return view;
+    const claim = `!claim:${crypto.randomUUID()}`;
+    const claimed = await this.db.updateTable('rtr_commands').set({ chain_command_id: claim }).where('id', '=', entry.id).where('chain_command_id', '=', '').executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) === 0) return (await this.views([toEntry((await this.db.selectFrom('rtr_commands').selectAll().where('id', '=', entry.id).executeTakeFirstOrThrow()))]))[0];
+    const executable = String(first.result?.path ?? '');
+    const res = await this.commands.issueMany([
+      {
+        device_id: session.device_id,
+        name: entry.chain.name,
+        args: { ...entry.chain.args, executable },
+        cwd: entry.current_directory,
+        timeout_ms: entry.chain.timeout_ms,
+        queue_offline: true,
+        issued_by: caller.client_id,
+        session_id: session.id,
+        capability: 'put-and-run',
+      },
+    ]);
+    const next: CommandRecord | undefined = res.commands[0];
+    const update = next ? { chain_command_id: next.id } : { chain_command_id: '!failed', stderr: `${res.refused[0]?.error.message ?? 'the run could not be issued'}\n` };
+    await this.db.updateTable('rtr_commands').set({ ...update, updated_at: nowIso() }).where('id', '=', entry.id).execute();
+    return { entry: { ...entry, ...update }, first, command: next };
+  }
+}

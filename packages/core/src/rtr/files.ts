@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/index.ts';
+import type { CommandService } from '../commands/index.ts';
+import { TERMINAL_STATUSES } from '../commands/index.ts';
+import { ServiceError } from '../util/errors.ts';
+import { nowIso } from '../util/ids.ts';
+import { chunks, toFile } from './rows.ts';
+import type { RtrSessions } from './sessions.ts';
+import type { RtrCaller, RtrFile } from './index.ts';
+
+/**
+ * Files retrieved with `get`. A row is written when the get is issued (pending) and completed —
+ * path, name, digest and size as the blob store holds them — the first time anyone looks after
+ * the command ended, so no background job is needed and nothing is missed.
+ */
+export class RtrFiles {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly commands: CommandService,
+    private readonly sessions: RtrSessions,
+  ) {}
+
+  /** A session's files (the caller's session, live or not); pending ones only when asked. */
+  async list(sessionId: string, caller: RtrCaller, opts: { includePending?: boolean } = {}): Promise<RtrFile[]> {
+    await this.sessions.get(sessionId, caller);
+    await this.settle({ session_id: sessionId });
+    let q = this.db.selectFrom('rtr_files').selectAll().where('session_id', '=', sessionId).where('deleted_at', 'is', null);
+    if (!opts.includePending) q = q.where('status', '=', 'complete');
+    return (await q.orderBy('id').execute()).map(toFile);
+  }
+
+  /** A retrieved file of the caller's session by digest (the newest, if retrieved twice). */
+  async find(sessionId: string, sha256: string, caller: RtrCaller): Promise<RtrFile> {
+    await this.sessions.get(sessionId, caller);
+    await this.settle({ session_id: sessionId });
+    const row = await this.db
+      .selectFrom('rtr_files')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .where('sha256', '=', sha256.toLowerCase())
+      .where('status', '=', 'complete')
+      .where('deleted_at', 'is', null)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!row) throw new ServiceError(404, `no file with sha256 ${sha256.slice(0, 64)} was retrieved in session ${sessionId.slice(0, 64)}`, 'FILE_NOT_FOUND');
+    return toFile(row);
+  }
+
+  /** Forget retrieved files of a session (the blob stays: it is content-addressed and may be shared). */
+  async delete(ids: readonly number[], sessionId: string, caller: RtrCaller): Promise<number[]> {
+    await this.sessions.get(sessionId, caller);
+    const rows = await this.db.selectFrom('rtr_files').select('id').where('session_id', '=', sessionId).where('deleted_at', 'is', null).where('id', 'in', [...ids]).execute();
+    const found = rows.map((r) => Number(r.id));
+    if (found.length === 0) throw new ServiceError(404, `file ${ids.join(', ').slice(0, 100)} not found in session ${sessionId.slice(0, 64)}`, 'FILE_NOT_FOUND');
+    const now = nowIso();
+    await this.db.updateTable('rtr_files').set({ deleted_at: now, updated_at: now }).where('id', 'in', found).execute();
+    return found;
+  }
+
+  /** The files of one batch get fan-out (BatchGetCmd's batch_get_cmd_req_id), settled. */
+  async forFanout(fanoutId: string, caller: RtrCaller): Promise<RtrFile[]> {
+    await this.settle({ fanout_id: fanoutId });
+    const rows = await this.db.selectFrom('rtr_files').selectAll().where('fanout_id', '=', fanoutId).where('client_id', '=', caller.client_id).orderBy('id').execute();
+    return rows.map(toFile);
+  }
+
+  /** Complete pending rows whose get has ended: from the command's result, or its error. */
+  async settle(where: { session_id: string } | { fanout_id: string }): Promise<void> {
+    let q = this.db.selectFrom('rtr_files').select(['id', 'command_id']).where('status', '=', 'pending');
+    q = 'session_id' in where ? q.where('session_id', '=', where.session_id) : q.where('fanout_id', '=', where.fanout_id);
+    const pending = await q.execute();
+    if (pending.length === 0) return;
+    const done = (await this.commands.getMany(pending.map((p) => p.command_id))).filter((c) => TERMINAL_STATUSES.includes(c.status));
+    if (done.length === 0) return;
+    const now = nowIso();
+    await this.db.transaction().execute(async (trx) => {
+      for (const group of chunks(done)) {
+        for (const c of group) {
+          const r = c.result ?? {};
+          const set =
+            c.status === 'complete'
+              ? { status: 'complete', path: String(r.path ?? ''), name: String(r.name ?? ''), sha256: String(r.sha256 ?? ''), size: Number(r.size ?? 0), updated_at: now }
+              : { status: 'error', error_message: c.error?.message ?? c.status, updated_at: now };
+          await trx.updateTable('rtr_files').set(set).where('command_id', '=', c.id).where('status', '=', 'pending').execute();
+        }
+      }
+    });
+  }
+}

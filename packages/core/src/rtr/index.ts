@@ -1,0 +1,148 @@
+/**
+ * Live response (Falcon RTR): responders' sessions on hosts, batches of sessions, the log of
+ * each session's commands, and the files retrieved with `get`. The dialect parses and renders
+ * commands; this service keeps who may use which session, where each session is (its directory),
+ * what ran in it, and hands commands to the command engine in one fan-out.
+ *
+ * Rules kept here:
+ * - A session belongs to the API client that opened it; to anyone else it does not exist.
+ * - Sessions idle-expire after 10 minutes (7 days while queued for an offline host); executing
+ *   commands and pulses extend them. Expired sessions still answer status and file requests.
+ * - A session's directory follows its completed `cd` commands.
+ * - Nothing is half-created: a failed batch init leaves no batch, a refused fan-out no log rows.
+ */
+import type { CommandRecord } from '../commands/index.ts';
+
+export const SESSION_IDLE_MS = 10 * 60_000;
+export const QUEUED_SESSION_MS = 7 * 24 * 3600_000;
+/** Largest batch (BatchInitSessions host_ids). */
+export const MAX_BATCH_HOSTS = 10_000;
+
+export type RtrPlatform = 'windows' | 'linux' | 'mac';
+
+/** Who is calling: the API client, which owns what it opens. */
+export interface RtrCaller {
+  client_id: string;
+  client_name: string;
+}
+
+export interface RtrSession {
+  id: string;
+  device_id: string;
+  client_id: string;
+  client_name: string;
+  origin: string;
+  batch_id: string;
+  queue_offline: boolean;
+  offline_queued: boolean;
+  platform: RtrPlatform;
+  hostname: string;
+  pwd: string;
+  created_at: string;
+  updated_at: string;
+  expires_at: string;
+  deleted_at: string | null;
+}
+
+/** One logged command (`id` is Falcon's cloud_request_id). */
+export interface RtrCommandEntry {
+  id: string;
+  session_id: string;
+  device_id: string;
+  client_id: string;
+  /** Internal command id; '' when the server answered. */
+  command_id: string;
+  base_command: string;
+  command_string: string;
+  tier: string;
+  current_directory: string;
+  batch_id: string;
+  fanout_id: string;
+  /** Output the server produced itself (help, history, clear); null for host commands. */
+  stdout: string | null;
+  stderr: string | null;
+  chain: ChainedCommand | null;
+  chain_command_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A follow-up issued when a command completes (put-and-run: run what was put). */
+export interface ChainedCommand {
+  name: 'run';
+  args: Record<string, unknown>;
+  timeout_ms: number;
+}
+
+/** A logged command with the internal command(s) behind it. */
+export interface RtrCommandView {
+  entry: RtrCommandEntry;
+  /** The internal command; for a chained command, the follow-up once issued. */
+  command?: CommandRecord;
+  /** A chained command's first step (put-and-run's put). */
+  first?: CommandRecord;
+}
+
+export interface RtrFile {
+  id: number;
+  session_id: string;
+  device_id: string;
+  client_id: string;
+  cloud_request_id: string;
+  command_id: string;
+  fanout_id: string;
+  path: string;
+  name: string;
+  sha256: string;
+  size: number;
+  status: 'pending' | 'complete' | 'error';
+  error_message: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+/** One host command to issue in a session (already translated by the dialect). */
+export interface RtrIssueItem {
+  session: RtrSession;
+  base_command: string;
+  command_string: string;
+  tier: string;
+  name: string;
+  args: Record<string, unknown>;
+  capability?: import('../guard/index.ts').Capability;
+  timeout_ms: number;
+  /** Queue for an offline host (the session's queue_offline, or the request's persist). */
+  queue_offline: boolean;
+  chain?: ChainedCommand;
+  /** `get`: the file to record, pending until the command completes. */
+  file?: { path: string; name: string };
+}
+
+export interface RtrIssued {
+  entry: RtrCommandEntry;
+  command: CommandRecord;
+  /** The host was offline and the command waits for it. */
+  queued_offline: boolean;
+}
+
+export interface RtrIssueResult {
+  issued: RtrIssued[];
+  /** Sessions whose command was refused (host gone, offline without queueing, policy), and why. */
+  refused: { session: RtrSession; error: import('../util/errors.ts').ServiceError }[];
+}
+
+export interface RtrListQuery {
+  filter?: string;
+  sort?: string;
+  offset?: number;
+  limit?: number;
+}
+
+export interface RtrAuditSession extends RtrSession {
+  logs: RtrCommandView[];
+}
+
+export { RtrService } from './rtr-service.ts';
+export { rtrSessionFqlSchema } from './fql-schema.ts';
+export type { RtrTables } from './tables.ts';

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../index.ts';
+import { openTestStore } from '../testing/db.ts';
+import { SESSION_IDLE_MS, type RtrCaller } from './index.ts';
+
+// The RTR rules that hold whatever the dialect: ownership, directory tracking, pending files,
+// bulk batch writes that leave nothing behind on failure.
+describe('RtrService', () => {
+  let core: Core;
+  let linux: string;
+  let windows: string;
+  const me: RtrCaller = { client_id: 'client-a', client_name: 'A' };
+  const them: RtrCaller = { client_id: 'client-b', client_name: 'B' };
+
+  beforeAll(async () => {
+    core = await createCore(await openTestStore());
+    linux = (await core.hosts.register({ hostname: 'tux', platform_name: 'Linux' })).device_id;
+    windows = (await core.hosts.register({ hostname: 'win', platform_name: 'Windows' })).device_id;
+    // `get` is off in the default response policy; these tests are about RTR, not policies.
+    const linuxDefault = await core.responsePolicies.query({ filter: "name:'platform_default'+platform_name:'Linux'" });
+    await core.responsePolicies.update([{ id: linuxDefault.ids[0], settings: [{ id: 'GetCommand', value: { enabled: true } }] }], { id: 'test', name: 'test' });
+  });
+  afterAll(async () => {
+    await core?.close();
+  });
+
+  const complete = (id: string, deviceId: string, data: Record<string, unknown>, cwd = '/') => core.commands.complete(id, deviceId, { ok: true, data, cwd });
+
+  it('opens queued sessions for offline hosts at the platform root, for their owner only', async () => {
+    await expect(core.rtr.sessions.open({ device_id: linux }, me)).rejects.toMatchObject({ status: 404, code: 'HOST_OFFLINE' });
+    const { session } = await core.rtr.sessions.open({ device_id: windows, queue_offline: true }, me);
+    expect(session).toMatchObject({ pwd: 'C:\\', platform: 'windows', offline_queued: true, client_id: 'client-a' });
+    // Queued sessions live for a week; touching never shortens that.
+    const week = Date.parse(session.expires_at);
+    expect(week - Date.now()).toBeGreaterThan(6 * 24 * 3600_000);
+    await core.rtr.sessions.touch([session.id]);
+    expect(Date.parse((await core.rtr.sessions.get(session.id, me)).expires_at)).toBe(week);
+    await expect(core.rtr.sessions.get(session.id, them)).rejects.toMatchObject({ status: 404, code: 'SESSION_NOT_FOUND' });
+  });
+
+  it('follows the latest completed cd, ignoring failed ones', async () => {
+    const { session } = await core.rtr.sessions.open({ device_id: linux, queue_offline: true }, me);
+    expect(Date.parse(session.expires_at) - Date.now()).toBeGreaterThan(SESSION_IDLE_MS); // offline: queued
+    const item = (line: string, args: Record<string, unknown>) => ({ session, base_command: 'cd', command_string: line, tier: 'read', name: 'cd', args, timeout_ms: 1000, queue_offline: true });
+    const a = await core.rtr.log.issue([item('cd /var', { path: '/var' })], me);
+    const b = await core.rtr.log.issue([item('cd nope', { path: 'nope' })], me);
+    await complete(a.issued[0].command.id, linux, { cwd: '/var' }, '/var');
+    await core.commands.complete(b.issued[0].command.id, linux, { ok: false, error: { code: 'not_found', message: 'nope' }, cwd: '/var' });
+    await core.commands.flush();
+    const s = await core.rtr.sessions.get(session.id, me);
+    await core.rtr.sessions.settlePwd([s]);
+    expect(s.pwd).toBe('/var');
+    expect((await core.rtr.sessions.get(session.id, me)).pwd).toBe('/var');
+    // The next command runs there, and the log remembers where each ran.
+    const next = await core.rtr.log.issue([{ ...item('ls', {}), session: s, name: 'ls', base_command: 'ls' }], me);
+    expect(next.issued[0].command.cwd).toBe('/var');
+    expect((await core.rtr.log.forSessions([session.id])).map((e) => e.current_directory)).toEqual(['/', '/', '/var']);
+  });
+
+  it('records a get as pending and completes it from the command result', async () => {
+    const { session } = await core.rtr.sessions.open({ device_id: linux, queue_offline: true }, me);
+    const res = await core.rtr.log.issue([{ session, base_command: 'get', command_string: 'get /etc/hosts', tier: 'active', name: 'get', args: { path: '/etc/hosts' }, timeout_ms: 1000, queue_offline: true, file: { path: '/etc/hosts', name: 'hosts' } }], me);
+    expect(res.refused).toEqual([]);
+    expect(await core.rtr.files.list(session.id, me)).toEqual([]);
+    expect((await core.rtr.files.list(session.id, me, { includePending: true }))[0]).toMatchObject({ status: 'pending', name: 'hosts' });
+    await complete(res.issued[0].command.id, linux, { path: '/etc/hosts', name: 'hosts', size: 12, sha256: 'ab'.repeat(32) });
+    await core.commands.flush();
+    const [file] = await core.rtr.files.list(session.id, me);
+    expect(file).toMatchObject({ status: 'complete', sha256: 'ab'.repeat(32), size: 12 });
+    expect(await core.rtr.files.find(session.id, 'AB'.repeat(32), me)).toMatchObject({ id: file.id });
+    await expect(core.rtr.files.list(session.id, them)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('writes nothing when no host of a batch can have a session', async () => {
+    const before = await core.store.db.selectFrom('rtr_batches').select('id').execute();
+    const res = await core.rtr.batches.init([linux, 'f'.repeat(32)], me, { queue_offline: false });
+    expect(res.batch).toBeUndefined();
+    expect(res.refused.map((r) => r.error.code).sort()).toEqual(['HOST_NOT_FOUND', 'HOST_OFFLINE']);
+    expect(await core.store.db.selectFrom('rtr_batches').select('id').execute()).toEqual(before);
+    const ok = await core.rtr.batches.init([linux, windows], me, { queue_offline: true });
+    expect(ok.batch!.sessions.map((s) => s.device_id).sort()).toEqual([linux, windows].sort());
+    await expect(core.rtr.batches.get(ok.batch!.id, them)).rejects.toMatchObject({ status: 404 });
+  });
+});

@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/index.ts';
+import type { AuditService } from '../audit/index.ts';
+import type { CommandService } from '../commands/index.ts';
+import type { ResponseGuard } from '../guard/index.ts';
+import { applySort, compileFilter } from '../fql/index.ts';
+import { RtrBatches } from './batches.ts';
+import { RtrCommandLog } from './command-log.ts';
+import { RtrFiles } from './files.ts';
+import { rtrSessionFqlSchema } from './fql-schema.ts';
+import { toSession } from './rows.ts';
+import { RtrSessions } from './sessions.ts';
+import type { RtrAuditSession, RtrListQuery } from './index.ts';
+
+/** Live response over one store; wired into Core as `core.rtr`. */
+export class RtrService {
+  readonly sessions: RtrSessions;
+  readonly batches: RtrBatches;
+  readonly log: RtrCommandLog;
+  readonly files: RtrFiles;
+
+  constructor(private readonly deps: { db: Kysely<Database>; commands: CommandService; guard: ResponseGuard; audit: AuditService }) {
+    this.sessions = new RtrSessions(deps.db, deps.guard, deps.audit, deps.commands);
+    this.batches = new RtrBatches(deps.db, this.sessions, deps.audit);
+    this.log = new RtrCommandLog(deps.db, deps.commands, this.sessions, deps.audit);
+    this.files = new RtrFiles(deps.db, deps.commands, this.sessions);
+  }
+
+  /**
+   * RTRAuditSessions: every client's sessions (deleted and expired too) matching a filter, newest
+   * first by default, each with its logged commands — and their internal commands when
+   * `withCommands` (so the dialect can show what they answered).
+   */
+  async auditSessions(q: RtrListQuery, withCommands: boolean): Promise<{ sessions: RtrAuditSession[]; total: number; offset: number; limit: number }> {
+    const offset = q.offset ?? 0;
+    const limit = q.limit ?? 100;
+    const where = compileFilter(rtrSessionFqlSchema, q.filter);
+    let base = this.deps.db.selectFrom('rtr_sessions');
+    if (where) base = base.where(where);
+    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
+    const rows = await applySort(base.selectAll('rtr_sessions'), rtrSessionFqlSchema, q.sort, 'created_at|desc').offset(offset).limit(limit).execute();
+    const sessions = rows.map(toSession);
+    const entries = await this.log.forSessions(sessions.map((s) => s.id));
+    const views = withCommands ? await this.log.views(entries) : entries.map((entry) => ({ entry }));
+    const bySession = new Map<string, RtrAuditSession['logs']>();
+    for (const v of views) bySession.set(v.entry.session_id, [...(bySession.get(v.entry.session_id) ?? []), v]);
+    return { sessions: sessions.map((s) => ({ ...s, logs: bySession.get(s.id) ?? [] })), total: Number(total), offset, limit };
+  }
+}

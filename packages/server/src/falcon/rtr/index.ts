@@ -1,0 +1,26 @@
+import type { Core } from '@riposte/core';
+import type { FalconHandlers } from '../../routes.ts';
+import { batchHandlers } from './batch.ts';
+import { executeHandlers } from './execute.ts';
+import { fileHandlers } from './files.ts';
+import { sessionResource } from './models.ts';
+import { sessionHandlers } from './sessions.ts';
+
+/** Handlers of the Real Time Response operations (spec: falcon/rtr.ts). */
+export function rtrHandlers(core: Core): FalconHandlers {
+  return {
+    ...sessionHandlers(core),
+    ...executeHandlers(core),
+    ...batchHandlers(core),
+    ...fileHandlers(core),
+
+    async RTRAuditSessions(call) {
+      const q = call.query as { filter?: string; sort?: string; offset?: number; limit?: number; with_command_info?: boolean };
+      const page = await core.rtr.auditSessions(q, true);
+      return {
+        resources: page.sessions.map((s) => sessionResource(s, core.cid, !!q.with_command_info)),
+        pagination: { offset: page.offset, limit: page.limit, total: page.total },
+      };
+    },
+  };
+}

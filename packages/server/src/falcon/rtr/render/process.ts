@@ -1,0 +1,37 @@
+/** Process results as text: `ps` as a table, `run`/`runscript` as the program's own output. */
+import { list, num, str, table, utc, type Data } from './text.ts';
+import type { Rendered } from './index.ts';
+
+export function renderPs(data: Data): string {
+  const rows = list(data.processes).map((p) => [
+    str(num(p.pid)),
+    str(num(p.ppid)),
+    str(p.user),
+    num(p.cpu_percent).toFixed(1),
+    str(Math.round(num(p.memory_bytes) / 1024)),
+    utc(p.start_time),
+    str(p.name),
+    str(p.command_line) || str(p.path),
+  ]);
+  return table(['PID', 'PPID', 'User', 'CPU %', 'Memory (KB)', 'Start Time (UTC)', 'Name', 'Command Line'], rows, [0, 1, 3, 4]);
+}
+
+export function renderKill(data: Data): string {
+  return `Process ${num(data.pid)} killed (${str(data.signal)})\n`;
+}
+
+export function renderMemdump(data: Data): string {
+  return `Memory of process ${num(data.pid)} dumped to ${str(data.path)} (${num(data.size)} bytes, ${num(data.regions)} regions)\nSHA256: ${str(data.sha256)}\n`;
+}
+
+/** The program's stdout and stderr as they are; how it ended goes to stderr when it did not exit 0. */
+export function renderProcessOutcome(data: Data): Rendered {
+  if (data.exit_code === undefined && data.stdout === undefined) return { stdout: `Process started with PID ${num(data.pid)}\n`, stderr: '' };
+  const notes: string[] = [];
+  if (data.timed_out === true) notes.push('the process timed out and was killed');
+  if (data.truncated === true) notes.push('output was truncated');
+  if (data.exit_code === null && data.signal) notes.push(`the process was killed by ${str(data.signal)}`);
+  else if (typeof data.exit_code === 'number' && data.exit_code !== 0) notes.push(`the process exited with code ${data.exit_code}`);
+  const stderr = str(data.stderr) + (notes.length ? `${str(data.stderr) && !str(data.stderr).endsWith('\n') ? '\n' : ''}${notes.join('; ')}\n` : '');
+  return { stdout: str(data.stdout), stderr };
+}
