@@ -1,8 +1,12 @@
 // `npm run bench -- [name…]`: run benchmarks; each prints ratios against a baseline measured in the same run.
 import { benchApi } from './api.ts';
+import { benchPolicies } from './policies.ts';
+import { benchAgent } from './agent.ts';
 
 const benches: Record<string, () => Promise<boolean>> = {
   api: benchApi,
+  policies: benchPolicies,
+  agent: benchAgent,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

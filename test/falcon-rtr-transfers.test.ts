@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type SimulatedAgent, type SimulatedFleet } from '../packages/agent/src/sim/fleet.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
-import { startTestAgent, type TestAgent } from './support/agent.ts';
+import { startTestAgent, waitFor, type TestAgent } from './support/agent.ts';
 import { allowAllCommands, rtr } from './support/rtr.ts';
 
 // Files moving both ways through RTR commands: get, put (from the put-files library), put-and-run.
@@ -73,5 +73,13 @@ describe('Falcon RTR file transfer commands', () => {
     expect(res.stdout).toMatch(/^Put C:\\Windows\\Temp\\triage\.exe \(15 bytes\)\n/);
     const ls = await client.run(sid, 'ls', 'read');
     expect(ls.stdout).toMatch(/ 15 triage\.exe\n/);
+  });
+
+  it('starts the run of a put-and-run as soon as the put lands, with nobody polling', async () => {
+    const sid = await client.session(windows.deviceId);
+    const res = await client.execute(sid, 'put-and-run triage.exe', 'admin');
+    expect(res.status).toBe(201);
+    const core = t.server.core;
+    await waitFor(async () => (await core.commands.listForSession(sid)).some((c) => c.name === 'run' && c.status === 'complete'), 15_000, 'run issued by the server');
   });
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialect } from '../packages/core/src/testing/db.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { startTestAgent, type TestAgent } from './support/agent.ts';
+import { allowAllResponseCommands } from './support/policies.ts';
 
 /**
  * Scale-out: two server processes' worth of replicas on one PostgreSQL database, agents split
@@ -18,6 +19,7 @@ describe.skipIf(testDialect() !== 'postgres')('two replicas on one PostgreSQL da
   beforeAll(async () => {
     r1 = await startTestServer();
     r2 = await startTestServer({ replicaOf: r1 });
+    await allowAllResponseCommands(r1.server.core); // the `run` below is a high-risk command
     a1 = await startTestAgent(r1);
     a2 = await startTestAgent(r2);
   });

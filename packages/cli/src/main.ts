@@ -3,6 +3,7 @@ import { registerServerCommands } from './commands/server.ts';
 import { registerApiClientCommands } from './commands/api-clients.ts';
 import { registerAgentCommands } from './commands/agent.ts';
 import { registerStartCommand } from './commands/start.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 
 const program = new Command();
 program.name('riposte').description('Self-hosted live response: server, agents and API clients').showHelpAfterError();
@@ -10,6 +11,7 @@ program.name('riposte').description('Self-hosted live response: server, agents a
 registerServerCommands(program);
 registerApiClientCommands(program);
 registerAgentCommands(program);
+registerSimulateCommand(program);
 registerStartCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

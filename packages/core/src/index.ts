@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { openStore, type Store } from './db/index.ts';
 import { EventBus } from './events.ts';
 import { ApiClientService, EnrollmentTokenService, TokenService } from './auth/index.ts';
@@ -8,6 +11,12 @@ import { CommandService } from './commands/index.ts';
 import { LocalNotifier, PgNotifier, type Notifier } from './notify/index.ts';
 import { ResponseGuard } from './guard/index.ts';
 import { AuditService } from './audit/index.ts';
+import { createFsBlobStore, type BlobStore } from './blobs/index.ts';
+import { RtrLibraryService, type RtrLibraryOptions } from './rtr-library/index.ts';
+import { AggregationEngine } from './aggregations/index.ts';
+import { ResponsePolicyService } from './policies/index.ts';
+import { RtrService } from './rtr/index.ts';
+import { TransferService } from './transfers/index.ts';
 
 export * from './db/index.ts';
 export * from './events.ts';
@@ -18,6 +27,12 @@ export * from './commands/index.ts';
 export * from './notify/index.ts';
 export * from './guard/index.ts';
 export * from './audit/index.ts';
+export * from './blobs/index.ts';
+export * from './rtr-library/index.ts';
+export * from './policies/index.ts';
+export * from './rtr/index.ts';
+export * from './aggregations/index.ts';
+export * from './transfers/index.ts';
 export { BatchWriter } from './util/batch-writer.ts';
 export * from './util/errors.ts';
 export * from './util/ids.ts';
@@ -38,12 +53,32 @@ export interface Core {
   notifier: Notifier;
   /** Response-policy enforcement point shared by every dialect. */
   guard: ResponseGuard;
+  /** Response policies; their check is registered with `guard`. */
+  responsePolicies: ResponsePolicyService;
   audit: AuditService;
   commands: CommandService;
+  /** Content-addressed file storage (put-files, scripts, retrieved files). */
+  blobs: BlobStore;
+  /** One-time tokens for the file bytes of get/put, streamed over HTTP. */
+  transfers: TransferService;
+  /** Put-files, custom scripts and built-in scripts for RTR. */
+  rtrLibrary: RtrLibraryService;
+  /** Falcon aggregate queries over any FqlSchema-described table. */
+  aggregations: AggregationEngine;
+  /** Live-response sessions, batches, command log and retrieved files (Falcon RTR). */
+  rtr: RtrService;
   close(): Promise<void>;
 }
 
-export async function createCore(store: Store): Promise<Core> {
+export interface CoreOptions {
+  /** Blob store directory; the server passes DATA/blobs. Default: a fresh temporary directory (tests, tools). */
+  blobDir?: string;
+  rtrLibrary?: RtrLibraryOptions;
+}
+
+export async function createCore(store: Store, opts: CoreOptions = {}): Promise<Core> {
+  const audit = new AuditService(store.db);
+  const blobs = createFsBlobStore(opts.blobDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-blobs-')));
   const events = new EventBus();
   const hosts = new HostService(store.db);
   const notifier = store.postgresUrl ? await PgNotifier.connect(store.postgresUrl) : new LocalNotifier();
@@ -58,16 +93,30 @@ export async function createCore(store: Store): Promise<Core> {
     enrollTokens: new EnrollmentTokenService(store.db),
     hosts,
     hostGroups: new HostGroupService(store.db, hosts, events),
+    // After hostGroups: its host-change hook (dynamic groups) must run before this one's.
+    responsePolicies: new ResponsePolicyService(store, hosts, events, audit),
     notifier,
     guard,
-    audit: new AuditService(store.db),
+    audit,
+    blobs,
+    transfers: new TransferService(store.db, blobs),
+    rtrLibrary: new RtrLibraryService({ db: store.db, blobs, audit }, opts.rtrLibrary),
+    aggregations: new AggregationEngine(store.db, store.dialect),
+    rtr: new RtrService({ db: store.db, commands, guard, audit, notifier }),
     commands,
     async close() {
+      core.rtr.close();
       await commands.flush();
+      await core.responsePolicies.close();
       await notifier.close();
       await store.close();
     },
   };
+  guard.register(
+    (deviceId, capability) => core.responsePolicies.check(deviceId, capability),
+    (deviceIds, capability) => core.responsePolicies.checkMany(deviceIds, capability),
+  );
+  await core.responsePolicies.start();
   return core;
 }
 

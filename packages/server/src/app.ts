@@ -10,6 +10,7 @@ import { installErrorHandling, RateLimited } from './errors.ts';
 import { registerFalconOperations } from './routes.ts';
 import { falconHandlers } from './falcon/index.ts';
 import { startGateway, type GatewayOptions } from './gateway/index.ts';
+import { registerTransferRoutes } from './gateway/transfer-routes.ts';
 
 export interface AppOptions {
   core: Core;
@@ -87,6 +88,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     max: limit,
     timeWindow: 60_000,
     keyGenerator: (request) => request.principal?.client_id ?? `ip:${request.ip}`,
+    // The quota is for API clients; agents (a whole fleet behind one NAT) are not API clients.
+    allowList: (request) => request.url.startsWith('/agent/'),
     addHeaders: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': false, 'retry-after': true },
     addHeadersOnExceeding: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_request, context) => new RateLimited(Math.ceil((Date.now() + context.ttl) / 1000), limit),
@@ -99,7 +102,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   registerFalconOperations(app, core, falconHandlers(core));
   if (opts.gateway !== false) {
-    const gateway = startGateway(app, core, opts.gateway ?? {});
+    registerTransferRoutes(app, { transfers: core.transfers, blobs: core.blobs });
+    const gateway = startGateway(app, core, { transfers: core.transfers, ...(opts.gateway ?? {}) });
     app.decorate('gateway', gateway);
     app.addHook('preClose', async () => gateway.close());
   }

@@ -48,7 +48,9 @@ export function registerFalconOperations(app: FastifyInstance, core: Core, handl
       schema: {
         ...(op.query ? { querystring: op.query } : { querystring: { type: 'object', additionalProperties: false } }),
         ...(op.params ? { params: op.params } : {}),
-        ...(op.body ? { body: op.body } : op.form ? { body: op.form } : {}),
+        // Multipart operations (`op.files`) get no body schema: their parts are streamed by the
+        // handler, which validates the fields against `op.form` with readForm (form-input.ts).
+        ...(op.body ? { body: op.body } : op.form && !op.files ? { body: op.form } : {}),
       },
       onRequest: falconAuth(core, op),
       // `ids=a,b` and `ids=a&ids=b` mean the same list.

@@ -13,6 +13,9 @@ export interface ServerOptions {
   databaseUrl?: string;
   logLevel?: string;
   rateLimitPerMinute?: number;
+  /** Largest put-file / script upload, bytes (defaults: 100 MiB / 5 MiB). */
+  maxPutFileBytes?: number;
+  maxScriptBytes?: number;
 }
 
 export interface RunningServer {
@@ -28,7 +31,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const dataDir = path.resolve(opts.dataDir);
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const store = await openStore({ url: opts.databaseUrl ?? path.join(dataDir, 'riposte.db') });
-  const core = await createCore(store);
+  const core = await createCore(store, {
+    blobDir: path.join(dataDir, 'blobs'),
+    rtrLibrary: { maxPutFileBytes: opts.maxPutFileBytes, maxScriptBytes: opts.maxScriptBytes },
+  });
   const app = await buildApp({
     core,
     rateLimitPerMinute: opts.rateLimitPerMinute,

@@ -2,3 +2,4 @@ export * from './operation.ts';
 export * from './registry.ts';
 export { toOpenApi } from './openapi.ts';
 export * from './agent-protocol.ts';
+export { AggregateQueryRequest, AggregateQueryBody, AggregationResultSchema, type AggregateQueryBodyType } from './falcon/aggregates.ts';

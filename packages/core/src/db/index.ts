@@ -15,6 +15,8 @@ export interface Store {
   dialect: SqlDialect;
   /** PostgreSQL connection string (for LISTEN/NOTIFY clients); undefined on SQLite. */
   postgresUrl?: string;
+  /** SQLite database file, for services that keep their own read-only connection; undefined on PostgreSQL and `:memory:`. */
+  sqliteFile?: string;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
     db,
     dialect,
     postgresUrl: isPostgres ? opts.url : undefined,
+    sqliteFile: isPostgres || opts.url === ':memory:' ? undefined : path.resolve(opts.url),
     close: () => db.destroy(),
   };
   await migrate(store);

@@ -170,8 +170,32 @@ export class RtrCommandLog {
   }
 
   /**
-   * put-and-run: once the put has landed, run it. Done when someone looks (status check, audit),
-   * claimed with a conditional update so two concurrent looks start one run.
+   * put-and-run chains whose put just ended: start their runs now, without waiting for anyone to
+   * look. Every replica hears the same completion; the claim in `advance` lets one of them win.
+   */
+  async advanceAfter(commandIds: readonly string[]): Promise<void> {
+    for (const chunk of chunks([...new Set(commandIds)])) {
+      const rows = await this.db
+        .selectFrom('rtr_commands')
+        .selectAll()
+        .where('command_id', 'in', chunk)
+        .where('chain_command_id', '=', '')
+        .where('chain', 'is not', null)
+        .execute();
+      for (const row of rows) {
+        const caller = { client_id: row.client_id, client_name: '' };
+        const session = await this.sessions.get(row.session_id, caller).catch(() => undefined);
+        if (!session) continue; // gone: the next look reports it
+        const [view] = await this.views([toEntry(row)]);
+        await this.advance(view, session, caller);
+      }
+    }
+  }
+
+  /**
+   * put-and-run: once the put has landed, run it. Started when the put completes (advanceAfter)
+   * or when someone looks (status check, audit), claimed with a conditional update so that two
+   * concurrent starts issue one run.
    */
   private async advance(view: RtrCommandView, session: RtrSession, caller: RtrCaller): Promise<RtrCommandView> {
     const { entry, first } = view;

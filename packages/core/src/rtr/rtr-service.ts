@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Notifier } from '../notify/index.ts';
 import type { Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CommandService } from '../commands/index.ts';
@@ -19,11 +20,18 @@ export class RtrService {
   readonly log: RtrCommandLog;
   readonly files: RtrFiles;
 
-  constructor(private readonly deps: { db: Kysely<Database>; commands: CommandService; guard: ResponseGuard; audit: AuditService }) {
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly deps: { db: Kysely<Database>; commands: CommandService; guard: ResponseGuard; audit: AuditService; notifier: Notifier }) {
     this.sessions = new RtrSessions(deps.db, deps.guard, deps.audit, deps.commands);
     this.batches = new RtrBatches(deps.db, this.sessions, deps.audit);
     this.log = new RtrCommandLog(deps.db, deps.commands, this.sessions, deps.audit);
     this.files = new RtrFiles(deps.db, deps.commands, this.sessions);
+    this.unsubscribe = deps.notifier.subscribe('command_done', ({ ids }) => void this.log.advanceAfter(ids).catch(() => {}));
+  }
+
+  close(): void {
+    this.unsubscribe();
   }
 
   /**

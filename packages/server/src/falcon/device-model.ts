@@ -1,4 +1,4 @@
-import type { HostRecord } from '@riposte/core';
+import type { EffectivePolicy, HostRecord } from '@riposte/core';
 
 /** Falcon writes seconds-precision UTC timestamps. */
 export function falconTime(iso: string | null | undefined): string | undefined {
@@ -13,7 +13,7 @@ function falconMac(mac: string): string {
 }
 
 /** A host as Falcon's `deviceapi.DeviceSwagger` (the shape GetDeviceDetailsV2 returns). */
-export function toFalconDevice(h: HostRecord, cid: string): Record<string, unknown> {
+export function toFalconDevice(h: HostRecord, cid: string, responsePolicy?: EffectivePolicy): Record<string, unknown> {
   const d: Record<string, unknown> = {
     device_id: h.device_id,
     cid,
@@ -59,8 +59,8 @@ export function toFalconDevice(h: HostRecord, cid: string): Record<string, unkno
     system_product_name: h.system_product_name,
     tags: h.tags,
     host_hidden_status: h.hidden ? 'hidden' : 'visible',
-    policies: [],
-    device_policies: {},
+    policies: responsePolicy ? [falconResponsePolicy(responsePolicy)] : [],
+    device_policies: responsePolicy ? { remote_response: falconResponsePolicy(responsePolicy) } : {},
     meta: { version: '1' },
   };
   // Undefined fields are left out by JSON serialisation; deleting keys here would slow it down.
@@ -73,4 +73,15 @@ export function pickFields(device: Record<string, unknown>, fields: string[] | u
   const out: Record<string, unknown> = { device_id: device.device_id };
   for (const f of fields) if (f in device) out[f] = device[f];
   return out;
+}
+
+/** The host's effective response policy as a `DeviceDevicePolicy` (device_policies.remote_response). */
+export function falconResponsePolicy(p: EffectivePolicy): Record<string, unknown> {
+  return {
+    policy_type: 'remote-response',
+    policy_id: p.policy_id,
+    applied: true,
+    settings_hash: p.settings_hash,
+    applied_date: falconTime(p.modified_timestamp),
+  };
 }

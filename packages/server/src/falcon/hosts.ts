@@ -38,7 +38,8 @@ export function hostHandlers(core: Core, devices: DeviceRenderCache): FalconHand
       const pagination = { offset: page.offset, limit: page.limit, total: page.total, next: page.next };
       if (!query.fields?.length) return { resourcesJson: (await devices.render(page.ids)).json, pagination };
       const hosts = await core.hosts.getMany(page.ids);
-      return { resources: hosts.map((h) => pickFields(toFalconDevice(h, core.cid), query.fields)), pagination };
+      const policies = await core.responsePolicies.effective(page.ids);
+      return { resources: hosts.map((h) => pickFields(toFalconDevice(h, core.cid, policies.get(h.device_id)), query.fields)), pagination };
     },
     async GetDeviceDetailsV2({ query }) {
       return details(query.ids);

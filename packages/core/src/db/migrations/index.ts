@@ -3,6 +3,9 @@ import type { MigrationContext } from './context.ts';
 import { foundation } from './0001_foundation.ts';
 import { commands } from './0002_commands.ts';
 import { transfers } from './0003_transfers.ts';
+import { rtr } from './0004_rtr.ts';
+import { rtrLibrary } from './0005_rtr_library.ts';
+import { policies } from './0006_policies.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -10,5 +13,8 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0001_foundation': foundation(ctx),
     '0002_commands': commands(),
     '0003_transfers': transfers(ctx),
+    '0004_rtr': rtr(ctx),
+    '0005_rtr_library': rtrLibrary(ctx),
+    '0006_policies': policies(ctx),
   };
 }

@@ -1,0 +1,409 @@
+// `npm run bench -- agent`: the agent side of riposte against baselines measured in the same run.
+//
+//   (3) server RSS per idle connected simulated agent, 15,000 of them (absolute target; measured
+//       first, on a fresh server process, so earlier work does not hide the growth);
+//   (2) one command fanned out to 10,000 of those agents until every result is back, vs 10,000
+//       bare WebSocket messages sent to and echoed by 10,000 bare ws clients;
+//   (1) round trip of a small command (pwd) to one real agent, vs one bare HTTP request plus one
+//       bare WebSocket echo;
+//   (4) `get` of a 1 GiB file by that real agent, vs a raw loopback HTTP upload of the same file;
+//       server RSS growth during the transfer (absolute target).
+//
+// The server, the agents and every baseline run in child processes; measurements that need the
+// command engine run inside the server's process (bench/lib/agent-bench-server.ts), since the
+// bench cannot call a child's core directly. Measured runs alternate with their baseline runs so
+// both see the same noise. BENCH_AGENTS=N scales the fleets (fan-out N, idle 1.5 N); BENCH_GET_MB
+// the retrieved file; BENCH_ROUNDTRIPS the round trips; BENCH_PROFILE=dir writes CPU profiles of
+// the server during the measured fan-outs and round trips.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import WebSocket from 'ws';
+import { riposteArgs } from './lib/processes.ts';
+import { median, rssOf, startRpcChild, type RpcChild } from './lib/rpc.ts';
+
+const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
+const FANOUT_AGENTS = AGENTS;
+const IDLE_AGENTS = Math.round(AGENTS * 1.5);
+const SIM_PROCESSES = Math.max(1, Math.min(3, Math.ceil(AGENTS / 1000)));
+const GET_BYTES = Math.round(Number(process.env.BENCH_GET_MB ?? 1024) * 1024 * 1024);
+const ROUNDTRIPS = Number(process.env.BENCH_ROUNDTRIPS ?? 300);
+const FANOUT_RUNS = 3;
+const LIB = path.join(import.meta.dirname, 'lib');
+/** A directory for CPU profiles of the server during the measured sections (diagnosis). */
+const PROFILE = process.env.BENCH_PROFILE ? path.resolve(process.env.BENCH_PROFILE) : undefined;
+
+interface Figure {
+  name: string;
+  line: string;
+  pass?: boolean;
+}
+
+export async function benchAgent(): Promise<boolean> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-bench-agent-'));
+  const dataDir = path.join(work, 'data');
+  const simState = path.join(work, 'sim-state');
+  const figures: Figure[] = [];
+  const children: RpcChild[] = [];
+  const started = Date.now();
+  if (PROFILE) fs.mkdirSync(PROFILE, { recursive: true });
+  const step = (s: string) => console.log(`[agent ${((Date.now() - started) / 1000).toFixed(0)}s] ${s}`);
+  const child = async (...args: Parameters<typeof startRpcChild>) => {
+    const c = await startRpcChild(...args);
+    children.push(c);
+    return c;
+  };
+  const stop = async (c: RpcChild | undefined) => {
+    if (!c) return;
+    await c.stop();
+    children.splice(children.indexOf(c), 1);
+  };
+
+  try {
+    step(`data directory ${dataDir}; idle fleet ${IDLE_AGENTS} agents over ${SIM_PROCESSES} simulator processes, fan-out to ${FANOUT_AGENTS} of them, get ${fmtBytes(GET_BYTES)}`);
+    const server = await startServerChild(dataDir);
+    children.push(server.child);
+
+    // ---- (3) idle agents: server memory (first, so the server's memory is fresh) ----
+    await sleep(3000);
+    const rssBefore = await rssOf(server.child.pid);
+    const memBefore = await server.child.call<NodeJS.MemoryUsage>('memory');
+    step(`idle fleet: starting ${IDLE_AGENTS} simulated agents (riposte agent simulate --processes ${SIM_PROCESSES}); server RSS ${fmtBytes(rssBefore)}`);
+    const t0 = Date.now();
+    const sims = await startSimulators(server, IDLE_AGENTS, simState, child);
+    await server.child.call('waitConnections', { count: IDLE_AGENTS });
+    step(`  ${IDLE_AGENTS} agents enrolled and connected after ${((Date.now() - t0) / 1000).toFixed(1)} s; letting the server settle`);
+    await sleep(10_000);
+    const rssAfter = await rssOf(server.child.pid);
+    const memAfter = await server.child.call<NodeJS.MemoryUsage>('memory');
+    step(
+      `  server RSS ${fmtBytes(rssBefore)} -> ${fmtBytes(rssAfter)}; V8 heap used ${fmtBytes(memBefore.heapUsed)} -> ${fmtBytes(memAfter.heapUsed)}, ` +
+        `external+array buffers ${fmtBytes(memBefore.external + memBefore.arrayBuffers)} -> ${fmtBytes(memAfter.external + memAfter.arrayBuffers)}`,
+    );
+    figures.push(absolute(`(3) server RSS per idle connected agent (${IDLE_AGENTS} agents)`, (rssAfter - rssBefore) / IDLE_AGENTS / 1024, 30, 'KB'));
+
+    // ---- (2) fan-out to FANOUT_AGENTS of them, interleaved with the bare baseline ----
+    step(`fan-out: one pwd to ${FANOUT_AGENTS} of the connected simulated agents, vs ${FANOUT_AGENTS} bare ws clients echoing one message`);
+    const bare = await BareFanout.start(FANOUT_AGENTS, child);
+    const warm = await server.child.call<FanoutResult>('fanout', { batch: 'warmup', count: FANOUT_AGENTS });
+    checkFanout(warm, FANOUT_AGENTS);
+    await bare.run();
+    step(`  warm-up fan-out ${warm.ms.toFixed(0)} ms`);
+    const runs: number[] = [];
+    const bareRuns: number[] = [];
+    for (let i = 0; i < FANOUT_RUNS; i++) {
+      if (PROFILE) await server.child.call('profileStart');
+      const r = await server.child.call<FanoutResult>('fanout', { batch: `run-${i}`, count: FANOUT_AGENTS });
+      if (PROFILE) step(`  profile: ${await server.child.call('profileStop', { file: path.join(PROFILE, `fanout-${i}.cpuprofile`) })}`);
+      checkFanout(r, FANOUT_AGENTS);
+      runs.push(r.ms);
+      bareRuns.push(await bare.run());
+      step(`  fan-out ${i + 1}: ${r.ms.toFixed(0)} ms (issueMany ${r.issuedMs.toFixed(0)} ms); bare ws ${bareRuns[i].toFixed(0)} ms`);
+    }
+    await bare.stop(stop);
+    await stop(sims);
+    figures.push(ratio(`(2) one command fanned out to ${FANOUT_AGENTS} simulated agents, all results back (median of ${FANOUT_RUNS})`, median(runs), median(bareRuns), 3, 'ms'));
+
+    // ---- (1) round trip, real agent ----
+    step('starting a real agent (riposte agent)');
+    const agentState = path.join(work, 'agent-state');
+    const agent = await child(riposteArgs('agent', '--server', server.url, '--enroll-token', server.enrollToken, '--state', agentState), /agent ([0-9a-f]{32}) connected/);
+    const deviceId = agent.match[1];
+    await server.child.call('waitConnections', { count: 1 });
+    step(`round trip: ${ROUNDTRIPS} sequential pwd commands through core.commands.issue + wait, interleaved with the baseline`);
+    const bareEcho = await child([path.join(LIB, 'bare-echo-server.ts')], /READY (http:\/\/\S+)/);
+    const bareClient = await BareRoundTrip.open(bareEcho.match[1]);
+    // Blocks of each in turn, so both see the same noise from the rest of the machine.
+    await server.child.call('roundtrip', { deviceId, n: 30, warmup: 0, cwd: work });
+    await bareClient.run(30);
+    const rtTotals: number[] = [];
+    const bareTotals: { http: number; ws: number }[] = [];
+    let issueMean = 0;
+    const blocks = 6;
+    if (PROFILE) await server.child.call('profileStart');
+    for (let i = 0; i < blocks; i++) {
+      const r = await server.child.call<{ totals: number[]; issueMean: number }>('roundtrip', { deviceId, n: Math.ceil(ROUNDTRIPS / blocks), warmup: 0, cwd: work });
+      rtTotals.push(...r.totals);
+      issueMean += r.issueMean / blocks;
+      bareTotals.push(...(await bareClient.run(Math.ceil(ROUNDTRIPS / blocks))));
+    }
+    if (PROFILE) step(`  profile: ${await server.child.call('profileStop', { file: path.join(PROFILE, 'roundtrip.cpuprofile') })}`);
+    bareClient.close();
+    await stop(bareEcho);
+    const rtMean = mean(rtTotals);
+    const bareHttp = mean(bareTotals.map((x) => x.http));
+    const bareWs = mean(bareTotals.map((x) => x.ws));
+    step(`  mean ${rtMean.toFixed(2)} ms (p50 ${median(rtTotals).toFixed(2)}, p90 ${quantile(rtTotals, 0.9).toFixed(2)}; issue alone ${issueMean.toFixed(2)} ms)`);
+    step(`  baseline: HTTP ${bareHttp.toFixed(3)} ms + WebSocket echo ${bareWs.toFixed(3)} ms = ${(bareHttp + bareWs).toFixed(3)} ms (p50 ${median(bareTotals.map((x) => x.http + x.ws)).toFixed(3)})`);
+    figures.push(ratio('(1) command round trip (pwd, one real agent), mean', rtMean, bareHttp + bareWs, 4, 'ms'));
+
+    // ---- (4) get of a large file, same real agent ----
+    figures.push(...(await benchGet(server, deviceId, work, step, child, stop)));
+    await stop(agent);
+    await stop(server.child);
+  } finally {
+    for (const c of [...children].reverse()) await c.stop().catch(() => {});
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+
+  console.log(`\n== agent (${((Date.now() - started) / 60_000).toFixed(1)} min) ==`);
+  for (const f of figures) console.log(f.line);
+  return figures.every((f) => f.pass !== false);
+}
+
+// ---- the pieces ----
+
+interface BenchServer {
+  child: RpcChild;
+  url: string;
+  enrollToken: string;
+}
+
+async function startServerChild(dataDir: string): Promise<BenchServer> {
+  const child = await startRpcChild([path.join(LIB, 'agent-bench-server.ts'), dataDir], /BENCH-SERVER (\S+) (\S+)/);
+  return { child, url: child.match[1], enrollToken: child.match[2] };
+}
+
+async function startSimulators(server: BenchServer, count: number, stateDir: string, child: (...a: Parameters<typeof startRpcChild>) => Promise<RpcChild>): Promise<RpcChild> {
+  const processes = Math.max(1, Math.min(SIM_PROCESSES, count));
+  return child(
+    riposteArgs('agent', 'simulate', '--server', server.url, '--enroll-token', server.enrollToken, '--count', String(count), '--processes', String(processes), '--state', stateDir, '--platform', 'mixed'),
+    /^READY (\d+) agents connected/,
+    { echo: true },
+  );
+}
+
+interface FanoutResult {
+  ms: number;
+  issuedMs: number;
+  commands: number;
+  refused: number;
+  statuses: Record<string, number>;
+}
+
+function checkFanout(r: FanoutResult, expected: number): void {
+  if (r.commands !== expected || r.refused !== 0 || r.statuses.complete !== expected) {
+    throw new Error(`fan-out incomplete: ${JSON.stringify(r)}`);
+  }
+}
+
+/** One HTTP GET then one WebSocket echo, sequential, over keep-alive connections. */
+class BareRoundTrip {
+  private constructor(
+    private readonly url: string,
+    private readonly agent: http.Agent,
+    private readonly ws: WebSocket,
+  ) {}
+
+  static async open(url: string): Promise<BareRoundTrip> {
+    const ws = new WebSocket(url.replace('http:', 'ws:'), { perMessageDeflate: false });
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    return new BareRoundTrip(url, new http.Agent({ keepAlive: true, maxSockets: 1 }), ws);
+  }
+
+  // About the size of a result message an agent sends.
+  private readonly msg = JSON.stringify({ t: 'result', id: crypto.randomUUID(), result: { ok: true, data: { cwd: '/tmp' }, cwd: '/tmp' } });
+
+  private get(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      http
+        .get(this.url, { agent: this.agent }, (res) => {
+          res.resume();
+          res.once('end', resolve);
+        })
+        .once('error', reject);
+    });
+  }
+
+  private echo(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.ws.once('message', () => resolve());
+      this.ws.send(this.msg);
+    });
+  }
+
+  async run(n: number): Promise<{ http: number; ws: number }[]> {
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      await this.get();
+      const t1 = performance.now();
+      await this.echo();
+      out.push({ http: t1 - t0, ws: performance.now() - t1 });
+    }
+    return out;
+  }
+
+  close(): void {
+    this.ws.close();
+    this.agent.destroy();
+  }
+}
+
+/** One message to each of `count` bare ws clients (spread over processes like the simulators) until all have echoed it. */
+class BareFanout {
+  private constructor(
+    private readonly server: RpcChild,
+    private readonly clients: RpcChild[],
+  ) {}
+
+  static async start(count: number, child: (...a: Parameters<typeof startRpcChild>) => Promise<RpcChild>): Promise<BareFanout> {
+    const server = await child([path.join(LIB, 'bare-ws-fanout-server.ts')], /READY (ws:\/\/\S+)/);
+    const clients: RpcChild[] = [];
+    const per = Math.ceil(count / SIM_PROCESSES);
+    for (let left = count; left > 0; left -= per) {
+      clients.push(await child([path.join(LIB, 'bare-ws-clients.ts'), server.match[1], String(Math.min(per, left))], /READY \d+/));
+    }
+    await server.call('waitClients', { count });
+    return new BareFanout(server, clients);
+  }
+
+  async run(): Promise<number> {
+    return (await this.server.call<{ ms: number }>('fanout')).ms;
+  }
+
+  async stop(stop: (c: RpcChild) => Promise<void>): Promise<void> {
+    for (const c of this.clients) await stop(c);
+    await stop(this.server);
+  }
+}
+
+/** (4): the agent uploads a large file through `get`; compared with a bare HTTP upload of the same file. */
+async function benchGet(
+  server: BenchServer,
+  deviceId: string,
+  work: string,
+  step: (s: string) => void,
+  child: (...a: Parameters<typeof startRpcChild>) => Promise<RpcChild>,
+  stop: (c: RpcChild) => Promise<void>,
+): Promise<Figure[]> {
+  const routes = await server.child.call<{ present: boolean; wiredByBench: boolean }>('transferRoutes');
+  if (!routes.present) return [{ name: '(4) get', line: 'FAIL  (4) get: not measured — the server has no /agent/v1/transfers routes', pass: false }];
+  if (routes.wiredByBench) step('get: NOTE startServer does not wire the agent transfer routes yet; the bench server adds them (same code, registerTransferRoutes + TransferService)');
+  await server.child.call('allowGet');
+  const file = path.join(work, 'large-file.bin');
+  step(`get: writing a ${fmtBytes(GET_BYTES)} file`);
+  const sha256 = await writeLargeFile(file, GET_BYTES);
+  try {
+    const uploads = path.join(work, 'bare-uploads');
+    fs.mkdirSync(uploads);
+    const bare = await child([path.join(LIB, 'bare-upload-server.ts'), uploads], /READY (http:\/\/\S+)/);
+    const bareMs = await rawUpload(bare.match[1], file, GET_BYTES);
+    await stop(bare);
+    step(`  baseline raw HTTP upload: ${bareMs.toFixed(0)} ms (${fmtRate(GET_BYTES, bareMs)})`);
+
+    const rssBefore = await rssOf(server.child.pid);
+    let rssPeak = rssBefore;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        rssPeak = Math.max(rssPeak, await rssOf(server.child.pid).catch(() => 0));
+        await sleep(50);
+      }
+    })();
+    const got = await server.child.call<{ ms: number; status: string; result: { sha256: string; size: number } | null; error: unknown; blobPath: string | null }>('get', {
+      deviceId,
+      path: file,
+    });
+    sampling = false;
+    await sampler;
+    if (got.status !== 'complete' || !got.result) throw new Error(`get ended ${got.status}: ${JSON.stringify(got.error)}`);
+    step(`  get: ${got.ms.toFixed(0)} ms (${fmtRate(GET_BYTES, got.ms)}); server RSS ${fmtBytes(rssBefore)} -> peak ${fmtBytes(rssPeak)}`);
+    if (got.result.sha256 !== sha256 || got.result.size !== GET_BYTES) throw new Error(`get reported ${JSON.stringify(got.result)}, expected sha256 ${sha256} size ${GET_BYTES}`);
+    const stored = await hashFile(got.blobPath!);
+    if (stored.sha256 !== sha256 || stored.size !== GET_BYTES) throw new Error(`blob ${got.blobPath} holds ${stored.size} bytes hashing to ${stored.sha256}`);
+    step(`  blob ${got.blobPath} present; size and sha256 match`);
+    fs.rmSync(got.blobPath!, { force: true });
+    return [
+      info(`(4) get of ${fmtBytes(GET_BYTES)} (throughput)`, GET_BYTES / got.ms, GET_BYTES / bareMs, 'MiB/s', 1000 / 1024 / 1024),
+      absolute(`(4) server RSS growth during the get`, (rssPeak - rssBefore) / 1024 / 1024, 64, 'MB'),
+    ];
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+/** 1 MiB random blocks, each stamped with its index so no two are alike; answers the sha256. */
+async function writeLargeFile(file: string, size: number): Promise<string> {
+  const block = crypto.randomBytes(1 << 20);
+  const hash = crypto.createHash('sha256');
+  const out = fs.createWriteStream(file);
+  for (let off = 0, i = 0; off < size; off += block.length, i++) {
+    const chunk = Buffer.from(block.subarray(0, Math.min(block.length, size - off)));
+    chunk.writeUInt32BE(i >>> 0, 0);
+    hash.update(chunk);
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  return hash.digest('hex');
+}
+
+function rawUpload(url: string, file: string, size: number): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(url + '/upload', { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-length': String(size) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.once('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as { received: number };
+        if (body.received !== size) return reject(new Error(`bare server received ${body.received} of ${size} bytes`));
+        resolve(performance.now() - t0);
+      });
+    });
+    req.once('error', reject);
+    fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(req);
+  });
+}
+
+async function hashFile(file: string): Promise<{ sha256: string; size: number }> {
+  const hash = crypto.createHash('sha256');
+  let size = 0;
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+// ---- reporting ----
+
+function ratio(name: string, value: number, baseline: number, atMost: number, unit: string): Figure {
+  const r = value / baseline;
+  const pass = r <= atMost;
+  return { name, pass, line: `${pass ? 'PASS' : 'FAIL'}  ${name}: ${fmt(value)} ${unit} vs baseline ${fmt(baseline)} ${unit} -> ratio ${r.toFixed(2)} (target <= ${atMost})` };
+}
+
+function absolute(name: string, value: number, atMost: number, unit: string): Figure {
+  const pass = value <= atMost;
+  return { name, pass, line: `${pass ? 'PASS' : 'FAIL'}  ${name}: ${fmt(value)} ${unit} (target <= ${atMost} ${unit})` };
+}
+
+/** A ratio with no target: reported, not judged. */
+function info(name: string, value: number, baseline: number, unit: string, scale = 1): Figure {
+  return { name, line: `INFO  ${name}: ${fmt(value * scale)} ${unit} vs baseline ${fmt(baseline * scale)} ${unit} -> ratio ${(value / baseline).toFixed(2)}` };
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * q))];
+}
+
+function fmt(n: number): string {
+  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
+}
+
+function fmtBytes(n: number): string {
+  return n >= 1 << 30 ? `${(n / 2 ** 30).toFixed(2)} GiB` : `${(n / 2 ** 20).toFixed(1)} MiB`;
+}
+
+function fmtRate(bytes: number, ms: number): string {
+  return `${((bytes / 2 ** 20) / (ms / 1000)).toFixed(0)} MiB/s`;
+}
+

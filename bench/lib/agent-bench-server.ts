@@ -1,0 +1,164 @@
+// The riposte server for the agent benchmarks, in its own process, with the measurements that
+// have to happen inside it (the command engine is driven through core, as a dialect would):
+// round trips to one agent, a fan-out to every connected agent, a `get`. Controlled over stdin
+// (see rpc.ts). Usage: node --import tsx bench/lib/agent-bench-server.ts DATA_DIR
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore, openStore } from '@riposte/core';
+import { buildApp, startServer, type RunningServer } from '@riposte/server';
+import { bootstrapIfEmpty, readBootstrapFile } from '../../packages/server/src/bootstrap.ts';
+import { serveRpc } from './rpc.ts';
+
+const dataDir = path.resolve(process.argv[2] ?? '');
+if (!process.argv[2]) throw new Error('usage: agent-bench-server.ts DATA_DIR');
+const options = { dataDir, port: 0, logLevel: process.env.BENCH_SERVER_LOG ?? 'silent', rateLimitPerMinute: 1_000_000_000 };
+const TRANSFER_ROUTE = { method: 'PUT', url: '/agent/v1/transfers/upload' } as const;
+
+let server = await startServer(options);
+let transfersWiredByBench = false;
+if (!server.app.hasRoute(TRANSFER_ROUTE)) {
+  // startServer does not wire the agent file transfers (yet): start the same server with them,
+  // so `get` can be measured; the bench says so in its output.
+  await server.close();
+  server = await startServerWithTransfers();
+  transfersWiredByBench = true;
+}
+const { core, app } = server;
+const gateway = app.gateway!;
+const enrollToken = server.bootstrap?.enroll_token ?? readBootstrapFile(dataDir)?.enroll_token;
+if (!enrollToken) throw new Error(`no enrollment token: ${dataDir}/bootstrap.json is missing`);
+
+/** startServer's assembly (packages/server/src/server.ts) plus the transfer routes and the gateway's token minter. */
+async function startServerWithTransfers(): Promise<RunningServer> {
+  const { TransferService } = await import('../../packages/core/src/transfers/index.ts');
+  const { registerTransferRoutes } = await import('../../packages/server/src/gateway/transfer-routes.ts');
+  const store = await openStore({ url: path.join(dataDir, 'riposte.db') });
+  const core = await createCore(store, { blobDir: path.join(dataDir, 'blobs') });
+  const transfers = new TransferService(store.db, core.blobs);
+  const app = await buildApp({ core, rateLimitPerMinute: options.rateLimitPerMinute, logger: false, gateway: { transfers } });
+  registerTransferRoutes(app, { transfers, blobs: core.blobs });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const bootstrap = await bootstrapIfEmpty(core, dataDir, url);
+  return {
+    url,
+    app,
+    core,
+    bootstrap,
+    async close() {
+      await app.close();
+      await core.close();
+    },
+  };
+}
+
+const CWD: Record<string, string> = { Windows: 'C:\\', Linux: '/', Mac: '/' };
+let profiler: Session | undefined;
+const ms = (t0: number) => performance.now() - t0;
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
+
+serveRpc({
+  connections: () => gateway.connections.size,
+
+  async waitConnections({ count, timeoutMs = 600_000 }: { count: number; timeoutMs?: number }) {
+    const until = Date.now() + timeoutMs;
+    while (gateway.connections.size < count) {
+      if (Date.now() > until) throw new Error(`${gateway.connections.size} of ${count} agents connected after ${timeoutMs} ms`);
+      await sleep(100);
+    }
+    // Connected is not yet welcomed: wait until every connected host is online in the database.
+    const ids = [...gateway.connections.keys()];
+    while ((await core.hosts.onlineState(ids)).some((s) => s.state !== 'online')) {
+      if (Date.now() > until) throw new Error('connected agents did not all come online');
+      await sleep(200);
+    }
+    return gateway.connections.size;
+  },
+
+  /** `n` sequential small commands (pwd) to one agent, each issued and awaited like an API call would. */
+  async roundtrip({ deviceId, n, warmup, cwd = os.tmpdir() }: { deviceId: string; n: number; warmup: number; cwd?: string }) {
+    const once = async () => {
+      const t0 = performance.now();
+      const c = await core.commands.issue({ device_id: deviceId, name: 'pwd', args: {}, cwd, issued_by: 'bench', timeout_ms: 30_000 });
+      const issued = ms(t0);
+      const done = await core.commands.wait(c.id, 30_000);
+      if (done.status !== 'complete') throw new Error(`round trip ended ${done.status}: ${JSON.stringify(done.error)}`);
+      return { total: ms(t0), issued };
+    };
+    for (let i = 0; i < warmup; i++) await once();
+    const totals: number[] = [];
+    let issued = 0;
+    for (let i = 0; i < n; i++) {
+      const r = await once();
+      totals.push(r.total);
+      issued += r.issued;
+    }
+    return { totals, issueMean: issued / n };
+  },
+
+  /** One command to `count` (default all) connected agents; time from issueMany until every result is back. */
+  async fanout({ name = 'pwd', batch, count }: { name?: string; batch: string; count?: number }) {
+    const ids = [...gateway.connections.keys()].slice(0, count);
+    const hosts = await core.hosts.getMany(ids);
+    const inputs = hosts.map((h) => ({ device_id: h.device_id, name, args: {}, cwd: CWD[h.platform_name] ?? '/', issued_by: 'bench', timeout_ms: 120_000 }));
+    const t0 = performance.now();
+    const { commands, refused } = await core.commands.issueMany(inputs, batch);
+    const issued = ms(t0);
+    const done = await core.commands.waitAll(commands.map((c) => c.id), 180_000);
+    const total = ms(t0);
+    const statuses: Record<string, number> = {};
+    for (const c of done) statuses[c.status] = (statuses[c.status] ?? 0) + 1;
+    return { ms: total, issuedMs: issued, commands: commands.length, refused: refused.length, statuses };
+  },
+
+  /** Response policies disable `get` by default: enable it in every platform_default, as an administrator would. */
+  async allowGet() {
+    const page = await core.responsePolicies.query({ limit: 500 });
+    const defaults = (await core.responsePolicies.get(page.ids)).filter((p) => p.is_default);
+    await core.responsePolicies.update(
+      defaults.map((p) => ({ id: p.id, settings: [{ id: 'GetCommand', value: { enabled: true } }] })),
+      { id: 'bench', name: 'bench' },
+    );
+    return defaults.length;
+  },
+
+  /** Retrieve a file from an agent into the blob store. */
+  async get({ deviceId, path, timeoutMs = 600_000 }: { deviceId: string; path: string; timeoutMs?: number }) {
+    const t0 = performance.now();
+    const c = await core.commands.issue({ device_id: deviceId, name: 'get', args: { path }, cwd: '/', issued_by: 'bench', timeout_ms: timeoutMs });
+    const done = await core.commands.wait(c.id, timeoutMs + 30_000);
+    return { ms: ms(t0), status: done.status, result: done.result, error: done.error, blobPath: done.result?.sha256 ? core.blobs.path(String(done.result.sha256)) : null };
+  },
+
+  transferRoutes: () => ({ present: app.hasRoute(TRANSFER_ROUTE), wiredByBench: transfersWiredByBench }),
+
+  memory: () => process.memoryUsage(),
+
+  /** CPU profile of whatever happens between start and stop (BENCH_PROFILE=dir in bench/agent.ts). */
+  async profileStart() {
+    profiler ??= new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  },
+  async profileStop({ file }: { file: string }) {
+    if (!profiler) throw new Error('no profile running');
+    const { profile } = await profiler.post('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    profiler.disconnect();
+    profiler = undefined;
+    return file;
+  },
+
+  gc: () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return process.memoryUsage();
+  },
+});
+
+process.on('SIGTERM', () => {
+  void server.close().finally(() => process.exit(0));
+});
+console.log(`BENCH-SERVER ${server.url} ${enrollToken} ${process.pid}`);

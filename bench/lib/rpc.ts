@@ -1,0 +1,124 @@
+// A child process the bench talks to over stdin/stdout: JSON requests in, `RPC {…}` lines out.
+// The agent benches measure inside the server process (the command engine has no HTTP API of its
+// own yet), so the bench needs a way to ask that process to do things and report timings.
+import { spawn, type ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
+import { ROOT } from './processes.ts';
+
+export interface RpcChild {
+  proc: ChildProcess;
+  pid: number;
+  match: RegExpMatchArray;
+  call<T = unknown>(op: string, args?: Record<string, unknown>): Promise<T>;
+  /** The last few KB of the child's output, for error messages. */
+  tail(): string;
+  stop(): Promise<void>;
+}
+
+/** Start `node --import tsx ...args`, resolving once a stdout/stderr line matches `ready`. */
+export async function startRpcChild(args: string[], ready: RegExp, opts: { env?: Record<string, string>; nodeArgs?: string[]; echo?: boolean; timeoutMs?: number } = {}): Promise<RpcChild> {
+  const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  let nextId = 1;
+  let exited = false;
+  const keep = (line: string) => {
+    output = (output + line + '\n').slice(-4000);
+    if (opts.echo) process.stdout.write(`    | ${line}\n`);
+  };
+  const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`child ${args.join(' ')} not ready after ${opts.timeoutMs} ms: ${output.slice(-2000)}`));
+      proc.kill('SIGKILL');
+    }, opts.timeoutMs ?? 900_000);
+    const ready_ = (m: RegExpMatchArray) => {
+      clearTimeout(timer);
+      resolve(m);
+    };
+    readline.createInterface({ input: proc.stdout! }).on('line', (line) => {
+      const rpc = /^RPC (.*)$/.exec(line);
+      if (rpc) {
+        const msg = JSON.parse(rpc[1]) as { id: number; ok: boolean; result?: unknown; error?: string };
+        const p = pending.get(msg.id);
+        pending.delete(msg.id);
+        if (msg.ok) p?.resolve(msg.result);
+        else p?.reject(new Error(msg.error));
+        return;
+      }
+      keep(line);
+      const m = line.match(ready);
+      if (m) ready_(m);
+    });
+    readline.createInterface({ input: proc.stderr! }).on('line', (line) => {
+      keep(line);
+      const m = line.match(ready);
+      if (m) ready_(m);
+    });
+    proc.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      exited = true;
+      const err = new Error(`child ${args.join(' ')} exited (${signal ?? code}): ${output.slice(-2000)}`);
+      reject(err);
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+    });
+  });
+  return {
+    proc,
+    pid: proc.pid!,
+    match,
+    tail: () => output,
+    call<T>(op: string, callArgs: Record<string, unknown> = {}) {
+      if (exited) return Promise.reject(new Error(`child ${args[0]} has exited`));
+      const id = nextId++;
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        proc.stdin!.write(JSON.stringify({ id, op, args: callArgs }) + '\n');
+      });
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+        setTimeout(() => proc.kill('SIGKILL'), 15_000).unref();
+      }),
+  };
+}
+
+/** The child's side: answer requests from stdin with the handlers. */
+export function serveRpc(handlers: Record<string, (args: any) => unknown>): void {
+  readline.createInterface({ input: process.stdin }).on('line', async (line) => {
+    let msg: { id: number; op: string; args: Record<string, unknown> };
+    try {
+      msg = JSON.parse(line);
+    } catch {
+      return;
+    }
+    try {
+      const handler = handlers[msg.op];
+      if (!handler) throw new Error(`unknown op ${msg.op}`);
+      const result = await handler(msg.args ?? {});
+      process.stdout.write(`RPC ${JSON.stringify({ id: msg.id, ok: true, result: result ?? null })}\n`);
+    } catch (e) {
+      process.stdout.write(`RPC ${JSON.stringify({ id: msg.id, ok: false, error: (e as Error).stack ?? String(e) })}\n`);
+    }
+  });
+}
+
+/** Resident set size of a process, bytes (Linux). */
+export async function rssOf(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
