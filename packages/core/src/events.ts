@@ -16,12 +16,17 @@ export class EventBus {
     this.emitter.setMaxListeners(100);
   }
 
-  on<K extends keyof DomainEvents>(event: K, listener: (payload: DomainEvents[K]) => void): () => void {
+  /** A listener may return a promise: `emit` resolves once every listener's work is done. */
+  on<K extends keyof DomainEvents>(event: K, listener: (payload: DomainEvents[K]) => void | Promise<void>): () => void {
     this.emitter.on(event, listener);
     return () => this.emitter.off(event, listener);
   }
 
-  emit<K extends keyof DomainEvents>(event: K, payload: DomainEvents[K]): void {
-    this.emitter.emit(event, payload);
+  /**
+   * Tell every listener and wait for them, so that what depends on the event (effective response
+   * policies) is current when the change's request answers. Call it after the change committed.
+   */
+  async emit<K extends keyof DomainEvents>(event: K, payload: DomainEvents[K]): Promise<void> {
+    await Promise.all(this.emitter.listeners(event).map((l) => (l as (p: DomainEvents[K]) => unknown)(payload)));
   }
 }

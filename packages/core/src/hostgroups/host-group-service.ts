@@ -29,6 +29,8 @@ export interface HostGroupUpdate {
 
 type Tx = Kysely<Database>;
 
+type MembershipChange = { group_id: string; device_ids: string[] };
+
 export class HostGroupService {
   constructor(
     private readonly db: Kysely<Database>,
@@ -61,18 +63,21 @@ export class HostGroupService {
       };
     });
     const keys = rows.map((r) => r.name_key);
+    const changes: MembershipChange[] = [];
     if (new Set(keys).size !== keys.length) throw conflict('duplicate group names in request');
     await this.db.transaction().execute(async (trx) => {
       const taken = await trx.selectFrom('host_groups').select('name').where('name_key', 'in', keys).execute();
       if (taken.length) throw conflict(`a host group named "${taken[0].name}" already exists`);
       await trx.insertInto('host_groups').values(rows).execute();
-      for (const r of rows) if (r.group_type === 'dynamic') await this.recomputeGroup(trx, r.id, r.assignment_rule);
+      for (const r of rows) if (r.group_type === 'dynamic') changes.push(await this.recomputeGroup(trx, r.id, r.assignment_rule));
     });
+    await this.announce(changes);
     return this.get(rows.map((r) => r.id));
   }
 
   async update(updates: HostGroupUpdate[], by: string): Promise<HostGroup[]> {
     const now = nowIso();
+    const changes: MembershipChange[] = [];
     await this.db.transaction().execute(async (trx) => {
       for (const u of updates) {
         const current = await trx.selectFrom('host_groups').selectAll().where('id', '=', u.id).executeTakeFirst();
@@ -103,10 +108,11 @@ export class HostGroupService {
         }
         await trx.updateTable('host_groups').set(patch).where('id', '=', u.id).execute();
         if (current.group_type === 'dynamic' && patch.assignment_rule !== undefined && patch.assignment_rule !== current.assignment_rule) {
-          await this.recomputeGroup(trx, u.id, patch.assignment_rule);
+          changes.push(await this.recomputeGroup(trx, u.id, patch.assignment_rule));
         }
       }
     });
+    await this.announce(changes);
     return this.get(updates.map((u) => u.id));
   }
 
@@ -120,7 +126,7 @@ export class HostGroupService {
         await trx.deleteFrom('host_group_members').where('group_id', 'in', found).execute();
         await trx.deleteFrom('host_groups').where('id', 'in', found).execute();
       });
-      for (const id of found) this.events.emit('group.deleted', { group_id: id });
+      for (const id of found) await this.events.emit('group.deleted', { group_id: id });
     }
     return { deleted: found, missing: ids.filter((id) => !found.includes(id)) };
   }
@@ -196,7 +202,7 @@ export class HostGroupService {
         changed.set(g.id, ids);
       }
     });
-    for (const [group_id, device_ids] of changed) if (device_ids.length) this.events.emit('group.members.changed', { group_id, device_ids });
+    await this.announce([...changed].map(([group_id, device_ids]) => ({ group_id, device_ids })));
     return this.get(groupIds);
   }
 
@@ -224,12 +230,17 @@ export class HostGroupService {
           await this.hosts.bumpRevision([...add, ...remove], trx);
         }
       });
-      if (changed.length) this.events.emit('group.members.changed', { group_id: g.id, device_ids: changed });
+      await this.announce([{ group_id: g.id, device_ids: changed }]);
     }
   }
 
   /** Replace a dynamic group's members with the hosts its rule matches now. */
-  private async recomputeGroup(trx: Tx, groupId: string, rule: string): Promise<void> {
+  /** Membership changes are announced (and their listeners awaited) once they are committed. */
+  private async announce(changes: MembershipChange[]): Promise<void> {
+    for (const c of changes) if (c.device_ids.length) await this.events.emit('group.members.changed', c);
+  }
+
+  private async recomputeGroup(trx: Tx, groupId: string, rule: string): Promise<MembershipChange> {
     const before = new Set((await trx.selectFrom('host_group_members').select('device_id').where('group_id', '=', groupId).execute()).map((r) => r.device_id));
     await trx.deleteFrom('host_group_members').where('group_id', '=', groupId).execute();
     const where = safeRule(rule);
@@ -243,7 +254,7 @@ export class HostGroupService {
     const after = new Set((await trx.selectFrom('host_group_members').select('device_id').where('group_id', '=', groupId).execute()).map((r) => r.device_id));
     const changed = [...after].filter((id) => !before.has(id)).concat([...before].filter((id) => !after.has(id)));
     await this.hosts.bumpRevision(changed, trx);
-    if (changed.length) this.events.emit('group.members.changed', { group_id: groupId, device_ids: changed });
+    return { group_id: groupId, device_ids: changed };
   }
 }
 

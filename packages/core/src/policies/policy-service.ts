@@ -160,8 +160,9 @@ export class ResponsePolicyService {
     }
     // Awaited by the host service: a registered host has its policy before register() returns.
     hosts.onChange((ids) => this.inBackground(() => this.placeHosts(ids)));
-    events.on('group.members.changed', (e) => void this.inBackground(() => this.groupMembersChanged(e.group_id, e.device_ids)));
-    events.on('group.deleted', (e) => void this.inBackground(() => this.groupDeleted(e.group_id)));
+    // Awaited by the host-group service after it commits: the next command sees the new policy.
+    events.on('group.members.changed', (e) => this.inBackground(() => this.groupMembersChanged(e.group_id, e.device_ids)));
+    events.on('group.deleted', (e) => this.inBackground(() => this.groupDeleted(e.group_id)));
   }
 
   /** Place hosts that have no effective policy yet, and forget attachments of deleted groups. */
