@@ -129,7 +129,10 @@ describe('agent gateway with a real agent on this machine', () => {
     ws.send(JSON.stringify({ t: 'result', id: theirs.id, result: { ok: true, data: { forged: true }, cwd: '/' } }));
     await waitFor(() => replies.filter((r) => r.t === 'error').length >= 3 && replies.some((r) => r.t === 'result_ack'), 5000, 'error replies');
     expect((await t.server.core.commands.get(theirs.id))!.status).toBe('queued');
-    ws.close();
+    // An oversize frame closes that connection (1009) and nothing else.
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    ws.send('x'.repeat(17 * 1024 * 1024));
+    expect(await closed).toBe(1009);
     expect((await fetch(`${t.url}/health`)).status).toBe(200);
     expect((await run('pwd', {})).status).toBe('complete');
   });
