@@ -65,11 +65,29 @@ async function startPostgres(bin) {
 let status = process.env.RIPOSTE_TEST_SKIP_TYPECHECK === '1' ? 0 : run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 if (status !== 0) {
   console.error('type check failed');
-  process.exit(status);
+  console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(status || (totals.failed ? 1 : 0));
+}
+
+// Counts from vitest's JSON report of each half, summed into one closing line.
+const totals = { passed: 0, failed: 0, skipped: 0 };
+function vitest(label, env) {
+  const report = path.join(os.tmpdir(), `riposte-vitest-${process.pid}-${label}.json`);
+  const code = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra], env);
+  try {
+    const r = JSON.parse(fs.readFileSync(report, 'utf8'));
+    totals.passed += r.numPassedTests;
+    totals.failed += r.numFailedTests;
+    totals.skipped += r.numPendingTests + r.numTodoTests;
+    fs.rmSync(report, { force: true });
+  } catch {
+    totals.failed += 1; // no report: the run itself broke
+  }
+  return code;
 }
 
 console.log('\n=== tests on SQLite ===');
-status = run('npx', ['vitest', 'run', ...extra], { RIPOSTE_TEST_DB: 'sqlite' });
+status = vitest('sqlite', { RIPOSTE_TEST_DB: 'sqlite' });
 
 const bin = findPgBin();
 if (!bin) {
@@ -83,10 +101,11 @@ if (!bin) {
   console.log(`\n=== tests on PostgreSQL (${bin}) ===`);
   const pg = await startPostgres(bin);
   try {
-    const pgStatus = run('npx', ['vitest', 'run', ...extra], { RIPOSTE_TEST_DB: 'postgres', RIPOSTE_TEST_PG_URL: pg.url });
+    const pgStatus = vitest('postgres', { RIPOSTE_TEST_DB: 'postgres', RIPOSTE_TEST_PG_URL: pg.url });
     status = status || pgStatus;
   } finally {
     pg.stop();
   }
 }
-process.exit(status);
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(status || (totals.failed ? 1 : 0));
