@@ -5,6 +5,9 @@ import type { CommandName, CommandRequest, CommandResult, Executor, FileTransfer
 import type { Journal } from './journal.ts';
 import type { AgentIdentity } from './identity.ts';
 
+/** A command still running after this long is reported as running. */
+const STARTED_NOTICE_MS = 250;
+
 export interface AgentClientOptions {
   identity: AgentIdentity;
   executor: Executor;
@@ -189,7 +192,9 @@ export class AgentClient extends EventEmitter {
     // Journaled (and synced) only once it is about to run: a command still waiting when the agent
     // dies was never started, so it may safely run after the restart.
     this.opts.journal.started(cmd.id);
-    this.send({ t: 'started', id: cmd.id });
+    // Most commands finish in milliseconds: tell the server a command is running only when it
+    // is still running a moment later, which spares a fan-out one message and one write per host.
+    const startedNotice = setTimeout(() => this.send({ t: 'started', id: cmd.id }), STARTED_NOTICE_MS);
     let result: CommandResult;
     try {
       const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(Math.max(1, cmd.timeout_ms))]);
@@ -198,6 +203,7 @@ export class AgentClient extends EventEmitter {
     } catch (e) {
       result = { ok: false, error: { code: 'failed', message: (e as Error).message }, cwd: cmd.cwd };
     } finally {
+      clearTimeout(startedNotice);
       this.running.delete(cmd.id);
       this.release();
     }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { CommandStatus, CommandsTable } from '../db/schema.ts';
 import type { Notifier } from '../notify/index.ts';
@@ -224,7 +224,11 @@ export class CommandService {
     });
     const timer = setTimeout(wake, Math.max(0, timeoutMs));
     const look = async () => {
-      for (const c of await this.getMany([...pending])) if (TERMINAL_STATUSES.includes(c.status)) pending.delete(c.id);
+      const ids = [...pending];
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await this.db.selectFrom('commands').select(['id', 'status']).where('id', 'in', ids.slice(i, i + 500)).execute();
+        for (const r of rows) if (TERMINAL_STATUSES.includes(r.status as CommandStatus)) pending.delete(r.id);
+      }
       if (pending.size === 0) wake();
     };
     // Notifications are the fast path; a slow poll covers one that was lost (a LISTEN connection
@@ -351,29 +355,34 @@ export class CommandService {
     });
   }
 
+  /**
+   * Results in one statement per 500: `WITH v(...) AS (VALUES …) UPDATE … FROM v`, which both
+   * SQLite and PostgreSQL run, instead of one UPDATE per command (a 10,000-host fan-out answers
+   * within a few milliseconds of itself).
+   */
   private async writeResults(items: { id: string; device_id: string; result: AgentResult; at: string; applied?: boolean }[]): Promise<void> {
     const done: string[] = [];
+    const first = new Map<string, (typeof items)[number]>();
+    for (const item of items) if (!first.has(item.id)) first.set(item.id, item);
+    const unique = [...first.values()];
     await this.db.transaction().execute(async (trx) => {
-      for (const item of items) {
-        const r = item.result;
-        const res = await trx
-          .updateTable('commands')
-          .set({
-            status: r.ok ? 'complete' : 'error',
-            completed_at: item.at,
-            result: r.ok ? JSON.stringify(r.data) : null,
-            result_cwd: r.cwd,
-            error_code: r.ok ? null : r.error.code,
-            error_message: r.ok ? null : r.error.message,
-          })
-          .where('id', '=', item.id)
-          .where('device_id', '=', item.device_id)
-          .where('status', 'in', OPEN_STATUSES)
-          .executeTakeFirst();
-        item.applied = Number(res.numUpdatedRows) > 0;
-        if (item.applied) done.push(item.id);
+      for (let i = 0; i < unique.length; i += 500) {
+        const values = unique.slice(i, i + 500).map((item) => {
+          const r = item.result;
+          return sql`(${item.id}, ${item.device_id}, ${r.ok ? 'complete' : 'error'}, ${item.at}, ${r.ok ? JSON.stringify(r.data) : null}, ${r.cwd}, ${r.ok ? null : r.error.code}, ${r.ok ? null : r.error.message})`;
+        });
+        const res = await sql<{ id: string }>`
+          with v (id, device_id, status, completed_at, result, result_cwd, error_code, error_message) as (values ${sql.join(values)})
+          update commands set status = v.status, completed_at = v.completed_at, result = v.result, result_cwd = v.result_cwd,
+            error_code = v.error_code, error_message = v.error_message
+          from v
+          where commands.id = v.id and commands.device_id = v.device_id and commands.status in ('queued', 'sent', 'running')
+          returning commands.id`.execute(trx);
+        for (const row of res.rows) done.push(row.id);
       }
     });
+    const applied = new Set(done);
+    for (const item of items) item.applied = first.get(item.id) === item && applied.has(item.id);
     if (done.length) await this.notifier.publish('command_done', { ids: done });
   }
 

@@ -67,7 +67,11 @@ export class AgentConnection {
       command: { id: c.id, name: c.name, args: c.args, cwd: c.cwd, timeout_ms: c.timeout_ms },
       ...(transfer ? { transfer } : {}),
     });
-    if (c.status === 'queued') await this.deps.core.commands.markSent(c.id, this.deviceId);
+    // Not awaited: the status writes of a whole fan-out then share one transaction, and a lost
+    // 'sent' mark costs nothing (the command is re-sent and the agent's journal dedups it).
+    if (c.status === 'queued') {
+      this.deps.core.commands.markSent(c.id, this.deviceId).catch((err) => this.deps.log.error({ err, command_id: c.id }, 'could not mark command sent'));
+    }
   }
 
   private async onMessage(data: Buffer, isBinary: boolean): Promise<void> {
