@@ -31,7 +31,7 @@ const IDLE_AGENTS = Math.round(AGENTS * 1.5);
 const SIM_PROCESSES = Math.max(1, Math.min(3, Math.ceil(AGENTS / 1000)));
 const GET_BYTES = Math.round(Number(process.env.BENCH_GET_MB ?? 1024) * 1024 * 1024);
 const ROUNDTRIPS = Number(process.env.BENCH_ROUNDTRIPS ?? 300);
-const FANOUT_RUNS = 3;
+const FANOUT_RUNS = 5;
 const LIB = path.join(import.meta.dirname, 'lib');
 /** A directory for CPU profiles of the server during the measured sections (diagnosis). */
 const PROFILE = process.env.BENCH_PROFILE ? path.resolve(process.env.BENCH_PROFILE) : undefined;
@@ -172,8 +172,19 @@ async function startSimulators(server: BenchServer, count: number, stateDir: str
   return child(
     riposteArgs('agent', 'simulate', '--server', server.url, '--enroll-token', server.enrollToken, '--count', String(count), '--processes', String(processes), '--state', stateDir, '--platform', 'mixed'),
     /^READY (\d+) agents connected/,
-    { echo: true },
+    { echo: progressEvery(10_000) },
   );
+}
+
+/** Echo a child's lines, but its progress lines only every `ms`. */
+function progressEvery(ms: number): (line: string) => boolean {
+  let last = 0;
+  return (line) => {
+    if (!/^(enrolled|connected) \d+\/\d+$/.test(line)) return true;
+    if (Date.now() - last < ms) return false;
+    last = Date.now();
+    return true;
+  };
 }
 
 interface FanoutResult {
@@ -280,9 +291,9 @@ async function benchGet(
   child: (...a: Parameters<typeof startRpcChild>) => Promise<RpcChild>,
   stop: (c: RpcChild) => Promise<void>,
 ): Promise<Figure[]> {
-  const routes = await server.child.call<{ present: boolean; wiredByBench: boolean }>('transferRoutes');
-  if (!routes.present) return [{ name: '(4) get', line: 'FAIL  (4) get: not measured — the server has no /agent/v1/transfers routes', pass: false }];
-  if (routes.wiredByBench) step('get: NOTE startServer does not wire the agent transfer routes yet; the bench server adds them (same code, registerTransferRoutes + TransferService)');
+  if (!(await server.child.call<boolean>('hasTransferRoutes'))) {
+    return [{ name: '(4) get', line: 'FAIL  (4) get: not measured — the server has no /agent/v1/transfers routes', pass: false }];
+  }
   await server.child.call('allowGet');
   const file = path.join(work, 'large-file.bin');
   step(`get: writing a ${fmtBytes(GET_BYTES)} file`);

@@ -6,53 +6,17 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createCore, openStore } from '@riposte/core';
-import { buildApp, startServer, type RunningServer } from '@riposte/server';
-import { bootstrapIfEmpty, readBootstrapFile } from '../../packages/server/src/bootstrap.ts';
+import { startServer } from '@riposte/server';
+import { readBootstrapFile } from '../../packages/server/src/bootstrap.ts';
 import { serveRpc } from './rpc.ts';
 
 const dataDir = path.resolve(process.argv[2] ?? '');
 if (!process.argv[2]) throw new Error('usage: agent-bench-server.ts DATA_DIR');
-const options = { dataDir, port: 0, logLevel: process.env.BENCH_SERVER_LOG ?? 'silent', rateLimitPerMinute: 1_000_000_000 };
-const TRANSFER_ROUTE = { method: 'PUT', url: '/agent/v1/transfers/upload' } as const;
-
-let server = await startServer(options);
-let transfersWiredByBench = false;
-if (!server.app.hasRoute(TRANSFER_ROUTE)) {
-  // startServer does not wire the agent file transfers (yet): start the same server with them,
-  // so `get` can be measured; the bench says so in its output.
-  await server.close();
-  server = await startServerWithTransfers();
-  transfersWiredByBench = true;
-}
+const server = await startServer({ dataDir, port: 0, logLevel: process.env.BENCH_SERVER_LOG ?? 'silent', rateLimitPerMinute: 1_000_000_000 });
 const { core, app } = server;
 const gateway = app.gateway!;
 const enrollToken = server.bootstrap?.enroll_token ?? readBootstrapFile(dataDir)?.enroll_token;
 if (!enrollToken) throw new Error(`no enrollment token: ${dataDir}/bootstrap.json is missing`);
-
-/** startServer's assembly (packages/server/src/server.ts) plus the transfer routes and the gateway's token minter. */
-async function startServerWithTransfers(): Promise<RunningServer> {
-  const { TransferService } = await import('../../packages/core/src/transfers/index.ts');
-  const { registerTransferRoutes } = await import('../../packages/server/src/gateway/transfer-routes.ts');
-  const store = await openStore({ url: path.join(dataDir, 'riposte.db') });
-  const core = await createCore(store, { blobDir: path.join(dataDir, 'blobs') });
-  const transfers = new TransferService(store.db, core.blobs);
-  const app = await buildApp({ core, rateLimitPerMinute: options.rateLimitPerMinute, logger: false, gateway: { transfers } });
-  registerTransferRoutes(app, { transfers, blobs: core.blobs });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const bootstrap = await bootstrapIfEmpty(core, dataDir, url);
-  return {
-    url,
-    app,
-    core,
-    bootstrap,
-    async close() {
-      await app.close();
-      await core.close();
-    },
-  };
-}
 
 const CWD: Record<string, string> = { Windows: 'C:\\', Linux: '/', Mac: '/' };
 let profiler: Session | undefined;
@@ -132,7 +96,7 @@ serveRpc({
     return { ms: ms(t0), status: done.status, result: done.result, error: done.error, blobPath: done.result?.sha256 ? core.blobs.path(String(done.result.sha256)) : null };
   },
 
-  transferRoutes: () => ({ present: app.hasRoute(TRANSFER_ROUTE), wiredByBench: transfersWiredByBench }),
+  hasTransferRoutes: () => app.hasRoute({ method: 'PUT', url: '/agent/v1/transfers/upload' }),
 
   memory: () => process.memoryUsage(),
 

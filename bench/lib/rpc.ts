@@ -16,7 +16,7 @@ export interface RpcChild {
 }
 
 /** Start `node --import tsx ...args`, resolving once a stdout/stderr line matches `ready`. */
-export async function startRpcChild(args: string[], ready: RegExp, opts: { env?: Record<string, string>; nodeArgs?: string[]; echo?: boolean; timeoutMs?: number } = {}): Promise<RpcChild> {
+export async function startRpcChild(args: string[], ready: RegExp, opts: { env?: Record<string, string>; nodeArgs?: string[]; echo?: boolean | ((line: string) => boolean); timeoutMs?: number } = {}): Promise<RpcChild> {
   const proc = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...opts.env },
@@ -28,7 +28,7 @@ export async function startRpcChild(args: string[], ready: RegExp, opts: { env?:
   let exited = false;
   const keep = (line: string) => {
     output = (output + line + '\n').slice(-4000);
-    if (opts.echo) process.stdout.write(`    | ${line}\n`);
+    if (opts.echo === true || (typeof opts.echo === 'function' && opts.echo(line))) process.stdout.write(`    | ${line}\n`);
   };
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -81,7 +81,15 @@ async function runWorker(opts: Common): Promise<void> {
     enrolled.flush();
     connected(p);
   };
-  const fleet = await startFleet({ ...opts, enroll: !opts.slice, log, onProgress: progress });
+  let fleet: Awaited<ReturnType<typeof startFleet>> | undefined;
+  const stop = async () => {
+    await fleet?.stop();
+    process.exit(0);
+  };
+  onSignal(stop);
+  // A worker's stdin is a pipe from its parent: when it closes, the parent is gone (even SIGKILLed).
+  if (opts.slice) process.stdin.once('close', () => void stop()).resume();
+  fleet = await startFleet({ ...opts, enroll: !opts.slice, log, onProgress: progress });
   enrolled.flush();
   connected.flush();
   await fleet.waitConnected();
@@ -91,10 +99,6 @@ async function runWorker(opts: Common): Promise<void> {
   setInterval(() => {
     if (fleet.connected !== last) out(`connected ${(last = fleet.connected)}/${total}`);
   }, 5000);
-  onSignal(async () => {
-    await fleet.stop();
-    process.exit(0);
-  });
 }
 
 /** Enroll here, then run P workers and add up what they report. */
@@ -175,7 +179,7 @@ function spawnWorker(opts: Common, slice: FleetSlice, workers: number): ChildPro
     '--concurrency', String(Math.max(1, Math.ceil((opts.concurrency ?? DEFAULT_FLEET_CONCURRENCY) / workers))),
     '--slice', `${slice.first}:${slice.end}`,
   ];
-  return spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+  return spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
 }
 
 // ---- helpers ----
