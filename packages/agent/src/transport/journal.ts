@@ -103,7 +103,10 @@ export class FileJournal implements Journal {
     // reported as interrupted, never run again.
     if (this.closed) return;
     fs.writeSync(this.fd, JSON.stringify(line) + '\n');
-    fs.fdatasyncSync(this.fd);
+    // Only 'started' must survive a power cut before the command runs: that is what keeps it from
+    // running twice. A result or an ack that is written but not yet synced survives the agent's own
+    // crash (it is in the OS's cache); losing it to a power cut costs a result, never a second run.
+    if (line.s === 'started') fs.fdatasyncSync(this.fd);
     if (++this.lines > 1000 && this.entries.size * 4 < this.lines) this.compact();
   }
 
