@@ -12,6 +12,7 @@
  * - Nothing is half-created: a failed batch init leaves no batch, a refused fan-out no log rows.
  */
 import type { CommandRecord } from '../commands/index.ts';
+import type { RtrCommandsTable } from './tables.ts';
 
 export const SESSION_IDLE_MS = 10 * 60_000;
 export const QUEUED_SESSION_MS = 7 * 24 * 3600_000;
@@ -44,28 +45,8 @@ export interface RtrSession {
   deleted_at: string | null;
 }
 
-/** One logged command (`id` is Falcon's cloud_request_id). */
-export interface RtrCommandEntry {
-  id: string;
-  session_id: string;
-  device_id: string;
-  client_id: string;
-  /** Internal command id; '' when the server answered. */
-  command_id: string;
-  base_command: string;
-  command_string: string;
-  tier: string;
-  current_directory: string;
-  batch_id: string;
-  fanout_id: string;
-  /** Output the server produced itself (help, history, clear); null for host commands. */
-  stdout: string | null;
-  stderr: string | null;
-  chain: ChainedCommand | null;
-  chain_command_id: string;
-  created_at: string;
-  updated_at: string;
-}
+/** One logged command (`id` is Falcon's cloud_request_id): its row, with the chained follow-up parsed. */
+export type RtrCommandEntry = Omit<RtrCommandsTable, 'chain'> & { chain: ChainedCommand | null };
 
 /** A follow-up issued when a command completes (put-and-run: run what was put). */
 export interface ChainedCommand {
