@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, expect } from 'vitest';
+import { afterAll } from 'vitest';
 import { OsExecutor, type OsExecutorOptions } from './os-executor.ts';
-import type { CommandErrorCode, CommandName, CommandResult, CommandSuccess, FileTransfers } from './types.ts';
+import type { FileTransfers } from './types.ts';
+import { harness, type Harness } from '../testing/harness.ts';
 
 /** Shared helpers for the OsExecutor tests (not a test file itself). */
 
@@ -19,37 +20,11 @@ const refuseTransfers: FileTransfers = {
   download: () => Promise.reject(new Error('no transfers in this test')),
 };
 
-export interface Runner {
+export interface Runner extends Harness {
   executor: OsExecutor;
-  run(name: CommandName | string, args?: unknown, opts?: { cwd?: string; timeoutMs?: number; signal?: AbortSignal }): Promise<CommandResult>;
-  /** Runs and asserts success, returning the data. */
-  ok(name: CommandName, args?: unknown, opts?: { cwd?: string; timeoutMs?: number }): Promise<CommandSuccess['data'] & Record<string, any>>;
-  /** Runs and asserts failure with `code`, returning the message. */
-  fails(name: CommandName | string, code: CommandErrorCode, args?: unknown, opts?: { cwd?: string }): Promise<string>;
 }
-
-let nextId = 0;
 
 export function runner(cwd: string, options: Partial<OsExecutorOptions> = {}, transfers = refuseTransfers): Runner {
   const executor = new OsExecutor({ agentVersion: '0.0.0-test', stateDir: path.join(cwd, '.state'), ...options });
-  const run: Runner['run'] = (name, args = {}, opts = {}) =>
-    executor.execute(
-      { id: `cmd-${++nextId}`, name: name as CommandName, args: args as never, cwd: opts.cwd ?? cwd, timeout_ms: opts.timeoutMs ?? 20_000 },
-      { transfers, signal: opts.signal ?? new AbortController().signal },
-    );
-  return {
-    executor,
-    run,
-    async ok(name, args, opts) {
-      const r = await run(name, args, opts);
-      if (!r.ok) expect.fail(`${name} failed: ${r.error.code}: ${r.error.message}`);
-      return r.data;
-    },
-    async fails(name, code, args, opts) {
-      const r = await run(name, args, opts);
-      if (r.ok) expect.fail(`${name} unexpectedly succeeded: ${JSON.stringify(r.data).slice(0, 300)}`);
-      expect(r.error.code, r.error.message).toBe(code);
-      return r.error.message;
-    },
-  };
+  return { executor, ...harness(executor, { cwd, timeoutMs: 20_000, transfers }) };
 }

@@ -45,7 +45,7 @@ describe('get', () => {
       path: path.join(dir, 'loot.txt'), name: 'loot.txt', size: 8, sha256: createHash('sha256').update('evidence').digest('hex'),
     });
     expect(transfers.uploads.at(-1)?.localPath).toBe(path.join(dir, 'loot.txt'));
-    expect(transfers.uploads.at(-1)?.commandId).toMatch(/^cmd-/);
+    expect(transfers.uploads.at(-1)?.commandId).toMatch(/^test-\d+$/);
   });
 
   it('refuses directories and missing files, and maps transport failures', async () => {

@@ -2,8 +2,8 @@
 
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import { expect } from 'vitest';
-import type { CommandErrorCode, CommandName, CommandResult, FileTransfers, Platform } from '../commands/types.ts';
+import type { FileTransfers, Platform } from '../commands/types.ts';
+import { harness, type Harness } from '../testing/harness.ts';
 import { SimulatedExecutor } from './simulated-executor.ts';
 
 /** A blob store in memory: upload reads the local file the executor hands over, download writes one. */
@@ -31,45 +31,17 @@ export class MemoryTransfers implements FileTransfers {
   }
 }
 
-export interface SimHost {
+export interface SimHost extends Harness {
   executor: SimulatedExecutor;
   transfers: MemoryTransfers;
   root: string;
-  run(name: CommandName | string, args?: unknown, opts?: { cwd?: string; timeoutMs?: number; signal?: AbortSignal }): Promise<CommandResult>;
-  /** Runs and asserts success, returning the data. */
-  ok(name: CommandName, args?: unknown, opts?: { cwd?: string }): Promise<Record<string, any>>;
-  /** Runs and asserts failure with `code`, returning the message. */
-  fails(name: CommandName | string, code: CommandErrorCode, args?: unknown, opts?: { cwd?: string }): Promise<string>;
 }
-
-let nextId = 0;
 
 export function simHost(platform: Platform, seed: number | string = 'test-seed', index?: number): SimHost {
   const executor = new SimulatedExecutor({ seed, platform, index });
   const transfers = new MemoryTransfers();
   const root = platform === 'windows' ? 'C:\\' : '/';
-  const run: SimHost['run'] = (name, args = {}, opts = {}) =>
-    executor.execute(
-      { id: `sim-${++nextId}`, name: name as CommandName, args: args as never, cwd: opts.cwd ?? root, timeout_ms: opts.timeoutMs ?? 10_000 },
-      { transfers, signal: opts.signal ?? new AbortController().signal },
-    );
-  return {
-    executor,
-    transfers,
-    root,
-    run,
-    async ok(name, args, opts) {
-      const r = await run(name, args, opts);
-      if (!r.ok) expect.fail(`${name} failed: ${r.error.code}: ${r.error.message}`);
-      return r.data;
-    },
-    async fails(name, code, args, opts) {
-      const r = await run(name, args, opts);
-      if (r.ok) expect.fail(`${name} unexpectedly succeeded: ${JSON.stringify(r.data).slice(0, 300)}`);
-      expect(r.error.code, r.error.message).toBe(code);
-      return r.error.message;
-    },
-  };
+  return { executor, transfers, root, ...harness(executor, { cwd: root, timeoutMs: 10_000, transfers }) };
 }
 
 /** Names in a directory listing. */
