@@ -167,7 +167,7 @@ describe('HttpFileTransfers against the real routes', () => {
     expect(fs.statSync(dest).size).toBe(0);
   });
 
-  it('streams 64 MiB both ways without holding the file in memory', async () => {
+  it('streams 160 MiB both ways without holding the file in memory', async () => {
     // Warm up first: the first streams of a process grow its heap to a steady working set (V8
     // collects garbage buffers only every few tens of MB); what must not happen is growth with size.
     const warm = hostFile('warm.bin', 16 * MiB);
@@ -175,7 +175,8 @@ describe('HttpFileTransfers against the real routes', () => {
       await client().upload(warm.file, (await command('upload')).commandId);
       await client().download(warm.sha256, `${warm.file}.copy`, (await command('download', warm.sha256)).commandId);
     });
-    const size = 64 * MiB;
+    // Large next to the bounds below, so that garbage-collection timing cannot pass for buffering.
+    const size = 160 * MiB;
     const { file, sha256 } = hostFile('big.bin', size);
     const up = await command('upload');
     const sent = await rssGrowth(() => client().upload(file, up.commandId));
@@ -188,13 +189,13 @@ describe('HttpFileTransfers against the real routes', () => {
     expect(received.result).toEqual({ size });
     expect(await sha256Of(dest)).toBe(sha256);
 
-    const rate = (ms: number) => Math.round(64 / (ms / 1000));
+    const rate = (ms: number) => Math.round(size / MiB / (ms / 1000));
     console.log(
       `16 MiB warm-up round trip: RSS +${cold.growthMiB.toFixed(1)} MiB; ` +
-      `64 MiB upload: ${Math.round(sent.ms)} ms (${rate(sent.ms)} MiB/s), RSS +${sent.growthMiB.toFixed(1)} MiB; ` +
+      `${size / MiB} MiB upload: ${Math.round(sent.ms)} ms (${rate(sent.ms)} MiB/s), RSS +${sent.growthMiB.toFixed(1)} MiB; ` +
         `download: ${Math.round(received.ms)} ms (${rate(received.ms)} MiB/s), RSS +${received.growthMiB.toFixed(1)} MiB`,
     );
-    // Buffering the file would add at least its 64 MiB; what remains is garbage awaiting GC, which
+    // Buffering the file would add at least its 160 MiB; what remains is garbage awaiting GC, which
     // V8 lets grow by tens of MB (downloads, with both ends in this process, spike highest).
     expect(sent.growthMiB).toBeLessThan(40);
     expect(received.growthMiB).toBeLessThan(48);
