@@ -24,6 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { riposteArgs } from './lib/processes.ts';
 import { median, rssOf, startRpcChild, type RpcChild } from './lib/rpc.ts';
+import { BareFanout } from './lib/bare-fanout.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
 const FANOUT_AGENTS = AGENTS;
@@ -87,7 +88,7 @@ export async function benchAgent(): Promise<boolean> {
 
     // ---- (2) fan-out to FANOUT_AGENTS of them, interleaved with the bare baseline ----
     step(`fan-out: one pwd to ${FANOUT_AGENTS} of the connected simulated agents, vs ${FANOUT_AGENTS} bare ws clients echoing one message`);
-    const bare = await BareFanout.start(FANOUT_AGENTS, child);
+    const bare = await BareFanout.start(FANOUT_AGENTS, SIM_PROCESSES, child);
     const warm = await server.child.call<FanoutResult>('fanout', { batch: 'warmup', count: FANOUT_AGENTS });
     checkFanout(warm, FANOUT_AGENTS);
     await bare.run();
@@ -254,33 +255,6 @@ class BareRoundTrip {
   }
 }
 
-/** One message to each of `count` bare ws clients (spread over processes like the simulators) until all have echoed it. */
-class BareFanout {
-  private constructor(
-    private readonly server: RpcChild,
-    private readonly clients: RpcChild[],
-  ) {}
-
-  static async start(count: number, child: (...a: Parameters<typeof startRpcChild>) => Promise<RpcChild>): Promise<BareFanout> {
-    const server = await child([path.join(LIB, 'bare-ws-fanout-server.ts')], /READY (ws:\/\/\S+)/);
-    const clients: RpcChild[] = [];
-    const per = Math.ceil(count / SIM_PROCESSES);
-    for (let left = count; left > 0; left -= per) {
-      clients.push(await child([path.join(LIB, 'bare-ws-clients.ts'), server.match[1], String(Math.min(per, left))], /READY \d+/));
-    }
-    await server.call('waitClients', { count });
-    return new BareFanout(server, clients);
-  }
-
-  async run(): Promise<number> {
-    return (await this.server.call<{ ms: number }>('fanout')).ms;
-  }
-
-  async stop(stop: (c: RpcChild) => Promise<void>): Promise<void> {
-    for (const c of this.clients) await stop(c);
-    await stop(this.server);
-  }
-}
 
 /** (4): the agent uploads a large file through `get`; compared with a bare HTTP upload of the same file. */
 async function benchGet(

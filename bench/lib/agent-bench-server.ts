@@ -26,6 +26,15 @@ const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 serveRpc({
   connections: () => gateway.connections.size,
 
+  /** The device ids of the connected agents (bench/rtr.ts opens a batch over them). */
+  connectedIds: () => [...gateway.connections.keys()],
+
+  /** An API client, as an administrator would create one (bench/rtr.ts): its id and secret. */
+  async apiClient({ name, scopes }: { name: string; scopes: string[] }) {
+    const c = await core.apiClients.create({ name, scopes });
+    return { client_id: c.client_id, client_secret: c.client_secret };
+  },
+
   async waitConnections({ count, timeoutMs = 600_000 }: { count: number; timeoutMs?: number }) {
     const until = Date.now() + timeoutMs;
     while (gateway.connections.size < count) {

@@ -207,16 +207,17 @@ export class RtrSessions {
     const byId = new Map(sessions.map((s) => [s.id, s]));
     const moved = new Map<string, string[]>();
     for (const chunk of chunks([...byId.keys()])) {
+      // Status is checked here, not in SQL: `status = 'complete'` would let SQLite pick the
+      // (status, expires_at) index and scan every completed command ever, once per chunk.
       const rows = await this.db
         .selectFrom('commands')
-        .select(['session_id', 'result_cwd', 'created_at'])
+        .select(['session_id', 'result_cwd', 'created_at', 'status'])
         .where('session_id', 'in', chunk)
         .where('name', '=', 'cd')
-        .where('status', '=', 'complete')
         .orderBy('created_at')
         .execute();
       const latest = new Map<string, string>();
-      for (const r of rows) if (r.result_cwd) latest.set(r.session_id, r.result_cwd);
+      for (const r of rows) if (r.status === 'complete' && r.result_cwd) latest.set(r.session_id, r.result_cwd);
       for (const [id, cwd] of latest) {
         const s = byId.get(id)!;
         if (s.pwd === cwd) continue;

@@ -65,6 +65,8 @@ export function rtr(ctx: MigrationContext) {
         .execute();
       await db.schema.createIndex('rtr_commands_session').on('rtr_commands').columns(['session_id', 'created_at']).execute();
       await db.schema.createIndex('rtr_commands_fanout').on('rtr_commands').columns(['fanout_id']).execute();
+      // Completions arrive by internal command id (put-and-run chains advance on them).
+      await db.schema.createIndex('rtr_commands_command').on('rtr_commands').columns(['command_id']).execute();
 
       await db.schema
         .createTable('rtr_files')
