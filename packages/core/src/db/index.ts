@@ -46,6 +46,7 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    cachePreparedStatements(sqlite);
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
   const dialect: SqlDialect = isPostgres ? 'postgres' : 'sqlite';
@@ -69,4 +70,24 @@ async function migrate(store: Store): Promise<void> {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     throw new Error(`database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/**
+ * Kysely prepares every query afresh; on SQLite preparing costs as much as running a small
+ * query. Statements are reused by their SQL text (bounded; SQLite re-prepares one itself if the
+ * schema changed). Safe because queries run one at a time on this connection and none is
+ * iterated lazily.
+ */
+function cachePreparedStatements(db: SQLite.Database, max = 1000): void {
+  const prepare = db.prepare.bind(db);
+  const cache = new Map<string, SQLite.Statement>();
+  db.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      stmt = prepare(source);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  }) as typeof db.prepare;
 }

@@ -279,6 +279,26 @@ export class ResponsePolicyService {
     return s;
   }
 
+  /**
+   * What identifies each host's effective policy as rendered (its id and last modification), without
+   * reading settings: cheap enough to check on every device read.
+   */
+  async effectiveStamps(deviceIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const unique = [...new Set(deviceIds)];
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('hosts_effective_policy as e')
+        .innerJoin('response_policy_sets as s', 's.id', 'e.set_id')
+        .innerJoin('response_policies as p', 'p.id', 's.policy_id')
+        .select(['e.device_id', 'p.id', 'p.modified_timestamp'])
+        .where('e.device_id', 'in', unique.slice(i, i + CHUNK))
+        .execute();
+      for (const r of rows) out.set(r.device_id, `${r.id}|${r.modified_timestamp}`);
+    }
+    return out;
+  }
+
   /** The effective policy of each host that exists (batched: one query per 500 hosts). */
   async effective(deviceIds: readonly string[]): Promise<Map<string, EffectivePolicy>> {
     const out = new Map<string, EffectivePolicy>();

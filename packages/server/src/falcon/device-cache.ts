@@ -20,11 +20,11 @@ export class DeviceRenderCache {
     const stamps = await this.core.hosts.stamps(ids);
     // The effective response policy is rendered too (device_policies.remote_response); it changes
     // without touching the host row, so it is part of the stamp.
-    const policies = await this.core.responsePolicies.effective(ids);
-    for (const [id, p] of policies) if (stamps.has(id)) stamps.set(id, `${stamps.get(id)}|${p.policy_id}|${p.settings_hash}|${p.modified_timestamp}`);
+    for (const [id, p] of await this.core.responsePolicies.effectiveStamps(ids)) if (stamps.has(id)) stamps.set(id, `${stamps.get(id)}|${p}`);
     const unique = [...new Set(ids)].filter((id) => stamps.has(id));
     const stale = unique.filter((id) => this.entries.get(id)?.stamp !== stamps.get(id));
     if (stale.length) {
+      const policies = await this.core.responsePolicies.effective(stale);
       for (const host of await this.core.hosts.getMany(stale)) {
         // The stamp read first: if the host changed in between, the next read sees a newer stamp and rebuilds.
         this.remember(host.device_id, stamps.get(host.device_id)!, JSON.stringify(toFalconDevice(host, this.core.cid, policies.get(host.device_id))));
