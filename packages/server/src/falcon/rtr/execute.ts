@@ -1,4 +1,4 @@
-import { ServiceError, type Core, type RtrCommandEntry, type RtrIssueItem, type RtrSession } from '@riposte/core';
+import { ServiceError, TERMINAL_STATUSES, type Core, type RtrCommandEntry, type RtrIssueItem, type RtrSession } from '@riposte/core';
 import type { Call, FalconHandlers } from '../../routes.ts';
 import type { FalconResult } from '../envelope.ts';
 import { callerOf, libraryFor, translateContext, type RtrPrincipal } from './caller.ts';
@@ -6,6 +6,9 @@ import { CommandLineError } from './command-line.ts';
 import { parseCommand, platformRefusal, tierRefusal, type AgentTranslation, type ParsedCommand, type ServerTranslation, type Tier, type TranslateContext, type Translation } from './catalog.ts';
 import { helpText, historyText } from './help.ts';
 import { hostError, sequenceOf, statusResource, viewOutput } from './models.ts';
+
+/** How long a status check waits for a running command before answering `complete: false`. */
+const STATUS_GRACE_MS = 200;
 
 /** Syntax errors are the caller's: a 400 with the parser's message. */
 export function badLine(err: unknown): never {
@@ -106,7 +109,13 @@ export function executeHandlers(core: Core): FalconHandlers {
   async function status(call: Call): Promise<FalconResult> {
     const caller = callerOf(call);
     const { cloud_request_id, sequence_id } = call.query as { cloud_request_id: string; sequence_id?: number };
-    const { view, session } = await core.rtr.log.get(cloud_request_id, caller);
+    let { view, session } = await core.rtr.log.get(cloud_request_id, caller);
+    // A command the host is still running gets a moment to finish before the answer: clients poll
+    // in a loop, and most commands end within milliseconds, so one poll usually sees the result.
+    if (view.command && !TERMINAL_STATUSES.includes(view.command.status)) {
+      await core.commands.wait(view.command.id, STATUS_GRACE_MS);
+      ({ view, session } = await core.rtr.log.get(cloud_request_id, caller));
+    }
     const out = viewOutput(view, session);
     if (out.complete && view.command) {
       // What a finished command changed: the session's directory, a retrieved file.
