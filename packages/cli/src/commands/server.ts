@@ -2,25 +2,33 @@ import type { Command } from 'commander';
 import { startServer } from '@riposte/server';
 import { databaseUrl, DEFAULT_DATA } from './options.ts';
 
-export function registerServerCommands(program: Command): void {
-  program
-    .command('server')
-    .description('run the API server (SQLite in the data directory unless --database names PostgreSQL)')
+/** The options every command that runs a server takes (`server`, `start`). */
+export function serverOptions(cmd: Command): Command {
+  return cmd
     .option('--data <dir>', 'data directory (database, blobs, bootstrap.json)', DEFAULT_DATA)
     .option('--host <host>', 'address to listen on', process.env.RIPOSTE_HOST ?? '127.0.0.1')
     .option('--port <port>', 'port to listen on', process.env.RIPOSTE_PORT ?? '8080')
     .option('--database <url>', 'postgres://… for PostgreSQL (or RIPOSTE_DATABASE_URL)')
     .option('--log-level <level>', 'pino log level', process.env.RIPOSTE_LOG_LEVEL ?? 'info')
-    .option('--rate-limit <n>', 'requests per minute per API client', '6000')
+    .option('--rate-limit <n>', 'requests per minute per API client', '6000');
+}
+
+/** Start a server from those options. */
+export function startServerFrom(opts: Record<string, string>) {
+  return startServer({
+    dataDir: opts.data,
+    host: opts.host,
+    port: parsePort(opts.port),
+    databaseUrl: databaseUrl(opts as { data: string; database?: string }),
+    logLevel: opts.logLevel,
+    rateLimitPerMinute: Number(opts.rateLimit),
+  });
+}
+
+export function registerServerCommands(program: Command): void {
+  serverOptions(program.command('server').description('run the API server (SQLite in the data directory unless --database names PostgreSQL)'))
     .action(async (opts) => {
-      const server = await startServer({
-        dataDir: opts.data,
-        host: opts.host,
-        port: parsePort(opts.port),
-        databaseUrl: databaseUrl(opts),
-        logLevel: opts.logLevel,
-        rateLimitPerMinute: Number(opts.rateLimit),
-      });
+      const server = await startServerFrom(opts);
       announce(server.url, server.bootstrap, opts.data);
       const stop = async () => {
         await server.close();

@@ -1,23 +1,15 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runAgent } from '@riposte/agent';
-import { readBootstrapFile, startServer } from '@riposte/server';
-import { announce, parsePort } from './server.ts';
-import { databaseUrl, DEFAULT_DATA } from './options.ts';
+import { readBootstrapFile } from '@riposte/server';
+import { announce, serverOptions, startServerFrom } from './server.ts';
 
 /** `npm start`: the server with the embedded database, plus one real agent on this machine. */
 export function registerStartCommand(program: Command): void {
-  program
-    .command('start')
-    .description('run the server and a local agent enrolled with the bootstrap token (a live host at once)')
-    .option('--data <dir>', 'data directory', DEFAULT_DATA)
-    .option('--host <host>', 'address to listen on', process.env.RIPOSTE_HOST ?? '127.0.0.1')
-    .option('--port <port>', 'port to listen on', process.env.RIPOSTE_PORT ?? '8080')
-    .option('--database <url>', 'postgres://… for PostgreSQL (or RIPOSTE_DATABASE_URL)')
-    .option('--log-level <level>', 'pino log level', process.env.RIPOSTE_LOG_LEVEL ?? 'info')
+  serverOptions(program.command('start').description('run the server and a local agent enrolled with the bootstrap token (a live host at once)'))
     .option('--no-agent', 'do not run the local agent')
     .action(async (opts) => {
-      const server = await startServer({ dataDir: opts.data, host: opts.host, port: parsePort(opts.port), databaseUrl: databaseUrl(opts), logLevel: opts.logLevel });
+      const server = await startServerFrom(opts);
       announce(server.url, server.bootstrap, opts.data);
       let stopAgent = () => {};
       if (opts.agent) {
