@@ -7,6 +7,7 @@
  * This file is the contract the dialects and the RTR command service code against.
  */
 import type { Readable } from 'node:stream';
+import type { EntryRow } from './tables.ts';
 
 export type ScriptPermission = 'private' | 'group' | 'public';
 export const SCRIPT_PERMISSIONS: readonly ScriptPermission[] = ['private', 'group', 'public'];
@@ -30,21 +31,8 @@ export interface LibraryViewer {
   admin?: boolean;
 }
 
-interface LibraryEntry {
-  id: string;
-  name: string;
-  description: string;
-  comments_for_audit_log: string;
-  sha256: string;
-  size: number;
-  created_by: string;
-  /** API client id of the creator: the owner of a private script. */
-  created_by_uuid: string;
-  created_timestamp: string;
-  modified_by: string;
-  modified_by_uuid: string;
-  modified_timestamp: string;
-}
+/** What put-files and scripts share: their row, less the lookup key. */
+type LibraryEntry = Omit<EntryRow, 'name_key'>;
 
 export interface PutFile extends LibraryEntry {
   /** Content type the uploader declared for the file part ('' when none). */

@@ -1,6 +1,6 @@
 /** Row types of the RTR library tables (migration 0005); listed in `Database` (db/schema.ts). */
 
-interface EntryRow {
+export interface EntryRow {
   id: string;
   name: string;
   /** Lowercased name; unique. */

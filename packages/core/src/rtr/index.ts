@@ -12,7 +12,8 @@
  * - Nothing is half-created: a failed batch init leaves no batch, a refused fan-out no log rows.
  */
 import type { CommandRecord } from '../commands/index.ts';
-import type { RtrCommandsTable } from './tables.ts';
+import type { Selectable } from 'kysely';
+import type { RtrCommandsTable, RtrFilesTable } from './tables.ts';
 
 export const SESSION_IDLE_MS = 10 * 60_000;
 export const QUEUED_SESSION_MS = 7 * 24 * 3600_000;
@@ -64,24 +65,8 @@ export interface RtrCommandView {
   first?: CommandRecord;
 }
 
-export interface RtrFile {
-  id: number;
-  session_id: string;
-  device_id: string;
-  client_id: string;
-  cloud_request_id: string;
-  command_id: string;
-  fanout_id: string;
-  path: string;
-  name: string;
-  sha256: string;
-  size: number;
-  status: 'pending' | 'complete' | 'error';
-  error_message: string;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-}
+/** A retrieved file: its row, with the id materialised and the status narrowed. */
+export type RtrFile = Omit<Selectable<RtrFilesTable>, 'status'> & { status: 'pending' | 'complete' | 'error' };
 
 /** One host command to issue in a session (already translated by the dialect). */
 export interface RtrIssueItem {
