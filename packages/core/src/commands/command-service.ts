@@ -35,29 +35,15 @@ export interface IssueInput {
   capability?: Capability;
 }
 
-export interface CommandRecord {
-  id: string;
-  device_id: string;
-  session_id: string;
-  batch_id: string;
-  name: string;
+/** A command as services see it: its row, with JSON parsed, flags as booleans and the error as one object. */
+export type CommandRecord = Omit<CommandsTable, 'args' | 'status' | 'queue_offline' | 'result' | 'error_code' | 'error_message'> & {
   args: Record<string, unknown>;
-  cwd: string;
   status: CommandStatus;
   queue_offline: boolean;
-  timeout_ms: number;
-  issued_by: string;
-  created_at: string;
-  expires_at: string;
-  sent_at: string | null;
-  started_at: string | null;
-  completed_at: string | null;
   /** The agent's structured result data (complete) — null otherwise. */
   result: Record<string, unknown> | null;
-  /** Session directory after the command. */
-  result_cwd: string | null;
   error: { code: string; message: string } | null;
-}
+};
 
 export interface IssueManyResult {
   batch_id: string;
