@@ -23,7 +23,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { riposteArgs } from './lib/processes.ts';
-import { median, rssOf, startRpcChild, type RpcChild } from './lib/rpc.ts';
+import { childProcesses, median, rssOf, startRpcChild, type RpcChild } from './lib/rpc.ts';
 import { BareFanout } from './lib/bare-fanout.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
@@ -48,25 +48,17 @@ export async function benchAgent(): Promise<boolean> {
   const dataDir = path.join(work, 'data');
   const simState = path.join(work, 'sim-state');
   const figures: Figure[] = [];
-  const children: RpcChild[] = [];
+  const processes = childProcesses();
   const started = Date.now();
   if (PROFILE) fs.mkdirSync(PROFILE, { recursive: true });
   const step = (s: string) => console.log(`[agent ${((Date.now() - started) / 1000).toFixed(0)}s] ${s}`);
-  const child = async (...args: Parameters<typeof startRpcChild>) => {
-    const c = await startRpcChild(...args);
-    children.push(c);
-    return c;
-  };
-  const stop = async (c: RpcChild | undefined) => {
-    if (!c) return;
-    await c.stop();
-    children.splice(children.indexOf(c), 1);
-  };
+  const child = processes.start;
+  const stop = processes.stop;
 
   try {
     step(`data directory ${dataDir}; idle fleet ${IDLE_AGENTS} agents over ${SIM_PROCESSES} simulator processes, fan-out to ${FANOUT_AGENTS} of them, get ${fmtBytes(GET_BYTES)}`);
     const server = await startServerChild(dataDir);
-    children.push(server.child);
+    processes.adopt(server.child);
 
     // ---- (3) idle agents: server memory (first, so the server's memory is fresh) ----
     await sleep(3000);
@@ -146,7 +138,7 @@ export async function benchAgent(): Promise<boolean> {
     await stop(agent);
     await stop(server.child);
   } finally {
-    for (const c of [...children].reverse()) await c.stop().catch(() => {});
+    await processes.stopAll();
     fs.rmSync(work, { recursive: true, force: true });
   }
 

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { BareFanout } from './lib/bare-fanout.ts';
 import { riposteArgs } from './lib/processes.ts';
 import { printRatios, type Ratio } from './lib/report.ts';
-import { median, startRpcChild, type RpcChild } from './lib/rpc.ts';
+import { childProcesses, median, type RpcChild } from './lib/rpc.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
 const SIM_PROCESSES = Math.max(1, Math.min(3, Math.ceil(AGENTS / 1000)));
@@ -34,20 +34,12 @@ const SCOPES = ['real-time-response:read', 'real-time-response:write', 'real-tim
 export async function benchRtr(): Promise<boolean> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-bench-rtr-'));
   const dataDir = path.join(work, 'data');
-  const children: RpcChild[] = [];
+  const processes = childProcesses();
   const started = Date.now();
   if (PROFILE) fs.mkdirSync(PROFILE, { recursive: true });
   const step = (s: string) => console.log(`[rtr ${((Date.now() - started) / 1000).toFixed(0)}s] ${s}`);
-  const child = async (...args: Parameters<typeof startRpcChild>) => {
-    const c = await startRpcChild(...args);
-    children.push(c);
-    return c;
-  };
-  const stop = async (c: RpcChild | undefined) => {
-    if (!c) return;
-    await c.stop();
-    children.splice(children.indexOf(c), 1);
-  };
+  const child = processes.start;
+  const stop = processes.stop;
   const profiled = async <T>(server: RpcChild, name: string, fn: () => Promise<T>): Promise<T> => {
     if (!PROFILE) return fn();
     await server.call('profileStart');
@@ -156,7 +148,7 @@ export async function benchRtr(): Promise<boolean> {
     await stop(agent);
     await stop(server);
   } finally {
-    for (const c of [...children].reverse()) await c.stop().catch(() => {});
+    await processes.stopAll();
     fs.rmSync(work, { recursive: true, force: true });
   }
   return printRatios(`rtr (${((Date.now() - started) / 60_000).toFixed(1)} min)`, ratios);

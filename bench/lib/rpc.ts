@@ -122,3 +122,30 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
+
+/**
+ * The child processes a benchmark starts, so that they are all stopped at the end (newest first)
+ * even when it fails half-way.
+ */
+export function childProcesses() {
+  const children: RpcChild[] = [];
+  return {
+    async start(...args: Parameters<typeof startRpcChild>): Promise<RpcChild> {
+      const c = await startRpcChild(...args);
+      children.push(c);
+      return c;
+    },
+    /** Track a child started some other way. */
+    adopt(c: RpcChild): void {
+      children.push(c);
+    },
+    async stop(c: RpcChild | undefined): Promise<void> {
+      if (!c) return;
+      await c.stop();
+      children.splice(children.indexOf(c), 1);
+    },
+    async stopAll(): Promise<void> {
+      for (const c of [...children].reverse()) await c.stop().catch(() => {});
+    },
+  };
+}
