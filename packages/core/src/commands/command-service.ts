@@ -8,6 +8,7 @@ import { badRequest, notFound, ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
 import { isOnline } from '../hosts/host-service.ts';
 import { capabilityOf, type Capability, type ResponseGuard } from '../guard/index.ts';
+import { RecentCommands } from './recent-commands.ts';
 
 export const TERMINAL_STATUSES: readonly CommandStatus[] = ['complete', 'error', 'cancelled', 'timed_out'];
 const OPEN_STATUSES: CommandStatus[] = ['queued', 'sent', 'running'];
@@ -18,8 +19,20 @@ const MAX_TIMEOUT_MS = 24 * 3600_000;
 const DEFAULT_QUEUE_TTL_MS = 7 * 24 * 3600_000;
 /** How often a waiter re-reads the database in case a notification never came. */
 const WAIT_POLL_MS = 1000;
+/**
+ * Commands this process issued are re-read only every so many polls: their notification can be
+ * lost only when a PostgreSQL listener reconnects, and re-reading a 10,000-host fan-out every
+ * second would stall the very results it waits for.
+ */
+const OWN_POLL_EVERY = 5;
 /** Slack after the agent-side timeout for the result to travel back. */
 const RESULT_GRACE_MS = 15_000;
+/**
+ * 'sent' marks wait this long before they are written: most commands answer sooner, and their
+ * mark is then dropped (a fan-out to 10,000 hosts saves 10,000 updates). A lost mark costs
+ * nothing — the command is re-sent and the agent's journal dedups it.
+ */
+const SENT_MARK_DELAY_MS = 1000;
 
 export interface IssueInput {
   device_id: string;
@@ -50,7 +63,12 @@ export interface IssueManyResult {
   commands: CommandRecord[];
   /** Hosts that got no command, and why. */
   refused: { device_id: string; error: ServiceError }[];
+  /** Hosts that were offline when their command was stored (it waits for them). */
+  offline: Set<string>;
 }
+
+/** Told of commands as soon as they are stored, in the process that stored them. */
+export type IssuedListener = (commands: readonly CommandRecord[]) => void;
 
 /** What an agent reports for a command. */
 export type AgentResult =
@@ -60,8 +78,15 @@ export type AgentResult =
 type Row = Selectable<CommandsTable>;
 
 export class CommandService {
+  /** Names this process in 'dispatch' notices, so that it skips those it delivered itself. */
+  readonly origin = crypto.randomUUID();
   private readonly statusWriter: BatchWriter<{ id: string; device_id: string; status: 'sent' | 'running'; at: string }>;
   private readonly resultWriter: BatchWriter<{ id: string; device_id: string; result: AgentResult; at: string; applied?: boolean }>;
+  private readonly recent = new RecentCommands();
+  private readonly issuedListeners = new Set<IssuedListener>();
+  /** 'sent' marks not yet written, by command id. */
+  private readonly sentMarks = new Map<string, { id: string; device_id: string; status: 'sent'; at: string }>();
+  private sentTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -70,6 +95,16 @@ export class CommandService {
   ) {
     this.statusWriter = new BatchWriter((items) => this.writeStatuses(items));
     this.resultWriter = new BatchWriter((items) => this.writeResults(items));
+    notifier.subscribe('command_done', ({ ids }) => this.recent.endedElsewhere(ids));
+  }
+
+  /**
+   * Hear of commands the moment this process has stored them (the gateway sends them to the
+   * agents it holds without reading them back); other replicas learn of them through 'dispatch'.
+   */
+  onIssued(listener: IssuedListener): () => void {
+    this.issuedListeners.add(listener);
+    return () => this.issuedListeners.delete(listener);
   }
 
   // ---- issuing (dialects) ----
@@ -91,6 +126,8 @@ export class CommandService {
     const refusals = await this.policyRefusals(inputs, hostState);
     const refused: IssueManyResult['refused'] = [];
     const rows: CommandsTable[] = [];
+    const records: CommandRecord[] = [];
+    const offline = new Set<string>();
     for (const input of inputs) {
       const state = hostState.get(input.device_id);
       if (!state) {
@@ -107,15 +144,21 @@ export class CommandService {
         refused.push({ device_id: input.device_id, error: refusal });
         continue;
       }
-      rows.push(this.newRow(input, batchId, now));
+      if (!state.online) offline.add(input.device_id);
+      const row = this.newRow(input, batchId, now);
+      rows.push(row);
+      records.push(toRecord(row, input.args ?? {}));
     }
     if (rows.length) {
       await this.db.transaction().execute(async (trx) => {
         for (let i = 0; i < rows.length; i += 200) await trx.insertInto('commands').values(rows.slice(i, i + 200)).execute();
       });
-      await this.notifier.publish('dispatch', batchId ? { batch_id: batchId } : { device_ids: [...new Set(rows.map((r) => r.device_id))] });
+      this.recent.remember(records);
+      for (const listener of this.issuedListeners) listener(records);
+      const origin = this.issuedListeners.size ? this.origin : undefined;
+      await this.notifier.publish('dispatch', batchId ? { batch_id: batchId, origin } : { device_ids: [...new Set(rows.map((r) => r.device_id))], origin });
     }
-    return { batch_id: batchId, commands: rows.map(toRecord), refused };
+    return { batch_id: batchId, commands: records, refused, offline };
   }
 
   private newRow(input: IssueInput, batchId: string, now: number): CommandsTable {
@@ -183,20 +226,26 @@ export class CommandService {
     return row && toRecord(row);
   }
 
+  /** Records in the order asked (unknown ids left out); ends this process wrote come from memory. */
   async getMany(ids: readonly string[]): Promise<CommandRecord[]> {
-    const out: CommandRecord[] = [];
     const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 500) {
-      const rows = await this.db.selectFrom('commands').selectAll().where('id', 'in', unique.slice(i, i + 500)).execute();
-      out.push(...rows.map(toRecord));
+    const byId = new Map<string, CommandRecord>();
+    const read: string[] = [];
+    for (const id of unique) {
+      const known = this.recent.final(id);
+      if (known) byId.set(id, known);
+      else read.push(id);
     }
-    const byId = new Map(out.map((c) => [c.id, c]));
+    for (let i = 0; i < read.length; i += 500) {
+      const rows = await this.db.selectFrom('commands').selectAll().where('id', 'in', read.slice(i, i + 500)).execute();
+      for (const r of rows) byId.set(r.id, toRecord(r));
+    }
     return unique.map((id) => byId.get(id)).filter((c): c is CommandRecord => !!c);
   }
 
   async listForSession(sessionId: string): Promise<CommandRecord[]> {
     const rows = await this.db.selectFrom('commands').selectAll().where('session_id', '=', sessionId).orderBy('created_at').execute();
-    return rows.map(toRecord);
+    return rows.map((r) => toRecord(r));
   }
 
   /** Wait until every command is terminal or `timeoutMs` passes; answers their latest records. */
@@ -209,8 +258,17 @@ export class CommandService {
       if (pending.size === 0) wake();
     });
     const timer = setTimeout(wake, Math.max(0, timeoutMs));
+    let looks = 0;
     const look = async () => {
-      const ids = [...pending];
+      // Commands this process issued and has not seen end will be announced when they do: most
+      // looks leave them to the notification (every OWN_POLL_EVERY-th reads them, in case it is lost).
+      let ids = [...pending];
+      const readOwn = looks > 0 && looks % OWN_POLL_EVERY === 0;
+      looks++;
+      if (!readOwn) {
+        for (const id of ids) if (this.recent.hasEnded(id)) pending.delete(id);
+        ids = ids.filter((id) => pending.has(id) && !this.recent.isOpenHere(id));
+      }
       for (let i = 0; i < ids.length; i += 500) {
         const rows = await this.db.selectFrom('commands').select(['id', 'status']).where('id', 'in', ids.slice(i, i + 500)).execute();
         for (const r of rows) if (TERMINAL_STATUSES.includes(r.status as CommandStatus)) pending.delete(r.id);
@@ -269,7 +327,7 @@ export class CommandService {
       .orderBy('created_at')
       .limit(1000)
       .execute();
-    return rows.map(toRecord);
+    return rows.map((r) => toRecord(r));
   }
 
   /** Queued commands older than `ageMs`: a notification for them may have been missed. */
@@ -282,17 +340,25 @@ export class CommandService {
       .where('expires_at', '>', nowIso())
       .limit(limit)
       .execute();
-    return rows.map(toRecord);
+    return rows.map((r) => toRecord(r));
   }
 
   /** Queued commands of a fan-out, for the replica that holds some of its agents. */
   async queuedInBatch(batchId: string): Promise<CommandRecord[]> {
     const rows = await this.db.selectFrom('commands').selectAll().where('batch_id', '=', batchId).where('status', '=', 'queued').execute();
-    return rows.map(toRecord);
+    return rows.map((r) => toRecord(r));
   }
 
-  markSent(id: string, deviceId: string): Promise<void> {
-    return this.statusWriter.add({ id, device_id: deviceId, status: 'sent', at: nowIso() });
+  /** Recorded a moment later, unless the command has answered by then (SENT_MARK_DELAY_MS). */
+  markSent(id: string, deviceId: string): void {
+    this.sentMarks.set(id, { id, device_id: deviceId, status: 'sent', at: nowIso() });
+    this.sentTimer ??= setTimeout(() => {
+      this.sentTimer = undefined;
+      const marks = [...this.sentMarks.values()];
+      this.sentMarks.clear();
+      for (const m of marks) void this.statusWriter.add(m).catch(() => {});
+    }, SENT_MARK_DELAY_MS);
+    this.sentTimer.unref();
   }
 
   markRunning(id: string, deviceId: string): Promise<void> {
@@ -349,43 +415,66 @@ export class CommandService {
   private async writeResults(items: { id: string; device_id: string; result: AgentResult; at: string; applied?: boolean }[]): Promise<void> {
     const done: string[] = [];
     const first = new Map<string, (typeof items)[number]>();
-    for (const item of items) if (!first.has(item.id)) first.set(item.id, item);
+    // A result proves the command was sent: its unwritten 'sent' mark rides along.
+    const sentAt = new Map<string, string>();
+    for (const item of items) {
+      const mark = this.sentMarks.get(item.id);
+      if (mark) {
+        sentAt.set(item.id, mark.at);
+        this.sentMarks.delete(item.id);
+      }
+      if (!first.has(item.id)) first.set(item.id, item);
+    }
     const unique = [...first.values()];
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < unique.length; i += 500) {
         const values = unique.slice(i, i + 500).map((item) => {
           const r = item.result;
-          return sql`(${item.id}, ${item.device_id}, ${r.ok ? 'complete' : 'error'}, ${item.at}, ${r.ok ? JSON.stringify(r.data) : null}, ${r.cwd}, ${r.ok ? null : r.error.code}, ${r.ok ? null : r.error.message})`;
+          return sql`(${item.id}, ${item.device_id}, ${r.ok ? 'complete' : 'error'}, ${sentAt.get(item.id) ?? item.at}, ${item.at}, ${r.ok ? JSON.stringify(r.data) : null}, ${r.cwd}, ${r.ok ? null : r.error.code}, ${r.ok ? null : r.error.message})`;
         });
-        const res = await sql<{ id: string }>`
-          with v (id, device_id, status, completed_at, result, result_cwd, error_code, error_message) as (values ${sql.join(values)})
-          update commands set status = v.status, completed_at = v.completed_at, result = v.result, result_cwd = v.result_cwd,
+        const res = await sql<{ id: string; sent_at: string }>`
+          with v (id, device_id, status, sent_at, completed_at, result, result_cwd, error_code, error_message) as (values ${sql.join(values)})
+          update commands set status = v.status, sent_at = coalesce(commands.sent_at, v.sent_at), completed_at = v.completed_at, result = v.result, result_cwd = v.result_cwd,
             error_code = v.error_code, error_message = v.error_message
           from v
           where commands.id = v.id and commands.device_id = v.device_id and commands.status in ('queued', 'sent', 'running')
-          returning commands.id`.execute(trx);
-        for (const row of res.rows) done.push(row.id);
+          returning commands.id, commands.sent_at`.execute(trx);
+        for (const row of res.rows) {
+          done.push(row.id);
+          sentAt.set(row.id, row.sent_at);
+        }
       }
     });
     const applied = new Set(done);
     for (const item of items) item.applied = first.get(item.id) === item && applied.has(item.id);
+    for (const id of done) {
+      const { result: r, at } = first.get(id)!;
+      this.recent.ended(id, { status: r.ok ? 'complete' : 'error', sent_at: sentAt.get(id)!, completed_at: at, result: r.ok ? r.data : null, result_cwd: r.cwd, error: r.ok ? null : r.error });
+    }
     if (done.length) await this.notifier.publish('command_done', { ids: done });
   }
 
   async flush(): Promise<void> {
+    if (this.sentTimer) {
+      clearTimeout(this.sentTimer);
+      this.sentTimer = undefined;
+      for (const m of this.sentMarks.values()) void this.statusWriter.add(m).catch(() => {});
+      this.sentMarks.clear();
+    }
     await this.statusWriter.flush();
     await this.resultWriter.flush();
   }
 }
 
-function toRecord(r: Row | CommandsTable): CommandRecord {
+/** `args` when the caller has them parsed already. */
+function toRecord(r: Row | CommandsTable, args?: Record<string, unknown>): CommandRecord {
   return {
     id: r.id,
     device_id: r.device_id,
     session_id: r.session_id,
     batch_id: r.batch_id,
     name: r.name,
-    args: JSON.parse(r.args),
+    args: args ?? JSON.parse(r.args),
     cwd: r.cwd,
     status: r.status as CommandStatus,
     queue_offline: !!r.queue_offline,

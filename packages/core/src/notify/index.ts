@@ -5,7 +5,7 @@
  */
 export interface NotifyChannels {
   /** New or re-queued commands: by device, or a whole fan-out by batch id. */
-  dispatch: { device_ids?: string[]; batch_id?: string };
+  dispatch: { device_ids?: string[]; batch_id?: string; origin?: string };
   /** Commands that reached a terminal state. */
   command_done: { ids: string[] };
   /** A sent command was cancelled: its agent should abort it. */

@@ -67,11 +67,7 @@ export class AgentConnection {
       command: { id: c.id, name: c.name, args: c.args, cwd: c.cwd, timeout_ms: c.timeout_ms },
       ...(transfer ? { transfer } : {}),
     });
-    // Not awaited: the status writes of a whole fan-out then share one transaction, and a lost
-    // 'sent' mark costs nothing (the command is re-sent and the agent's journal dedups it).
-    if (c.status === 'queued') {
-      this.deps.core.commands.markSent(c.id, this.deviceId).catch((err) => this.deps.log.error({ err, command_id: c.id }, 'could not mark command sent'));
-    }
+    if (c.status === 'queued') this.deps.core.commands.markSent(c.id, this.deviceId);
   }
 
   private async onMessage(data: Buffer, isBinary: boolean): Promise<void> {

@@ -89,8 +89,19 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
   };
   app.server.on('upgrade', (req, socket, head) => void onUpgrade(req, socket, head));
 
+  // Commands stored by this process are sent from memory at once; 'dispatch' notices bring those
+  // stored by other processes (read back from the database).
+  const sendLocal = (commands: readonly CommandRecord[]) => {
+    for (const c of commands) {
+      const conn = connections.get(c.device_id);
+      if (conn) conn.sendCommand(c).catch((err) => app.log.error({ err, command_id: c.id }, 'dispatch failed'));
+    }
+  };
   const unsubscribe = [
-    core.notifier.subscribe('dispatch', ({ device_ids, batch_id }) => void dispatch(device_ids, batch_id)),
+    core.commands.onIssued(sendLocal),
+    core.notifier.subscribe('dispatch', ({ device_ids, batch_id, origin }) => {
+      if (origin !== core.commands.origin) void dispatch(device_ids, batch_id);
+    }),
     core.notifier.subscribe('cancel', ({ id, device_id }) => connections.get(device_id)?.send({ t: 'cancel', id })),
   ];
 
