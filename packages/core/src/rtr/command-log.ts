@@ -5,7 +5,7 @@ import type { AuditService } from '../audit/index.ts';
 import type { CommandRecord, CommandService, IssueInput } from '../commands/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
-import { chunks, hostFacts, INSERT_CHUNK, toEntry } from './rows.ts';
+import { chunks, INSERT_CHUNK, toEntry } from './rows.ts';
 import type { RtrCommandsTable, RtrFilesTable } from './tables.ts';
 import type { RtrSessions } from './sessions.ts';
 import type { RtrCaller, RtrCommandEntry, RtrCommandView, RtrIssueItem, RtrIssueResult, RtrIssued, RtrSession } from './index.ts';
@@ -25,7 +25,6 @@ export class RtrCommandLog {
 
   async issue(items: RtrIssueItem[], caller: RtrCaller, opts: { batch_id?: string; fanout_id?: string } = {}): Promise<RtrIssueResult> {
     if (items.length === 0) return { issued: [], refused: [] };
-    const facts = await hostFacts(this.db, items.map((i) => i.session.device_id));
     const inputs: IssueInput[] = items.map((it) => ({
       device_id: it.session.device_id,
       name: it.name,
@@ -91,7 +90,7 @@ export class RtrCommandLog {
           deleted_at: null,
         });
       }
-      issued.push({ entry: toEntry(row), command, queued_offline: !facts.get(it.session.device_id)?.online });
+      issued.push({ entry: toEntry(row), command, queued_offline: res.offline.has(it.session.device_id) });
     }
     if (logRows.length) {
       await this.db.transaction().execute(async (trx) => {
@@ -105,7 +104,7 @@ export class RtrCommandLog {
           trx,
         );
       });
-      await this.sessions.touch(logRows.map((r) => r.session_id));
+      await this.sessions.renew(items.map((it) => it.session));
     }
     return { issued, refused };
   }
@@ -136,7 +135,7 @@ export class RtrCommandLog {
       updated_at: now,
     };
     await this.db.insertInto('rtr_commands').values(row).execute();
-    await this.sessions.touch([session.id]);
+    await this.sessions.renew([session]);
     return toEntry(row);
   }
 

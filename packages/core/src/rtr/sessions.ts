@@ -26,6 +26,9 @@ export interface OpenedSession {
   previous_commands: string[];
 }
 
+/** See `renew`. */
+const RENEW_SLACK_MS = 60_000;
+
 const notFound = (id: string) => new ServiceError(404, `session ${id.slice(0, 64)} not found`, 'SESSION_NOT_FOUND');
 
 /** Single sessions: open, use, pulse, list, delete. Batches build on `prepare` and `insert`. */
@@ -140,6 +143,16 @@ export class RtrSessions {
         .where('expires_at', '<', until)
         .execute();
     }
+  }
+
+  /**
+   * Sessions were just used: push their idle expiry forward. One renewed less than a minute ago
+   * is left alone (a batch command to 10,000 hosts does not rewrite 10,000 sessions each time);
+   * its expiry is then at most a minute short of the full idle time.
+   */
+  async renew(sessions: readonly RtrSession[]): Promise<void> {
+    const threshold = plusMs(nowIso(), SESSION_IDLE_MS - RENEW_SLACK_MS);
+    await this.touch(sessions.filter((s) => !s.deleted_at && s.expires_at < threshold).map((s) => s.id));
   }
 
   /** RTR_PulseSession: the caller's most recent live session on the host, its expiry extended. */

@@ -109,13 +109,10 @@ export function executeHandlers(core: Core): FalconHandlers {
   async function status(call: Call): Promise<FalconResult> {
     const caller = callerOf(call);
     const { cloud_request_id, sequence_id } = call.query as { cloud_request_id: string; sequence_id?: number };
-    let { view, session } = await core.rtr.log.get(cloud_request_id, caller);
+    const { view, session } = await core.rtr.log.get(cloud_request_id, caller);
     // A command the host is still running gets a moment to finish before the answer: clients poll
     // in a loop, and most commands end within milliseconds, so one poll usually sees the result.
-    if (view.command && !TERMINAL_STATUSES.includes(view.command.status)) {
-      await core.commands.wait(view.command.id, STATUS_GRACE_MS);
-      ({ view, session } = await core.rtr.log.get(cloud_request_id, caller));
-    }
+    if (view.command && !TERMINAL_STATUSES.includes(view.command.status)) view.command = await core.commands.wait(view.command.id, STATUS_GRACE_MS);
     const out = viewOutput(view, session);
     if (out.complete && view.command) {
       // What a finished command changed: the session's directory, a retrieved file.
