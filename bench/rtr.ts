@@ -79,8 +79,11 @@ export async function benchRtr(): Promise<boolean> {
     step(`  batch ${initBody.batch_id}: ${opened} sessions opened in ${init.ms.toFixed(0)} ms`);
 
     const batchCmd = async () => {
+      await server.call('traceStart');
       const res = await api.call('POST', '/real-time-response/combined/batch-command/v1?timeout=120', { batch_id: initBody.batch_id, base_command: 'ls', command_string: 'ls' });
+      const trace = await server.call<Record<string, string>>('traceStop');
       checkBatch(res, ids);
+      step(`    timeline (ms after the request): issued at ${trace.issued}; results in ${trace.arrivals}; ended ${trace.ends}; result writes at+ms(n) ${trace.writes}`);
       return res.ms;
     };
     const warm = await batchCmd();
@@ -108,14 +111,18 @@ export async function benchRtr(): Promise<boolean> {
     step(`round trip: ${ROUNDTRIPS} sequential pwd through RTR_ExecuteCommand + RTR_CheckCommandStatus (polled), interleaved with core.commands.issue + wait`);
 
     let polls = 0;
+    let executeMs = 0;
+    let statusMs = 0;
     const apiRoundTrip = async () => {
       const t = performance.now();
       const ex = await api.call('POST', '/real-time-response/entities/command/v1', { session_id: sessionId, base_command: 'pwd', command_string: 'pwd' });
+      executeMs += ex.ms;
       if (ex.status !== 201) throw new Error(`RTR_ExecuteCommand: ${ex.status} ${ex.text}`);
       const id = (JSON.parse(ex.text) as { resources: { cloud_request_id: string }[] }).resources[0].cloud_request_id;
       const statusPath = `/real-time-response/entities/command/v1?cloud_request_id=${encodeURIComponent(id)}&sequence_id=0`;
       for (;;) {
         const st = await api.call('GET', statusPath);
+        statusMs += st.ms;
         polls++;
         if (st.status !== 200) throw new Error(`RTR_CheckCommandStatus: ${st.status} ${st.text}`);
         const r = (JSON.parse(st.text) as { resources: { complete: boolean; stdout: string; stderr: string }[] }).resources[0];
@@ -131,6 +138,7 @@ export async function benchRtr(): Promise<boolean> {
     for (let i = 0; i < 30; i++) await apiRoundTrip();
     await coreRoundTrips(30);
     polls = 0;
+    executeMs = statusMs = 0;
     const apiTotals: number[] = [];
     const coreTotals: number[] = [];
     const per = Math.ceil(ROUNDTRIPS / BLOCKS);
@@ -140,7 +148,7 @@ export async function benchRtr(): Promise<boolean> {
         coreTotals.push(...(await coreRoundTrips(per)));
       }
     });
-    step(`  API: mean ${mean(apiTotals).toFixed(2)} ms (p50 ${median(apiTotals).toFixed(2)}, p90 ${quantile(apiTotals, 0.9).toFixed(2)}; ${(polls / apiTotals.length).toFixed(2)} status polls per command)`);
+    step(`  API: mean ${mean(apiTotals).toFixed(2)} ms (p50 ${median(apiTotals).toFixed(2)}, p90 ${quantile(apiTotals, 0.9).toFixed(2)}; ${(polls / apiTotals.length).toFixed(2)} status polls per command; execute ${(executeMs / apiTotals.length).toFixed(2)} ms, status ${(statusMs / apiTotals.length).toFixed(2)} ms per command)`);
     step(`  core: mean ${mean(coreTotals).toFixed(2)} ms (p50 ${median(coreTotals).toFixed(2)}, p90 ${quantile(coreTotals, 0.9).toFixed(2)})`);
     ratios.push({ name: '(2) RTR_ExecuteCommand + RTR_CheckCommandStatus round trip (pwd, one real agent), mean', value: mean(apiTotals), baseline: mean(coreTotals), target: { atMost: 1.5 }, unit: 'ms' });
 

@@ -20,6 +20,7 @@ if (!enrollToken) throw new Error(`no enrollment token: ${dataDir}/bootstrap.jso
 
 const CWD: Record<string, string> = { Windows: 'C:\\', Linux: '/', Mac: '/' };
 let profiler: Session | undefined;
+let trace: { t0: number; ends: number[]; arrivals: number[]; issued: number[]; restore: (() => void)[]; writes: string[]; unsubscribe?: () => void } | undefined;
 const ms = (t0: number) => performance.now() - t0;
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 
@@ -103,6 +104,46 @@ serveRpc({
     const c = await core.commands.issue({ device_id: deviceId, name: 'get', args: { path }, cwd: '/', issued_by: 'bench', timeout_ms: timeoutMs });
     const done = await core.commands.wait(c.id, timeoutMs + 30_000);
     return { ms: ms(t0), status: done.status, result: done.result, error: done.error, blobPath: done.result?.sha256 ? core.blobs.path(String(done.result.sha256)) : null };
+  },
+
+  /** Start noting when commands end (diagnosis of a fan-out's timeline, with traceStop). */
+  traceStart() {
+    trace = { t0: performance.now(), ends: [], arrivals: [], issued: [], restore: [], writes: [] };
+    const t = trace;
+    const commands = core.commands as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    for (const [name, list] of [['complete', t.arrivals], ['issueMany', t.issued]] as const) {
+      const original = commands[name];
+      commands[name] = function (this: unknown, ...a: unknown[]) {
+        if (name === 'complete') list.push(performance.now() - t.t0);
+        const r = original.apply(this, a);
+        if (name === 'issueMany') void r.then(() => list.push(performance.now() - t.t0));
+        return r;
+      };
+      t.restore.push(() => (commands[name] = original));
+    }
+    const writeResults = commands.writeResults;
+    commands.writeResults = async function (this: unknown, items: unknown) {
+      const s0 = performance.now();
+      await writeResults.call(this, items);
+      t.writes.push(`${Math.round(s0 - t.t0)}+${Math.round(performance.now() - s0)}(${(items as unknown[]).length})`);
+    };
+    t.restore.push(() => (commands.writeResults = writeResults));
+    trace.unsubscribe = core.notifier.subscribe('command_done', ({ ids }) => {
+      const at = performance.now() - t.t0;
+      for (let i = 0; i < ids.length; i++) t.ends.push(at);
+    });
+    return true;
+  },
+  /** When the commands ended since traceStart: milliseconds at which the first, 10%, 50%, 90% and last ended. */
+  traceStop() {
+    if (!trace) throw new Error('no trace running');
+    trace.unsubscribe?.();
+    for (const r of trace.restore) r();
+    const { ends, arrivals, issued, writes } = trace;
+    trace = undefined;
+    const at = (xs: number[], q: number) => Math.round(xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? -1);
+    const summary = (xs: number[]) => `${xs.length}: first ${at(xs, 0)}, 10% ${at(xs, 0.1)}, 50% ${at(xs, 0.5)}, 90% ${at(xs, 0.9)}, last ${at(xs, 1)}`;
+    return { issued: issued.map(Math.round).join(','), arrivals: summary(arrivals), ends: summary(ends), writes: writes.join(' ') };
   },
 
   hasTransferRoutes: () => app.hasRoute({ method: 'PUT', url: '/agent/v1/transfers/upload' }),
