@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../index.ts';
+import { openTestStore } from '../testing/db.ts';
+import type { CommandRecord } from './command-service.ts';
+
+// What the command engine keeps in memory must read exactly like the database: the records a
+// waiter gets from memory are compared with the rows, field by field.
+describe('CommandService (memory and database agree)', () => {
+  let core: Core;
+  let host: string;
+
+  beforeAll(async () => {
+    core = await createCore(await openTestStore());
+    host = (await core.hosts.register({ hostname: 'tux', platform_name: 'Linux' })).device_id;
+    await core.hosts.setOnline(host, true);
+  });
+  afterAll(async () => {
+    await core?.close();
+  });
+
+  const issue = (name = 'pwd') => core.commands.issue({ device_id: host, name, args: { path: '.' }, cwd: '/tmp', issued_by: 'test' });
+  /** The command as its row reads, bypassing everything kept in memory. */
+  const row = async (id: string): Promise<Partial<CommandRecord>> => {
+    const r = await core.store.db.selectFrom('commands').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    return { status: r.status as CommandRecord['status'], sent_at: r.sent_at, completed_at: r.completed_at, result: r.result ? JSON.parse(r.result) : null, result_cwd: r.result_cwd };
+  };
+
+  it('tells listeners of stored commands at once, with their arguments', async () => {
+    const heard: CommandRecord[] = [];
+    const off = core.commands.onIssued((cs) => heard.push(...cs));
+    const c = await issue('ls');
+    off();
+    expect(heard.map((h) => h.id)).toEqual([c.id]);
+    expect(heard[0]).toMatchObject({ name: 'ls', args: { path: '.' }, status: 'queued', device_id: host });
+    expect(await row(c.id)).toMatchObject({ status: 'queued' });
+  });
+
+  it('answers a completed command from memory exactly as the database has it, sent_at included', async () => {
+    const c = await issue();
+    core.commands.markSent(c.id, host);
+    const waiting = core.commands.wait(c.id, 5000);
+    expect(await core.commands.complete(c.id, host, { ok: true, data: { path: '/tmp' }, cwd: '/tmp' })).toBe(true);
+    const done = await waiting;
+    expect(done).toMatchObject({ status: 'complete', result: { path: '/tmp' }, result_cwd: '/tmp' });
+    expect(done.sent_at).not.toBeNull();
+    expect(await row(c.id)).toEqual({ status: done.status, sent_at: done.sent_at, completed_at: done.completed_at, result: done.result, result_cwd: done.result_cwd });
+  });
+
+  it('records a result as sent even when no sent mark was taken, and a late second result changes nothing', async () => {
+    const c = await issue();
+    expect(await core.commands.complete(c.id, host, { ok: false, error: { code: 'failed', message: 'no' }, cwd: '/' })).toBe(true);
+    expect(await core.commands.complete(c.id, host, { ok: true, data: {}, cwd: '/' })).toBe(false);
+    const [done] = await core.commands.getMany([c.id]);
+    expect(done).toMatchObject({ status: 'error', error: { code: 'failed', message: 'no' } });
+    expect(done.sent_at).toBe(done.completed_at);
+    expect(await row(c.id)).toMatchObject({ status: 'error', sent_at: done.sent_at });
+  });
+
+  it('reads from the database what ended by other means (cancel), never a stale memory', async () => {
+    const c = await issue();
+    const waiting = core.commands.wait(c.id, 5000);
+    await core.commands.cancel(c.id);
+    expect(await waiting).toMatchObject({ status: 'cancelled', error: { code: 'cancelled' } });
+    expect((await core.commands.getMany([c.id]))[0].status).toBe('cancelled');
+  });
+
+  it('writes a pending sent mark when the command does not answer in time', async () => {
+    const c = await issue();
+    core.commands.markSent(c.id, host);
+    await core.commands.flush();
+    expect(await row(c.id)).toMatchObject({ status: 'sent' });
+    expect((await row(c.id)).sent_at).not.toBeNull();
+  });
+});
