@@ -190,8 +190,9 @@ export class RtrSessions {
   /** Cancel the still-queued commands of sessions (they would otherwise reach the host later). */
   async cancelQueued(sessionIds: readonly string[]): Promise<void> {
     for (const chunk of chunks([...new Set(sessionIds)])) {
-      const queued = await this.db.selectFrom('commands').select('id').where('session_id', 'in', chunk).where('status', '=', 'queued').execute();
-      for (const q of queued) await this.commands.cancel(q.id).catch(() => {}); // ended meanwhile: nothing to cancel
+      // Status is checked here, not in SQL, for the same reason as in settlePwd.
+      const rows = await this.db.selectFrom('commands').select(['id', 'status']).where('session_id', 'in', chunk).execute();
+      for (const q of rows) if (q.status === 'queued') await this.commands.cancel(q.id).catch(() => {}); // ended meanwhile: nothing to cancel
     }
   }
 

@@ -6,6 +6,7 @@ import { transfers } from './0003_transfers.ts';
 import { rtr } from './0004_rtr.ts';
 import { rtrLibrary } from './0005_rtr_library.ts';
 import { policies } from './0006_policies.ts';
+import { commandLookups } from './0007_command_lookups.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -16,5 +17,6 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0004_rtr': rtr(ctx),
     '0005_rtr_library': rtrLibrary(ctx),
     '0006_policies': policies(ctx),
+    '0007_command_lookups': commandLookups(),
   };
 }
