@@ -152,8 +152,8 @@ export class SimulatedExecutor implements Executor {
 const HANDLERS: Record<CommandName, Handler> = {
   ls(c) {
     const { fs } = c.host;
-    const target = fs.require(fs.resolve(c.cwd, optStr(c.args, 'path') ?? '.'));
-    return { path: target.path, entries: fs.list(target.path).map((e) => fs.describe(e)) };
+    const { path, entries } = fs.listing(fs.resolve(c.cwd, optStr(c.args, 'path') ?? '.'));
+    return { path, entries };
   },
 
   cd(c) {

@@ -102,6 +102,35 @@ describe('Windows file system', () => {
     await h.ok('rm', { path: 'C:\\Windows\\System32\\evil.dll' }); // what an attacker drops can be removed
   });
 
+  it('lists a directory again after every kind of change to it, and a caller editing a listing changes nothing', async () => {
+    const h = simHost('windows');
+    const ls = async (path = 'C:\\') => names(await h.ok('ls', { path }));
+    const first = await h.ok('ls', {});
+    first.entries[0].name = 'edited';
+    first.entries.pop();
+    expect(await h.ok('ls', {})).not.toEqual(first);
+    expect(await ls()).toEqual(names(await h.ok('ls', { path: 'c:\\' }))); // the same listing, by another spelling
+    await h.ok('mkdir', { path: 'C:\\Made' });
+    expect(await ls()).toContain('Made');
+    await h.ok('cp', { source: 'C:\\Windows\\win.ini', destination: 'C:\\Made' });
+    expect(await ls('C:\\Made')).toEqual(['win.ini']);
+    await h.ok('put', { sha256: h.transfers.add(Buffer.from('xyz')), name: 'drop.bin', size: 3, destination: 'C:\\Made' });
+    expect((await h.ok('ls', { path: 'C:\\Made' })).entries.map((e: { name: string; size: number }) => `${e.name} ${e.size}`)).toEqual(['drop.bin 3', 'win.ini 92']);
+    await h.ok('put', { sha256: h.transfers.add(Buffer.from('longer')), name: 'drop.bin', size: 6, destination: 'C:\\Made', overwrite: true });
+    expect((await h.ok('ls', { path: 'C:\\Made\\drop.bin' })).entries[0].size).toBe(6);
+    await h.ok('mv', { source: 'C:\\Made\\win.ini', destination: 'C:\\Made\\moved.ini' });
+    expect(await ls('C:\\Made')).toEqual(['drop.bin', 'moved.ini']);
+    await h.ok('rm', { path: 'C:\\Made\\drop.bin' });
+    expect(await ls('C:\\Made')).toEqual(['moved.ini']);
+    await h.ok('rm', { path: 'C:\\Made', recursive: true });
+    expect(await ls()).not.toContain('Made');
+    await h.fails('ls', 'not_found', { path: 'C:\\Made' });
+    await h.ok('map', { drive: 'Z', path: '\\\\srv\\share' });
+    expect(await ls('Z:\\')).toEqual([]);
+    await h.ok('unmap', { drive: 'Z' });
+    await h.fails('ls', 'not_found', { path: 'Z:\\' });
+  });
+
   it('keeps changes when caches are dropped', async () => {
     const h = simHost('windows');
     await h.ok('mkdir', { path: 'C:\\Keep' });

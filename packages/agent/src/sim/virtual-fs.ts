@@ -35,9 +35,19 @@ export type FsNode = FsDir | FsFile;
 export type FsEntry = TreeEntry<FsNode>;
 export type FsEntryOf<N extends FsNode> = TreeEntry<N>;
 
+/** Directory listings kept per host (see listing()); a fan-out lists one or two directories. */
+const LISTINGS_KEPT = 4;
+
+export interface Listing {
+  path: string;
+  entries: FileEntry[];
+}
+
 export class VirtualFs {
   readonly style: PathStyle;
   readonly #tree: OverlayTree<FsNode>;
+  /** Recent listings by path key; dropped whole on any change to the disk. */
+  #listings: Map<string, Listing> | undefined;
 
   constructor(platform: Platform, generate: () => Iterable<FsEntry>) {
     this.style = pathStyle(platform);
@@ -84,12 +94,32 @@ export class VirtualFs {
     });
   }
 
+  /**
+   * What `ls` answers: the entries of a directory (sorted by name), or of a file. The last few are
+   * kept until the disk changes: a fan-out lists the same directory on every host again and again,
+   * and sorting and formatting times are most of its cost. Entries are copied out, so a caller
+   * changing a result does not change the host.
+   */
+  listing(path: string): Listing {
+    const key = this.style.key(path);
+    let found = this.#listings?.get(key);
+    if (!found) {
+      const target = this.require(path);
+      found = { path: target.path, entries: this.list(target.path).map((e) => this.describe(e)) };
+      const kept = (this.#listings ??= new Map());
+      if (kept.size >= LISTINGS_KEPT) kept.delete(kept.keys().next().value!);
+      kept.set(key, found);
+    }
+    return { path: found.path, entries: found.entries.map((e) => ({ ...e })) };
+  }
+
   /** Everything beneath a directory, parents before children (for zip). */
   descendants(path: string): FsEntry[] {
     return this.#tree.descendants(path);
   }
 
   writeFile(path: string, content: Content, overwrite: boolean): FsEntry {
+    this.#listings = undefined;
     const existing = this.#tree.get(path);
     if (existing) {
       if (existing.value.kind === 'directory') throw fail('is_a_directory', `${existing.path}: is a directory`);
@@ -104,6 +134,7 @@ export class VirtualFs {
   }
 
   mkdir(path: string, parents: boolean): FsEntry {
+    this.#listings = undefined;
     const existing = this.#tree.get(path);
     if (existing) {
       if (!parents) throw fail('already_exists', `${existing.path}: already exists`);
@@ -120,6 +151,7 @@ export class VirtualFs {
 
   /** Removes a file, an empty directory, or any directory when `recursive`; null if absent and `force`. */
   remove(path: string, recursive: boolean, force: boolean): string | null {
+    this.#listings = undefined;
     if (this.style.parent(path) === null) throw invalidArgument(`refusing to remove ${path}`);
     const e = this.#tree.get(path);
     if (!e) {
@@ -139,6 +171,7 @@ export class VirtualFs {
    * are copied whole but never merged into an existing one.
    */
   transfer(source: string, destination: string, move: boolean): { source: string; destination: string } {
+    this.#listings = undefined;
     const src = this.require(source);
     if (move) this.#assertRemovable(src);
     const dest = this.#tree.get(destination);
@@ -185,11 +218,13 @@ export class VirtualFs {
 
   /** Adds a drive root (a mapped network drive on Windows). */
   addRoot(root: string): void {
+    this.#listings = undefined;
     const now = toStamp(Date.now());
     this.#tree.set(root, { kind: 'directory', attrs: 'D', btime: now, mtime: now });
   }
 
   removeRoot(root: string): void {
+    this.#listings = undefined;
     this.#tree.remove(root);
   }
 
@@ -199,6 +234,7 @@ export class VirtualFs {
 
   /** Drops the generated layout (regenerated on demand); changes made by commands stay. */
   dropBase(): void {
+    this.#listings = undefined;
     this.#tree.dropBase();
   }
 
