@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { startTestAgent, type TestAgent } from './support/agent.ts';
 import { seedHosts } from './support/hosts.ts';
-import { allowAllCommands, rtr, RTR_SCOPES } from './support/rtr.ts';
+import { allowAllCommands, apiClient, rtr, RTR_SCOPES } from './support/rtr.ts';
 
 const INIT = '/real-time-response/combined/batch-init-session/v1';
 const CMD = '/real-time-response/combined/batch-command/v1';
@@ -108,6 +108,29 @@ describe('Falcon RTR batches', () => {
 
     const run = await api('POST', ADMIN, { batch_id, base_command: 'run', command_string: 'run /bin/cat -CommandLine=marker.txt -Wait', optional_hosts: [agent.deviceId] });
     expect(run.body.combined.resources[agent.deviceId]).toMatchObject({ complete: true, stdout: 'batch\n' });
+  });
+
+  it("logs a batch command under each host's session: status by task_id, history, audit, and nobody else's", async () => {
+    const { batch_id, resources } = (await api('POST', INIT, { host_ids: [agent.deviceId] })).body;
+    const sessionId = resources[agent.deviceId].session_id;
+    const first = (await api('POST', CMD, { batch_id, base_command: 'ls', command_string: 'ls marker.txt' })).body.combined.resources[agent.deviceId];
+    const second = (await api('POST', CMD, { batch_id, base_command: 'pwd', command_string: 'pwd' })).body.combined.resources[agent.deviceId];
+    expect(first).toMatchObject({ complete: true, session_id: sessionId });
+
+    const status = await api('GET', `/real-time-response/entities/command/v1?cloud_request_id=${first.task_id}&sequence_id=0`);
+    expect(status.body.resources[0]).toMatchObject({ complete: true, base_command: 'ls', session_id: sessionId, stdout: first.stdout });
+    const history = (await api('POST', CMD, { batch_id, base_command: 'history', command_string: 'history' })).body.combined.resources[agent.deviceId];
+    expect(history.stdout.indexOf('ls marker.txt')).toBeGreaterThanOrEqual(0);
+    expect(history.stdout.indexOf('ls marker.txt')).toBeLessThan(history.stdout.indexOf('pwd'));
+
+    const auditor = rtr(t, (await apiClient(t, ['real-time-response-audit:read'], 'batch auditor')).token);
+    const audit = await auditor.api('GET', `/real-time-response-audit/combined/sessions/v1?with_command_info=true&filter=${encodeURIComponent(`id:'${sessionId}'`)}`);
+    const logs = audit.body.resources[0].logs as { base_command: string; command_string: string; cloud_request_id: string }[];
+    expect(logs.map((l) => l.command_string)).toEqual(['ls marker.txt', 'pwd', 'history']);
+    expect(logs.map((l) => l.cloud_request_id).slice(0, 2)).toEqual([first.task_id, second.task_id]);
+
+    const other = rtr(t, (await apiClient(t, RTR_SCOPES.admin, 'another client')).token);
+    expect((await other.api('GET', `/real-time-response/entities/command/v1?cloud_request_id=${first.task_id}&sequence_id=0`)).status).toBe(404);
   });
 
   it('reports hosts that do not answer in time, and refuses commands above the tier or badly written', async () => {

@@ -6,9 +6,32 @@ import type { CommandRecord, CommandService, IssueInput } from '../commands/inde
 import { ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
 import { chunks, INSERT_CHUNK, toEntry } from './rows.ts';
-import type { RtrCommandsTable, RtrFilesTable } from './tables.ts';
+import type { RtrCommandsTable, RtrFanoutsTable, RtrFilesTable } from './tables.ts';
 import type { RtrSessions } from './sessions.ts';
 import type { RtrCaller, RtrCommandEntry, RtrCommandView, RtrIssueItem, RtrIssueResult, RtrIssued, RtrSession } from './index.ts';
+
+/** A fan-out host's log row: its command (cloud_request_id = command id) under the fan-out's line. */
+function fanoutRow(command: Pick<CommandRecord, 'id' | 'session_id' | 'device_id' | 'cwd' | 'created_at'>, fanout: RtrFanoutsTable): RtrCommandsTable {
+  return {
+    id: command.id,
+    session_id: command.session_id,
+    device_id: command.device_id,
+    client_id: fanout.client_id,
+    command_id: command.id,
+    base_command: fanout.base_command,
+    command_string: fanout.command_string,
+    tier: fanout.tier,
+    current_directory: command.cwd,
+    batch_id: fanout.batch_id,
+    fanout_id: fanout.id,
+    stdout: null,
+    stderr: null,
+    chain: null,
+    chain_command_id: '',
+    created_at: command.created_at,
+    updated_at: command.created_at,
+  };
+}
 
 /**
  * The log of what ran in each session, keyed by cloud_request_id, and the one path by which RTR
@@ -37,6 +60,12 @@ export class RtrCommandLog {
       capability: it.capability,
     }));
     const res = await this.commands.issueMany(inputs, opts.fanout_id ?? '');
+    // A fan-out's hosts are logged by their own commands plus one rtr_fanouts row; chained lines
+    // (put-and-run) keep a row per host, which records each host's follow-up.
+    const fanout: RtrFanoutsTable | undefined =
+      opts.fanout_id && !items.some((it) => it.chain)
+        ? { id: opts.fanout_id, batch_id: opts.batch_id ?? '', client_id: caller.client_id, base_command: items[0].base_command, command_string: items[0].command_string, tier: items[0].tier, created_at: nowIso() }
+        : undefined;
     const bySession = new Map(res.commands.map((c) => [c.session_id, c]));
     const refusedByDevice = new Map(res.refused.map((r) => [r.device_id, r.error]));
     const now = nowIso();
@@ -51,7 +80,7 @@ export class RtrCommandLog {
         continue;
       }
       // cloud_request_id is the internal command's id: one id names the work everywhere.
-      const row: RtrCommandsTable = {
+      const row: RtrCommandsTable = fanout ? fanoutRow(command, fanout) : {
         id: command.id,
         session_id: it.session.id,
         device_id: it.session.device_id,
@@ -94,7 +123,8 @@ export class RtrCommandLog {
     }
     if (logRows.length) {
       await this.db.transaction().execute(async (trx) => {
-        for (const chunk of chunks(logRows, INSERT_CHUNK)) await trx.insertInto('rtr_commands').values(chunk).execute();
+        if (fanout) await trx.insertInto('rtr_fanouts').values(fanout).execute();
+        else for (const chunk of chunks(logRows, INSERT_CHUNK)) await trx.insertInto('rtr_commands').values(chunk).execute();
         for (const chunk of chunks(fileRows, INSERT_CHUNK)) await trx.insertInto('rtr_files').values(chunk).execute();
         const first = logRows[0];
         await this.audit.record(
@@ -141,7 +171,9 @@ export class RtrCommandLog {
 
   /** One of the caller's commands by cloud_request_id, with where it stands; another client's is a 404. */
   async get(cloudRequestId: string, caller: RtrCaller): Promise<{ view: RtrCommandView; session: RtrSession }> {
-    const row = await this.db.selectFrom('rtr_commands').selectAll().where('id', '=', cloudRequestId).executeTakeFirst();
+    const row =
+      (await this.db.selectFrom('rtr_commands').selectAll().where('id', '=', cloudRequestId).executeTakeFirst()) ??
+      (await this.fanoutRows('commands.id', [cloudRequestId]))[0];
     if (!row || row.client_id !== caller.client_id) throw new ServiceError(404, `cloud_request_id ${cloudRequestId.slice(0, 64)} not found`, 'COMMAND_NOT_FOUND');
     const session = await this.sessions.get(row.session_id, caller);
     const [view] = await this.views([toEntry(row)]);
@@ -160,12 +192,25 @@ export class RtrCommandLog {
 
   /** The logged commands of sessions, oldest first. */
   async forSessions(sessionIds: readonly string[]): Promise<RtrCommandEntry[]> {
-    const out: RtrCommandEntry[] = [];
+    const rows: RtrCommandsTable[] = [];
     for (const chunk of chunks([...new Set(sessionIds)])) {
-      const rows = await this.db.selectFrom('rtr_commands').selectAll().where('session_id', 'in', chunk).orderBy('created_at').orderBy('id').execute();
-      out.push(...rows.map(toEntry));
+      rows.push(...(await this.db.selectFrom('rtr_commands').selectAll().where('session_id', 'in', chunk).execute()));
+      rows.push(...(await this.fanoutRows('commands.session_id', chunk)));
     }
-    return out;
+    rows.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return rows.map(toEntry);
+  }
+
+  /** The log rows of fan-out commands, made from each host's command and its fan-out's line. */
+  private async fanoutRows(column: 'commands.id' | 'commands.session_id', values: readonly string[]): Promise<RtrCommandsTable[]> {
+    const rows = await this.db
+      .selectFrom('commands')
+      .innerJoin('rtr_fanouts', 'rtr_fanouts.id', 'commands.batch_id')
+      .select(['commands.id as command_id', 'commands.session_id', 'commands.device_id', 'commands.cwd', 'commands.created_at as command_created_at'])
+      .select(['rtr_fanouts.id', 'rtr_fanouts.batch_id', 'rtr_fanouts.client_id', 'rtr_fanouts.base_command', 'rtr_fanouts.command_string', 'rtr_fanouts.tier', 'rtr_fanouts.created_at'])
+      .where(column, 'in', values)
+      .execute();
+    return rows.map((r) => fanoutRow({ id: r.command_id, session_id: r.session_id, device_id: r.device_id, cwd: r.cwd, created_at: r.command_created_at }, r));
   }
 
   /**

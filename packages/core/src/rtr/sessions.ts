@@ -257,15 +257,29 @@ export class RtrSessions {
     return Number(n);
   }
 
+  /** This client's last 20 command lines on the host: from single sessions and from batch commands. */
   private async previousCommands(deviceId: string, caller: RtrCaller): Promise<string[]> {
-    const rows = await this.db
+    const single = await this.db
       .selectFrom('rtr_commands')
-      .select('command_string')
+      .select(['command_string', 'created_at'])
       .where('device_id', '=', deviceId)
       .where('client_id', '=', caller.client_id)
       .orderBy('created_at', 'desc')
       .limit(20)
       .execute();
-    return rows.map((r) => r.command_string).reverse();
+    const batched = await this.db
+      .selectFrom('commands')
+      .innerJoin('rtr_fanouts', 'rtr_fanouts.id', 'commands.batch_id')
+      .select(['rtr_fanouts.command_string', 'commands.created_at'])
+      .where('commands.device_id', '=', deviceId)
+      .where('rtr_fanouts.client_id', '=', caller.client_id)
+      .orderBy('commands.created_at', 'desc')
+      .limit(20)
+      .execute();
+    return [...single, ...batched]
+      .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0))
+      .slice(0, 20)
+      .map((r) => r.command_string)
+      .reverse();
   }
 }

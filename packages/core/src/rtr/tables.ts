@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** Row types of the live-response tables (migration 0004); listed in `Database` (db/schema.ts). */
+/** Row types of the live-response tables (migrations 0004 and 0008); listed in `Database` (db/schema.ts). */
 
 /** A set of sessions opened together (BatchInitSessions); its sessions carry its id. */
 export interface RtrBatchesTable {
@@ -65,6 +65,20 @@ export interface RtrCommandsTable {
   updated_at: string;
 }
 
+/**
+ * One batch command (fan-out): the line all its hosts got. Each host's part is its internal
+ * command (commands.batch_id = id), which is that host's log entry (migration 0008).
+ */
+export interface RtrFanoutsTable {
+  id: string;
+  batch_id: string;
+  client_id: string;
+  base_command: string;
+  command_string: string;
+  tier: string;
+  created_at: string;
+}
+
 /** A file retrieved with `get`: pending until its command completes. */
 export interface RtrFilesTable {
   id: Generated<number>;
@@ -91,5 +105,6 @@ export interface RtrTables {
   rtr_batches: RtrBatchesTable;
   rtr_sessions: RtrSessionsTable;
   rtr_commands: RtrCommandsTable;
+  rtr_fanouts: RtrFanoutsTable;
   rtr_files: RtrFilesTable;
 }

@@ -7,6 +7,7 @@ import { rtr } from './0004_rtr.ts';
 import { rtrLibrary } from './0005_rtr_library.ts';
 import { policies } from './0006_policies.ts';
 import { commandLookups } from './0007_command_lookups.ts';
+import { rtrFanouts } from './0008_rtr_fanouts.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -18,5 +19,6 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0005_rtr_library': rtrLibrary(ctx),
     '0006_policies': policies(ctx),
     '0007_command_lookups': commandLookups(),
+    '0008_rtr_fanouts': rtrFanouts(),
   };
 }
