@@ -99,12 +99,12 @@ export class SimulatedExecutor implements Executor {
       if (typeof req.name !== 'string' || !Object.hasOwn(HANDLERS, req.name)) throw invalidArgument(`unknown command: ${String(req.name)}`);
       const args: unknown = req.args ?? {};
       if (typeof args !== 'object' || Array.isArray(args)) throw invalidArgument('args must be an object');
-      ctx.signal?.throwIfAborted();
+      if (isAborted(ctx)) throw ctx.signal.reason;
       const call: Call = { host, platform: this.platform, args: args as Args, cwd, req, ctx };
       const data = await HANDLERS[req.name](call);
       return { ok: true, data, cwd: call.cwd };
     } catch (err) {
-      return { ok: false, error: describeError(err, ctx?.signal), cwd };
+      return { ok: false, error: describeError(err, ctx), cwd };
     }
   }
 
@@ -533,10 +533,18 @@ async function transferred<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-function describeError(err: unknown, signal: AbortSignal | undefined): { code: CommandErrorCode; message: string } {
+/**
+ * Whether the command was aborted (cancelled or timed out). The agent client's context makes its signal
+ * only when asked (an AbortSignal costs as much as an ls), and says `aborted` without making one.
+ */
+function isAborted(ctx: ExecutionContext & { readonly aborted?: boolean }): boolean {
+  return typeof ctx.aborted === 'boolean' ? ctx.aborted : !!ctx.signal?.aborted;
+}
+
+function describeError(err: unknown, ctx: ExecutionContext | undefined): { code: CommandErrorCode; message: string } {
   if (err instanceof CommandError) return { code: err.code, message: err.message };
-  if (signal?.aborted) {
-    const reason = signal.reason as { name?: string; code?: string; message?: string } | undefined;
+  if (ctx && isAborted(ctx)) {
+    const reason = ctx.signal.reason as { name?: string; code?: string; message?: string } | undefined;
     if (reason?.name === 'TimeoutError' || reason?.code === 'timeout') return { code: 'timeout', message: 'command timed out' };
     return { code: 'failed', message: 'command was cancelled' };
   }

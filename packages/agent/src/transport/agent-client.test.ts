@@ -13,10 +13,10 @@ type Sent = { t: string; id?: string; result?: CommandResult };
 /** Runs each command through `behaviour`; records what it was asked to run. */
 class FakeExecutor implements Executor {
   readonly platform = 'linux' as const;
-  readonly ran: { req: CommandRequest; signal: AbortSignal }[] = [];
+  readonly ran: { req: CommandRequest; ctx: ExecutionContext }[] = [];
   constructor(private readonly behaviour: (req: CommandRequest, ctx: ExecutionContext) => Promise<CommandResult>) {}
   execute(req: CommandRequest, ctx: ExecutionContext): Promise<CommandResult> {
-    this.ran.push({ req, signal: ctx.signal });
+    this.ran.push({ req, ctx }); // not ctx.signal: the client makes it only when asked
     return this.behaviour(req, ctx);
   }
   async inventory(): Promise<Inventory> {
@@ -157,7 +157,9 @@ describe('AgentClient', () => {
     // Ignores the abort and ends only later: the server hears it is running.
     const stubborn = new FakeExecutor(async (req, ctx) => {
       await new Promise((r) => setTimeout(r, 400));
+      // Asked for only now, after the timeout: it is made already aborted.
       expect(ctx.signal.aborted).toBe(true);
+      expect((ctx.signal.reason as Error).name).toBe('TimeoutError');
       return ok(req);
     });
     const h = await connect(stubborn);
