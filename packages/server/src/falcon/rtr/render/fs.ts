@@ -53,6 +53,19 @@ function longListing(dir: string, entries: Data[]): string {
 
 /** `drwxr-xr-x` from the entry type and an octal mode string (`0755`, `4755`). */
 export function permissions(type: string, mode: string): string {
+  const key = `${type}:${mode}`;
+  let text = PERMISSIONS.get(key);
+  if (text === undefined) {
+    text = permissionsOf(type, mode);
+    if (PERMISSIONS.size < 4096) PERMISSIONS.set(key, text);
+  }
+  return text;
+}
+
+/** A listing repeats a handful of type/mode pairs thousands of times. */
+const PERMISSIONS = new Map<string, string>();
+
+function permissionsOf(type: string, mode: string): string {
   const kind = type === 'directory' ? 'd' : type === 'symlink' ? 'l' : type === 'file' ? '-' : '?';
   if (!/^[0-7]{1,4}$/.test(mode)) return `${kind}?????????`;
   const m = parseInt(mode, 8);
