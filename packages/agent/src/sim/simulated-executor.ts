@@ -150,11 +150,8 @@ export class SimulatedExecutor implements Executor {
 }
 
 const HANDLERS: Record<CommandName, Handler> = {
-  ls(c) {
-    const { fs } = c.host;
-    const { path, entries } = fs.listing(fs.resolve(c.cwd, optStr(c.args, 'path') ?? '.'));
-    return { path, entries };
-  },
+  // The host's kept listing, frozen: answered as it is (see VirtualFs.listing).
+  ls: (c) => c.host.fs.listing(c.host.fs.resolve(c.cwd, optStr(c.args, 'path') ?? '.')),
 
   cd(c) {
     const dir = c.host.fs.requireDir(c.host.fs.resolve(c.cwd, str(c.args, 'path')));

@@ -38,10 +38,10 @@ export type FsEntryOf<N extends FsNode> = TreeEntry<N>;
 /** Directory listings kept per host (see listing()); a fan-out lists one or two directories. */
 const LISTINGS_KEPT = 4;
 
-export interface Listing {
-  path: string;
-  entries: FileEntry[];
-}
+export type Listing = {
+  readonly path: string;
+  readonly entries: readonly Readonly<FileEntry>[];
+};
 
 export class VirtualFs {
   readonly style: PathStyle;
@@ -97,20 +97,22 @@ export class VirtualFs {
   /**
    * What `ls` answers: the entries of a directory (sorted by name), or of a file. The last few are
    * kept until the disk changes: a fan-out lists the same directory on every host again and again,
-   * and sorting and formatting times are most of its cost. Entries are copied out, so a caller
-   * changing a result does not change the host.
+   * and sorting and formatting times were most of its cost. A kept listing is frozen all the way
+   * down and answered as it is: nobody can change the host through it, and the agent client
+   * serialises it only once (see resultMessage in agent-client.ts).
    */
   listing(path: string): Listing {
     const key = this.style.key(path);
     let found = this.#listings?.get(key);
     if (!found) {
       const target = this.require(path);
-      found = { path: target.path, entries: this.list(target.path).map((e) => this.describe(e)) };
+      const entries = Object.freeze(this.list(target.path).map((e) => Object.freeze(this.describe(e))));
+      found = Object.freeze({ path: target.path, entries });
       const kept = (this.#listings ??= new Map());
       if (kept.size >= LISTINGS_KEPT) kept.delete(kept.keys().next().value!);
       kept.set(key, found);
     }
-    return { path: found.path, entries: found.entries.map((e) => ({ ...e })) };
+    return found;
   }
 
   /** Everything beneath a directory, parents before children (for zip). */

@@ -8,7 +8,7 @@ import { MemoryJournal } from './journal.ts';
 // The control channel against a stand-in gateway: the at-most-once journal, the delayed `started`
 // notice, cancellation, the per-command timeout and the concurrency limit.
 
-type Sent = { t: string; id?: string; result?: CommandResult };
+type Sent = { t: string; id?: string; result?: CommandResult; text?: string };
 
 /** Runs each command through `behaviour`; records what it was asked to run. */
 class FakeExecutor implements Executor {
@@ -52,7 +52,7 @@ async function connect(executor: Executor, opts: { maxConcurrent?: number; journ
           ws.send(JSON.stringify({ t: 'welcome', device_id: 'd', protocol: 1 }));
           return resolve(ws);
         }
-        received.push({ ...msg, at: performance.now() });
+        received.push({ ...msg, text: String(data), at: performance.now() });
         for (const w of waiters.splice(0)) w();
       });
     }),
@@ -218,5 +218,31 @@ describe('AgentClient', () => {
     for (let i = 0; i < 7; i++) await g.next(resultOf(`m${i}`));
     expect(most).toBe(2);
     expect(executor.ran.map((r) => r.req.id)).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6']);
+  });
+
+  it('sends frozen result data as JSON.stringify would, serialising each frozen object once', async () => {
+    const shared = Object.freeze({ path: '/a "quoted" \\ path', entries: Object.freeze([Object.freeze({ name: 'é', size: 1 })]) });
+    const other = Object.freeze({ path: '/b', entries: Object.freeze([]) });
+    const answers: Record<string, CommandResult> = {
+      f1: { ok: true, data: shared, cwd: '/' },
+      f2: { ok: true, data: shared, cwd: '/x' },
+      f3: { ok: true, data: other, cwd: '/' },
+      f4: { ok: true, data: { plain: ['x'] }, cwd: '/' },
+      f5: { ok: false, error: { code: 'not_found', message: 'nope' }, cwd: '/' },
+    };
+    let stringified = 0;
+    const toJSON = JSON.stringify;
+    JSON.stringify = ((...args: Parameters<typeof toJSON>) => (args[0] === shared && stringified++, toJSON(...args))) as typeof JSON.stringify;
+    try {
+      const g = await connect(new FakeExecutor(async (req) => answers[req.id]));
+      for (const id of Object.keys(answers)) {
+        g.command(id);
+        const sent = await g.next(resultOf(id));
+        expect(sent.text).toBe(toJSON({ t: 'result', id, result: answers[id] }));
+      }
+      expect(stringified).toBe(1);
+    } finally {
+      JSON.stringify = toJSON;
+    }
   });
 });

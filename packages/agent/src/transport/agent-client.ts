@@ -77,6 +77,23 @@ function noticeLater(run: RunningCommand, notice: Notice): void {
   notice(run.req.id);
 }
 
+/**
+ * JSON text of frozen result data, by object. Frozen data is taken to be immutable all the way
+ * down, so data answered again (a simulated host's kept directory listing, on every host of a
+ * fan-out, again and again) is serialised once; JSON.stringify was the costliest step of an ls.
+ */
+const frozenJson = new WeakMap<object, string>();
+
+/** `{ t: 'result', id, result }` as JSON text. */
+function resultMessage(id: string, result: CommandResult): string {
+  if (result.ok && Object.isFrozen(result.data) && typeof result.cwd === 'string') {
+    let data = frozenJson.get(result.data);
+    if (data === undefined) frozenJson.set(result.data, (data = JSON.stringify(result.data)));
+    return `{"t":"result","id":${JSON.stringify(id)},"result":{"ok":true,"data":${data},"cwd":${JSON.stringify(result.cwd)}}}`;
+  }
+  return JSON.stringify({ t: 'result', id, result });
+}
+
 export interface AgentClientOptions {
   identity: AgentIdentity;
   executor: Executor;
@@ -191,6 +208,10 @@ export class AgentClient extends EventEmitter {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
   }
 
+  private sendResult(id: string, result: CommandResult): void {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(resultMessage(id, result));
+  }
+
   private async sendInventory(kind: 'hello' | 'inventory'): Promise<void> {
     let inventory: Inventory;
     try {
@@ -217,7 +238,7 @@ export class AgentClient extends EventEmitter {
       case 'welcome':
         this.emit('connected');
         // Results produced while disconnected: the server may not have them.
-        for (const [id, result] of this.opts.journal.unacknowledged()) this.send({ t: 'result', id, result });
+        for (const [id, result] of this.opts.journal.unacknowledged()) this.sendResult(id, result);
         return;
       case 'command':
         if (msg.transfer) this.tokens.set(msg.command.id, msg.transfer.token);
@@ -242,7 +263,7 @@ export class AgentClient extends EventEmitter {
     const entry = this.opts.journal.get(cmd.id);
     // The server stored its result already: this is a late copy, from a read made before that.
     if (entry?.state === 'acked') return;
-    if (entry?.state === 'result') return this.send({ t: 'result', id: cmd.id, result: entry.result });
+    if (entry?.state === 'result') return this.sendResult(cmd.id, entry.result);
     if (entry?.state === 'started') {
       // Started before the agent stopped: it may have had effects, so it is not run again.
       return this.finish(cmd.id, {
@@ -303,7 +324,7 @@ export class AgentClient extends EventEmitter {
 
   private finish(id: string, result: CommandResult): void {
     this.opts.journal.result(id, result);
-    this.send({ t: 'result', id, result });
+    this.sendResult(id, result);
     this.emit('result', id);
   }
 
