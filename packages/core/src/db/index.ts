@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -6,6 +7,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvide
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import type { SqlDialect } from './migrations/context.ts';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.ts';
 
 export type { Database } from './schema.ts';
 export type { SqlDialect } from './migrations/context.ts';
@@ -31,6 +33,7 @@ export interface OpenOptions {
 export async function openStore(opts: OpenOptions): Promise<Store> {
   const isPostgres = /^postgres(ql)?:\/\//.test(opts.url);
   let db: Kysely<Database>;
+  let checkpointer: SqliteCheckpointer | undefined;
   if (isPostgres) {
     // COUNT(*) and bigint columns come back as strings by default; our values fit in a double.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -46,6 +49,10 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    if (opts.url !== ':memory:') {
+      sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+      checkpointer = new SqliteCheckpointer(path.resolve(opts.url), createRequire(import.meta.url).resolve('better-sqlite3'));
+    }
     cachePreparedStatements(sqlite);
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   }
@@ -55,7 +62,10 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
     dialect,
     postgresUrl: isPostgres ? opts.url : undefined,
     sqliteFile: isPostgres || opts.url === ':memory:' ? undefined : path.resolve(opts.url),
-    close: () => db.destroy(),
+    close: async () => {
+      await checkpointer?.close();
+      await db.destroy();
+    },
   };
   await migrate(store);
   return store;
