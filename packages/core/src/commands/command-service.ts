@@ -151,7 +151,9 @@ export class CommandService {
     }
     if (rows.length) {
       await this.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += 200) await trx.insertInto('commands').values(rows.slice(i, i + 200)).execute();
+        // Only the columns a new command has: binding the seven that are still null costs time ×10,000.
+        const fresh = rows.map(({ sent_at, started_at, completed_at, result, result_cwd, error_code, error_message, ...set }) => set);
+        for (let i = 0; i < fresh.length; i += 500) await trx.insertInto('commands').values(fresh.slice(i, i + 500)).execute();
       });
       this.recent.remember(records);
       for (const listener of this.issuedListeners) listener(records);
