@@ -355,10 +355,13 @@ export class CommandService {
   markSent(id: string, deviceId: string): void {
     this.sentMarks.set(id, { id, device_id: deviceId, status: 'sent', at: nowIso() });
     this.sentTimer ??= setTimeout(() => {
-      this.sentTimer = undefined;
-      const marks = [...this.sentMarks.values()];
-      this.sentMarks.clear();
-      for (const m of marks) void this.statusWriter.add(m).catch(() => {});
+      // Results already received but not yet written take their marks with them: write those first.
+      void this.resultWriter.flush().then(() => {
+        this.sentTimer = undefined;
+        const marks = [...this.sentMarks.values()];
+        this.sentMarks.clear();
+        for (const m of marks) void this.statusWriter.add(m).catch(() => {});
+      });
     }, SENT_MARK_DELAY_MS);
     this.sentTimer.unref();
   }
