@@ -16,7 +16,10 @@ export class BatchWriter<T> {
   add(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      this.schedule();
+      // A full batch is written at once: while thousands of agents answer, the event loop may not
+      // reach setImmediate until the last answer is in, and writing would wait for all of them.
+      if (this.queue.length >= this.maxBatch && !this.running) void this.drain();
+      else this.schedule();
     });
   }
 
@@ -28,6 +31,7 @@ export class BatchWriter<T> {
 
   private async drain(): Promise<void> {
     this.scheduled = false;
+    if (this.running) return; // the running loop takes whatever is queued
     this.running = true;
     try {
       while (this.queue.length) {
