@@ -89,12 +89,15 @@ export async function benchAgent(): Promise<boolean> {
     const bareRuns: number[] = [];
     for (let i = 0; i < FANOUT_RUNS; i++) {
       if (PROFILE) await server.child.call('profileStart');
+      await server.child.call('traceStart');
       const r = await server.child.call<FanoutResult>('fanout', { batch: `run-${i}`, count: FANOUT_AGENTS });
+      const trace = await server.child.call<Record<string, string>>('traceStop');
       if (PROFILE) step(`  profile: ${await server.child.call('profileStop', { file: path.join(PROFILE, `fanout-${i}.cpuprofile`) })}`);
       checkFanout(r, FANOUT_AGENTS);
       runs.push(r.ms);
       bareRuns.push(await bare.run());
       step(`  fan-out ${i + 1}: ${r.ms.toFixed(0)} ms (issueMany ${r.issuedMs.toFixed(0)} ms); bare ws ${bareRuns[i].toFixed(0)} ms`);
+      step(`    timeline (ms after traceStart): results in ${trace.arrivals}; ended ${trace.ends}`);
     }
     await bare.stop(stop);
     await stop(sims);
