@@ -36,7 +36,8 @@ function fanoutRow(command: Pick<CommandRecord, 'id' | 'session_id' | 'device_id
 /**
  * The log of what ran in each session, keyed by cloud_request_id, and the one path by which RTR
  * commands reach the command engine: a whole fan-out is one `issueMany` (one transaction), then
- * its log rows (and pending `get` files) in one more.
+ * its log (one rtr_fanouts row for a batch command, a row per command otherwise) and pending `get`
+ * files in one more.
  */
 export class RtrCommandLog {
   constructor(
