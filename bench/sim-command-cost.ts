@@ -4,7 +4,7 @@
 // command is reported. `--bare` runs bare `ws` clients instead, the floor: they echo each command
 // frame back and read its ack.
 //
-//   node --import tsx packages/agent/src/sim/fleet.bench-helper.ts [--count 2000] [--rounds 10] [--cmd ls] [--bare]
+//   node --import tsx bench/sim-command-cost.ts [--count 2000] [--rounds 10] [--cmd ls] [--bare]
 
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import WebSocket, { WebSocketServer } from 'ws';
-import { DEFAULT_FLEET_SEED, FleetIdentities, fleetIdentityKey, fleetPlatformAt, startFleet } from './fleet.ts';
+import { DEFAULT_FLEET_SEED, FleetIdentities, fleetIdentityKey, fleetPlatformAt, startFleet } from '../packages/agent/src/sim/fleet.ts';
 
 type ToServer = { round: { name: string; args: Record<string, unknown> } };
 type FromServer = { port: number } | { done: { ms: number; results: number; bytes: number } };
