@@ -6,7 +6,8 @@
 //       to and echoed by 10,000 bare ws clients;
 //   (2) RTR_ExecuteCommand + RTR_CheckCommandStatus polled until complete (pwd, one real agent),
 //       vs the core round trip of the same command to the same agent (core.commands.issue + wait,
-//       timed inside the server process).
+//       timed inside the server process). Printed for reference, without a target: the same
+//       core round trip plus two bare loopback HTTP requests, the least any HTTP client pays.
 //
 // The server is bench/lib/agent-bench-server.ts in its own process; the API is called over
 // loopback HTTP with keep-alive from this process. Measured runs alternate with baseline runs so
@@ -134,6 +135,14 @@ export async function benchRtr(): Promise<boolean> {
       }
     };
     const coreRoundTrips = async (n: number) => (await server.call<{ totals: number[] }>('roundtrip', { deviceId, n, warmup: 0, cwd: work })).totals;
+    // For reference only: what the two HTTP requests of the RTR round trip cost by themselves.
+    const bareHttp = await child([path.join(LIB, 'bare-echo-server.ts')], /READY (http:\/\/\S+)/);
+    const bareApi = new Api(bareHttp.match[1]);
+    const bareHttpPairs = async (n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) out.push((await bareApi.call('POST', '/', {})).ms + (await bareApi.call('GET', '/')).ms);
+      return out;
+    };
 
     for (let i = 0; i < 30; i++) await apiRoundTrip();
     await coreRoundTrips(30);
@@ -141,15 +150,24 @@ export async function benchRtr(): Promise<boolean> {
     executeMs = statusMs = 0;
     const apiTotals: number[] = [];
     const coreTotals: number[] = [];
+    const httpPairs: number[] = [];
     const per = Math.ceil(ROUNDTRIPS / BLOCKS);
     await profiled(server, 'roundtrip', async () => {
       for (let b = 0; b < BLOCKS; b++) {
         for (let i = 0; i < per; i++) apiTotals.push(await apiRoundTrip());
         coreTotals.push(...(await coreRoundTrips(per)));
+        httpPairs.push(...(await bareHttpPairs(per)));
       }
     });
     step(`  API: mean ${mean(apiTotals).toFixed(2)} ms (p50 ${median(apiTotals).toFixed(2)}, p90 ${quantile(apiTotals, 0.9).toFixed(2)}; ${(polls / apiTotals.length).toFixed(2)} status polls per command; execute ${(executeMs / apiTotals.length).toFixed(2)} ms, status ${(statusMs / apiTotals.length).toFixed(2)} ms per command)`);
     step(`  core: mean ${mean(coreTotals).toFixed(2)} ms (p50 ${median(coreTotals).toFixed(2)}, p90 ${quantile(coreTotals, 0.9).toFixed(2)})`);
+    const reference = mean(coreTotals) + mean(httpPairs);
+    step(
+      `  for reference (no target): two bare loopback HTTP requests ${mean(httpPairs).toFixed(2)} ms; core round trip + those = ${reference.toFixed(2)} ms, ` +
+        `and the API round trip is ${(mean(apiTotals) / reference).toFixed(2)}x that`,
+    );
+    bareApi.close();
+    await stop(bareHttp);
     ratios.push({ name: '(2) RTR_ExecuteCommand + RTR_CheckCommandStatus round trip (pwd, one real agent), mean', value: mean(apiTotals), baseline: mean(coreTotals), target: { atMost: 1.5 }, unit: 'ms' });
 
     api.close();
