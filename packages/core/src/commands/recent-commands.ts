@@ -1,9 +1,9 @@
 import type { CommandRecord } from './command-service.ts';
 
-/** How long a command this process issued stays in memory. */
-const KEEP_MS = 120_000;
-/** At most this many records are kept (a few fan-outs to 10,000 hosts). */
-const MAX_RECORDS = 60_000;
+/** How long a command this process issued stays in memory (a waiter reads it well before). */
+const KEEP_MS = 60_000;
+/** At most this many records are kept (two fan-outs to 10,000 hosts): memory stays bounded. */
+const MAX_RECORDS = 20_000;
 
 interface Entry {
   record: CommandRecord;
@@ -36,6 +36,7 @@ export class RecentCommands {
     if (!entry) return;
     entry.record = { ...entry.record, ...patch };
     entry.final = true;
+    this.prune();
   }
 
   /** A command ended by a write this process did not make (or did not keep the content of). */
