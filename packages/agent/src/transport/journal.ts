@@ -12,7 +12,11 @@ import type { CommandResult } from '../commands/types.ts';
  */
 export type JournalEntry = { state: 'started' } | { state: 'result'; result: CommandResult } | { state: 'acked' };
 
-/** How many acknowledged ids are remembered; late copies arrive within seconds of the ack. */
+/**
+ * Acknowledged ids are remembered this long, and at most this many: late copies arrive within
+ * seconds of the ack, and a simulator holds 10,000 journals, so the bound is by age as well.
+ */
+const ACKED_REMEMBERED_MS = 5 * 60_000;
 const ACKED_REMEMBERED = 1024;
 const ACKED: JournalEntry = { state: 'acked' };
 /** What is kept per command until its ack. */
@@ -20,10 +24,14 @@ type OpenEntry = Exclude<JournalEntry, { state: 'acked' }>;
 
 /** The most recently acknowledged ids, oldest dropped first. */
 class RecentlyAcked {
-  private readonly ids = new Set<string>();
+  private readonly ids = new Map<string, number>();
   add(id: string): void {
-    this.ids.add(id);
-    if (this.ids.size > ACKED_REMEMBERED) this.ids.delete(this.ids.values().next().value!);
+    const now = Date.now();
+    this.ids.set(id, now);
+    for (const [oldest, at] of this.ids) {
+      if (this.ids.size <= ACKED_REMEMBERED && at > now - ACKED_REMEMBERED_MS) break;
+      this.ids.delete(oldest);
+    }
   }
   has(id: string): boolean {
     return this.ids.has(id);
