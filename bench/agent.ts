@@ -32,6 +32,7 @@ const IDLE_AGENTS = Math.round(AGENTS * 1.5);
 const SIM_PROCESSES = Math.max(1, Math.min(3, Math.ceil(AGENTS / 1000)));
 const GET_BYTES = Math.round(Number(process.env.BENCH_GET_MB ?? 1024) * 1024 * 1024);
 const ROUNDTRIPS = Number(process.env.BENCH_ROUNDTRIPS ?? 300);
+const GET_ROUNDS = 3;
 const FANOUT_RUNS = 5;
 const LIB = path.join(import.meta.dirname, 'lib');
 /** A directory for CPU profiles of the server during the measured sections (diagnosis). */
@@ -271,35 +272,44 @@ async function benchGet(
     const uploads = path.join(work, 'bare-uploads');
     fs.mkdirSync(uploads);
     const bare = await child([path.join(LIB, 'bare-upload-server.ts'), uploads], /READY (http:\/\/\S+)/);
-    const bareMs = await rawUpload(bare.match[1], file, GET_BYTES);
-    await stop(bare);
-    step(`  baseline raw HTTP upload: ${bareMs.toFixed(0)} ms (${fmtRate(GET_BYTES, bareMs)})`);
+    // Disk speed on a shared machine varies from second to second: alternate the two, take medians.
+    const bareRuns: number[] = [];
+    const getRuns: number[] = [];
+    let rssGrowth = 0;
+    for (let round = 0; round < GET_ROUNDS; round++) {
+      const bareMs = await rawUpload(bare.match[1], file, GET_BYTES);
+      bareRuns.push(bareMs);
+      step(`  baseline raw HTTP upload: ${bareMs.toFixed(0)} ms (${fmtRate(GET_BYTES, bareMs)})`);
 
-    const rssBefore = await rssOf(server.child.pid);
-    let rssPeak = rssBefore;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        rssPeak = Math.max(rssPeak, await rssOf(server.child.pid).catch(() => 0));
-        await sleep(50);
-      }
-    })();
-    const got = await server.child.call<{ ms: number; status: string; result: { sha256: string; size: number } | null; error: unknown; blobPath: string | null }>('get', {
-      deviceId,
-      path: file,
-    });
-    sampling = false;
-    await sampler;
-    if (got.status !== 'complete' || !got.result) throw new Error(`get ended ${got.status}: ${JSON.stringify(got.error)}`);
-    step(`  get: ${got.ms.toFixed(0)} ms (${fmtRate(GET_BYTES, got.ms)}); server RSS ${fmtBytes(rssBefore)} -> peak ${fmtBytes(rssPeak)}`);
-    if (got.result.sha256 !== sha256 || got.result.size !== GET_BYTES) throw new Error(`get reported ${JSON.stringify(got.result)}, expected sha256 ${sha256} size ${GET_BYTES}`);
-    const stored = await hashFile(got.blobPath!);
-    if (stored.sha256 !== sha256 || stored.size !== GET_BYTES) throw new Error(`blob ${got.blobPath} holds ${stored.size} bytes hashing to ${stored.sha256}`);
-    step(`  blob ${got.blobPath} present; size and sha256 match`);
-    fs.rmSync(got.blobPath!, { force: true });
+      const rssBefore = await rssOf(server.child.pid);
+      let rssPeak = rssBefore;
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          rssPeak = Math.max(rssPeak, await rssOf(server.child.pid).catch(() => 0));
+          await sleep(50);
+        }
+      })();
+      const got = await server.child.call<{ ms: number; status: string; result: { sha256: string; size: number } | null; error: unknown; blobPath: string | null }>('get', {
+        deviceId,
+        path: file,
+      });
+      sampling = false;
+      await sampler;
+      if (got.status !== 'complete' || !got.result) throw new Error(`get ended ${got.status}: ${JSON.stringify(got.error)}`);
+      getRuns.push(got.ms);
+      rssGrowth = Math.max(rssGrowth, rssPeak - rssBefore);
+      step(`  get: ${got.ms.toFixed(0)} ms (${fmtRate(GET_BYTES, got.ms)}); server RSS ${fmtBytes(rssBefore)} -> peak ${fmtBytes(rssPeak)}`);
+      if (got.result.sha256 !== sha256 || got.result.size !== GET_BYTES) throw new Error(`get reported ${JSON.stringify(got.result)}, expected sha256 ${sha256} size ${GET_BYTES}`);
+      const stored = await hashFile(got.blobPath!);
+      if (stored.sha256 !== sha256 || stored.size !== GET_BYTES) throw new Error(`blob ${got.blobPath} holds ${stored.size} bytes hashing to ${stored.sha256}`);
+      step(`  blob ${got.blobPath} present; size and sha256 match`);
+      fs.rmSync(got.blobPath!, { force: true });
+    }
+    await stop(bare);
     return [
-      atLeast(`(4) get of ${fmtBytes(GET_BYTES)} (throughput)`, GET_BYTES / got.ms, GET_BYTES / bareMs, 0.6, 'MiB/s', 1000 / 1024 / 1024),
-      absolute(`(4) server RSS growth during the get`, (rssPeak - rssBefore) / 1024 / 1024, 64, 'MB'),
+      atLeast(`(4) get of ${fmtBytes(GET_BYTES)} (throughput, median of ${GET_ROUNDS})`, GET_BYTES / median(getRuns), GET_BYTES / median(bareRuns), 0.6, 'MiB/s', 1000 / 1024 / 1024),
+      absolute(`(4) server RSS growth during the get (largest of ${GET_ROUNDS})`, rssGrowth / 1024 / 1024, 64, 'MB'),
     ];
   } finally {
     fs.rmSync(file, { force: true });
@@ -318,6 +328,10 @@ async function writeLargeFile(file: string, size: number): Promise<string> {
     if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  // On disk before anything is measured, so neither side pays for writing the source back.
+  const fd = fs.openSync(file, 'r');
+  fs.fsyncSync(fd);
+  fs.closeSync(fd);
   return hash.digest('hex');
 }
 

@@ -29,6 +29,8 @@ export interface TransferRouteDeps {
 }
 
 const CHUNK = 1 << 20;
+/** How much of an upload may wait in the page cache before its disk writes are started. */
+const SYNC_EVERY_BYTES = 32 << 20;
 /** Fastify's bodyLimit does not apply to a streamed body, but say so explicitly: max_size rules. */
 const NO_BODY_LIMIT = Number.MAX_SAFE_INTEGER;
 
@@ -157,6 +159,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
     running.delete(t.id);
     const state = prior?.upTo === offset ? prior : offset === 0 ? { hash: crypto.createHash('sha256'), upTo: 0 } : undefined;
     let seen = offset;
+    let unsynced = 0;
     let failure: UploadFailure | undefined;
     const meter = new Transform({
       highWaterMark: CHUNK,
@@ -167,6 +170,14 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
           return cb(failure.error as Error);
         }
         state?.hash.update(chunk);
+        // Start the disk on what is written so far (in the thread pool, not awaited): the sync
+        // before the file is published then covers only the tail, instead of a gigabyte that
+        // waited in the page cache.
+        unsynced += chunk.length;
+        if (unsynced >= SYNC_EVERY_BYTES) {
+          unsynced = 0;
+          fh.datasync().catch(() => {});
+        }
         cb(null, chunk);
       },
     });
