@@ -23,7 +23,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { riposteArgs } from './lib/processes.ts';
-import { childProcesses, median, rssOf, startRpcChild, type RpcChild } from './lib/rpc.ts';
+import { childProcesses, mean, median, progressEvery, quantile, rssOf, startRpcChild, type RpcChild } from './lib/rpc.ts';
 import { BareFanout } from './lib/bare-fanout.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
@@ -171,17 +171,6 @@ async function startSimulators(server: BenchServer, count: number, stateDir: str
     /^READY (\d+) agents connected/,
     { echo: progressEvery(10_000) },
   );
-}
-
-/** Echo a child's lines, but its progress lines only every `ms`. */
-function progressEvery(ms: number): (line: string) => boolean {
-  let last = 0;
-  return (line) => {
-    if (!/^(enrolled|connected) \d+\/\d+$/.test(line)) return true;
-    if (Date.now() - last < ms) return false;
-    last = Date.now();
-    return true;
-  };
 }
 
 interface FanoutResult {
@@ -383,14 +372,6 @@ function atLeast(name: string, value: number, baseline: number, min: number, uni
   return { name, pass, line: `${pass ? 'PASS' : 'FAIL'}  ${name}: ${fmt(value * scale)} ${unit} vs baseline ${fmt(baseline * scale)} ${unit} -> ratio ${r.toFixed(2)} (target >= ${min})` };
 }
 
-function mean(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * q))];
-}
 
 function fmt(n: number): string {
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
@@ -403,4 +384,3 @@ function fmtBytes(n: number): string {
 function fmtRate(bytes: number, ms: number): string {
   return `${((bytes / 2 ** 20) / (ms / 1000)).toFixed(0)} MiB/s`;
 }
-

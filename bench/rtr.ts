@@ -21,7 +21,7 @@ import path from 'node:path';
 import { BareFanout } from './lib/bare-fanout.ts';
 import { riposteArgs } from './lib/processes.ts';
 import { printRatios, type Ratio } from './lib/report.ts';
-import { childProcesses, median, type RpcChild } from './lib/rpc.ts';
+import { childProcesses, mean, median, progressEvery, quantile, type RpcChild } from './lib/rpc.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
 const SIM_PROCESSES = Math.max(1, Math.min(3, Math.ceil(AGENTS / 1000)));
@@ -235,24 +235,4 @@ class Api {
   close(): void {
     this.agent.destroy();
   }
-}
-
-/** Echo a child's lines, but its progress lines only every `ms`. */
-function progressEvery(ms: number): (line: string) => boolean {
-  let last = 0;
-  return (line) => {
-    if (!/^(enrolled|connected) \d+\/\d+$/.test(line)) return true;
-    if (Date.now() - last < ms) return false;
-    last = Date.now();
-    return true;
-  };
-}
-
-function mean(xs: number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * q))];
 }

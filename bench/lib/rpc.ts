@@ -118,6 +118,26 @@ export async function rssOf(pid: number): Promise<number> {
   return Number(m[1]) * 1024;
 }
 
+export function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+export function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * q))];
+}
+
+/** Echo a child's lines, but its progress lines only every `ms` (the simulators' enrol/connect counts). */
+export function progressEvery(ms: number): (line: string) => boolean {
+  let last = 0;
+  return (line) => {
+    if (!/^(enrolled|connected) \d+\/\d+$/.test(line)) return true;
+    if (Date.now() - last < ms) return false;
+    last = Date.now();
+    return true;
+  };
+}
+
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
