@@ -23,7 +23,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { riposteArgs } from './lib/processes.ts';
-import { childProcesses, mean, median, progressEvery, quantile, rssOf, startRpcChild, type RpcChild } from './lib/rpc.ts';
+import { childProcesses, cpuMsOfTree, mean, median, progressEvery, quantile, rssOf, startRpcChild, type RpcChild } from './lib/rpc.ts';
 import { BareFanout } from './lib/bare-fanout.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
@@ -91,13 +91,18 @@ export async function benchAgent(): Promise<boolean> {
     for (let i = 0; i < FANOUT_RUNS; i++) {
       if (PROFILE) await server.child.call('profileStart');
       await server.child.call('traceStart');
+      const cpu = await cpuSplit([server.child.pid], [sims.pid]);
       const r = await server.child.call<FanoutResult>('fanout', { batch: `run-${i}`, count: FANOUT_AGENTS });
+      const used = await cpu();
       const trace = await server.child.call<Record<string, string>>('traceStop');
       if (PROFILE) step(`  profile: ${await server.child.call('profileStop', { file: path.join(PROFILE, `fanout-${i}.cpuprofile`) })}`);
       checkFanout(r, FANOUT_AGENTS);
       runs.push(r.ms);
+      const bareCpu = await cpuSplit([bare.pids.server], bare.pids.clients);
       bareRuns.push(await bare.run());
+      const bareUsed = await bareCpu();
       step(`  fan-out ${i + 1}: ${r.ms.toFixed(0)} ms (issueMany ${r.issuedMs.toFixed(0)} ms); bare ws ${bareRuns[i].toFixed(0)} ms`);
+      step(`    CPU ms, server + agents: ${used.join(' + ')}; bare server + clients: ${bareUsed.join(' + ')}`);
       step(`    timeline (ms after traceStart): results in ${trace.arrivals}; ended ${trace.ends}`);
     }
     await bare.stop(stop);
@@ -171,6 +176,13 @@ async function startSimulators(server: BenchServer, count: number, stateDir: str
     /^READY (\d+) agents connected/,
     { echo: progressEvery(10_000) },
   );
+}
+
+/** CPU time two groups of process trees use from now until the returned function is called. */
+async function cpuSplit(a: number[], b: number[]): Promise<() => Promise<[number, number]>> {
+  const sum = async (pids: number[]) => (await Promise.all(pids.map(cpuMsOfTree))).reduce((x, y) => x + y, 0);
+  const [a0, b0] = [await sum(a), await sum(b)];
+  return async () => [(await sum(a)) - a0, (await sum(b)) - b0];
 }
 
 interface FanoutResult {

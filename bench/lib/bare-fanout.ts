@@ -23,6 +23,11 @@ export class BareFanout {
     return new BareFanout(server, clients);
   }
 
+  /** The server's and the clients' process ids (CPU accounting). */
+  get pids(): { server: number; clients: number[] } {
+    return { server: this.server.pid, clients: this.clients.map((c) => c.pid) };
+  }
+
   /** One fan-out: milliseconds until every client has echoed. */
   async run(): Promise<number> {
     return (await this.server.call<{ ms: number }>('fanout')).ms;

@@ -118,6 +118,35 @@ export async function rssOf(pid: number): Promise<number> {
   return Number(m[1]) * 1024;
 }
 
+/**
+ * CPU time (user + system, ms) used so far by a process and all its descendants, from /proc
+ * (Linux; 10 ms resolution): shows how a measured section shared the machine's cores.
+ */
+export async function cpuMsOfTree(pid: number): Promise<number> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const stats = new Map<number, { ppid: number; ms: number }>();
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // Fields after the parenthesised command name: state ppid … utime(14) stime(15), 1-based.
+      const text = await readFile(`/proc/${name}/stat`, 'utf8');
+      const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(name), { ppid: Number(f[1]), ms: ((Number(f[11]) + Number(f[12])) * 1000) / 100 });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  let total = 0;
+  const tree = new Set([pid]);
+  // Parents have lower pids most of the time, but not always: repeat until nothing is added.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [p, s] of stats) if (!tree.has(p) && tree.has(s.ppid)) (tree.add(p), (grew = true));
+  }
+  for (const p of tree) total += stats.get(p)?.ms ?? 0;
+  return total;
+}
+
 export function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / xs.length;
 }

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { CommandStatus, CommandsTable } from '../db/schema.ts';
 import type { Notifier } from '../notify/index.ts';
@@ -9,6 +9,7 @@ import { nowIso } from '../util/ids.ts';
 import { isOnline } from '../hosts/host-service.ts';
 import { capabilityOf, type Capability, type ResponseGuard } from '../guard/index.ts';
 import { RecentCommands } from './recent-commands.ts';
+import { RowsStatement } from '../db/rows-statement.ts';
 
 export const TERMINAL_STATUSES: readonly CommandStatus[] = ['complete', 'error', 'cancelled', 'timed_out'];
 const OPEN_STATUSES: CommandStatus[] = ['queued', 'sent', 'running'];
@@ -29,10 +30,35 @@ const OWN_POLL_EVERY = 5;
 const RESULT_GRACE_MS = 15_000;
 /**
  * 'sent' marks wait this long before they are written: most commands answer sooner, and their
- * mark is then dropped (a fan-out to 10,000 hosts saves 10,000 updates). A lost mark costs
- * nothing — the command is re-sent and the agent's journal dedups it.
+ * mark is then dropped (a fan-out to 10,000 hosts saves 10,000 updates, which a fan-out still
+ * answering after one second used to pay in full). A command that runs longer is reported
+ * 'running' by its agent after 250 ms anyway. 'sent' only informs: nothing decides on it, and a
+ * lost mark costs nothing — the command is re-sent and the agent's journal dedups it.
  */
-const SENT_MARK_DELAY_MS = 1000;
+const SENT_MARK_DELAY_MS = 5000;
+
+/** Rows per statement on the bulk paths (SQLite allows 32,766 parameters in one; PostgreSQL 65,535). */
+const CHUNK = 500;
+
+/** The columns a new command has: binding the seven that are still null would cost time ×10,000. */
+const NEW_COMMAND_COLUMNS = ['id', 'device_id', 'session_id', 'batch_id', 'name', 'args', 'cwd', 'status', 'queue_offline', 'timeout_ms', 'issued_by', 'created_at', 'expires_at'] as const;
+const newCommandValues = (r: CommandsTable) => NEW_COMMAND_COLUMNS.map((c) => r[c]);
+const insertCommands = new RowsStatement(`insert into commands (${NEW_COMMAND_COLUMNS.join(', ')}) values`, NEW_COMMAND_COLUMNS.length);
+
+/**
+ * Results in one statement per CHUNK: `WITH v(...) AS (VALUES …) UPDATE … FROM v`, which both
+ * SQLite and PostgreSQL run, instead of one UPDATE per command. Only an open command of the same
+ * device takes a result; its 'sent' time is kept if it was written already.
+ */
+const writeResultRows = new RowsStatement(
+  'with v (id, device_id, status, sent_at, completed_at, result, result_cwd, error_code, error_message) as (values',
+  9,
+  `) update commands set status = v.status, sent_at = coalesce(commands.sent_at, v.sent_at), completed_at = v.completed_at, result = v.result,
+      result_cwd = v.result_cwd, error_code = v.error_code, error_message = v.error_message
+    from v
+    where commands.id = v.id and commands.device_id = v.device_id and commands.status in ('queued', 'sent', 'running')
+    returning commands.id, commands.sent_at`,
+);
 
 export interface IssueInput {
   device_id: string;
@@ -128,6 +154,7 @@ export class CommandService {
     const rows: CommandsTable[] = [];
     const records: CommandRecord[] = [];
     const offline = new Set<string>();
+    const times = new IssueTimes(now);
     for (const input of inputs) {
       const state = hostState.get(input.device_id);
       if (!state) {
@@ -145,15 +172,13 @@ export class CommandService {
         continue;
       }
       if (!state.online) offline.add(input.device_id);
-      const row = this.newRow(input, batchId, now);
+      const row = this.newRow(input, batchId, times);
       rows.push(row);
       records.push(toRecord(row, input.args ?? {}));
     }
     if (rows.length) {
       await this.db.transaction().execute(async (trx) => {
-        // Only the columns a new command has: binding the seven that are still null costs time ×10,000.
-        const fresh = rows.map(({ sent_at, started_at, completed_at, result, result_cwd, error_code, error_message, ...set }) => set);
-        for (let i = 0; i < fresh.length; i += 500) await trx.insertInto('commands').values(fresh.slice(i, i + 500)).execute();
+        for (let i = 0; i < rows.length; i += CHUNK) await insertCommands.execute(trx, rows.slice(i, i + CHUNK).map(newCommandValues));
       });
       this.recent.remember(records);
       for (const listener of this.issuedListeners) listener(records);
@@ -163,7 +188,7 @@ export class CommandService {
     return { batch_id: batchId, commands: records, refused, offline };
   }
 
-  private newRow(input: IssueInput, batchId: string, now: number): CommandsTable {
+  private newRow(input: IssueInput, batchId: string, times: IssueTimes): CommandsTable {
     const timeout = input.timeout_ms ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_TIMEOUT_MS) throw badRequest(`timeout must be between 1 ms and ${MAX_TIMEOUT_MS} ms`);
     const queueFor = input.queue_offline ? (input.queue_ttl_ms ?? DEFAULT_QUEUE_TTL_MS) : 0;
@@ -179,8 +204,8 @@ export class CommandService {
       queue_offline: input.queue_offline ? 1 : 0,
       timeout_ms: timeout,
       issued_by: input.issued_by,
-      created_at: new Date(now).toISOString(),
-      expires_at: new Date(now + queueFor + timeout + Math.min(RESULT_GRACE_MS, timeout)).toISOString(),
+      created_at: times.at(0),
+      expires_at: times.at(queueFor + timeout + Math.min(RESULT_GRACE_MS, timeout)),
       sent_at: null,
       started_at: null,
       completed_at: null,
@@ -311,7 +336,8 @@ export class CommandService {
       .where('status', 'in', OPEN_STATUSES)
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) return (await this.get(id))!;
-    if (current.status !== 'queued') await this.notifier.publish('cancel', { id, device_id: current.device_id });
+    // Told to the agent even when the command still reads 'queued': its 'sent' mark may not be written yet.
+    await this.notifier.publish('cancel', { id, device_id: current.device_id });
     await this.notifier.publish('command_done', { ids: [id] });
     return (await this.get(id))!;
   }
@@ -412,11 +438,7 @@ export class CommandService {
     });
   }
 
-  /**
-   * Results in one statement per 500: `WITH v(...) AS (VALUES …) UPDATE … FROM v`, which both
-   * SQLite and PostgreSQL run, instead of one UPDATE per command (a 10,000-host fan-out answers
-   * within a few milliseconds of itself).
-   */
+  /** Results of many commands at once (a 10,000-host fan-out answers within a few milliseconds of itself). */
   private async writeResults(items: { id: string; device_id: string; result: AgentResult; at: string; applied?: boolean }[]): Promise<void> {
     const done: string[] = [];
     const first = new Map<string, (typeof items)[number]>();
@@ -432,19 +454,12 @@ export class CommandService {
     }
     const unique = [...first.values()];
     await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < unique.length; i += 500) {
-        const values = unique.slice(i, i + 500).map((item) => {
+      for (let i = 0; i < unique.length; i += CHUNK) {
+        const values = unique.slice(i, i + CHUNK).map((item) => {
           const r = item.result;
-          return sql`(${item.id}, ${item.device_id}, ${r.ok ? 'complete' : 'error'}, ${sentAt.get(item.id) ?? item.at}, ${item.at}, ${r.ok ? JSON.stringify(r.data) : null}, ${r.cwd}, ${r.ok ? null : r.error.code}, ${r.ok ? null : r.error.message})`;
+          return [item.id, item.device_id, r.ok ? 'complete' : 'error', sentAt.get(item.id) ?? item.at, item.at, r.ok ? JSON.stringify(r.data) : null, r.cwd, r.ok ? null : r.error.code, r.ok ? null : r.error.message];
         });
-        const res = await sql<{ id: string; sent_at: string }>`
-          with v (id, device_id, status, sent_at, completed_at, result, result_cwd, error_code, error_message) as (values ${sql.join(values)})
-          update commands set status = v.status, sent_at = coalesce(commands.sent_at, v.sent_at), completed_at = v.completed_at, result = v.result, result_cwd = v.result_cwd,
-            error_code = v.error_code, error_message = v.error_message
-          from v
-          where commands.id = v.id and commands.device_id = v.device_id and commands.status in ('queued', 'sent', 'running')
-          returning commands.id, commands.sent_at`.execute(trx);
-        for (const row of res.rows) {
+        for (const row of await writeResultRows.execute<{ id: string; sent_at: string }>(trx, values)) {
           done.push(row.id);
           sentAt.set(row.id, row.sent_at);
         }
@@ -468,6 +483,17 @@ export class CommandService {
     }
     await this.statusWriter.flush();
     await this.resultWriter.flush();
+  }
+}
+
+/** ISO times at offsets from one moment, each formatted once: a fan-out's commands share them. */
+class IssueTimes {
+  private readonly texts = new Map<number, string>();
+  constructor(private readonly now: number) {}
+  at(offsetMs: number): string {
+    let text = this.texts.get(offsetMs);
+    if (text === undefined) this.texts.set(offsetMs, (text = new Date(this.now + offsetMs).toISOString()));
+    return text;
   }
 }
 

@@ -36,7 +36,6 @@ export class RecentCommands {
     if (!entry) return;
     entry.record = { ...entry.record, ...patch };
     entry.final = true;
-    this.prune();
   }
 
   /** A command ended by a write this process did not make (or did not keep the content of). */
@@ -64,6 +63,10 @@ export class RecentCommands {
     return entry?.final ? entry.record : undefined;
   }
 
+  /**
+   * Only where entries are added: a Map iterated from its start walks over the holes its
+   * deletions left, so pruning on every ended command made a fan-out's results quadratic.
+   */
   private prune(): void {
     const now = Date.now();
     for (const [id, entry] of this.entries) {
