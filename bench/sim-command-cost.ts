@@ -40,8 +40,8 @@ function serve(): void {
       }
       if (msg.t === 'started') return;
       // A result, or (bare clients) the command frame echoed back; both are acknowledged.
-      if (msg.t === 'result') ws.send(JSON.stringify({ t: 'result_ack', id: msg.id }));
-      else if (msg.t === 'command') ws.send(JSON.stringify({ t: 'result_ack', id: msg.command.id }));
+      if (msg.t === 'result') ws.send(JSON.stringify({ t: 'result_ack', ids: [msg.id] }));
+      else if (msg.t === 'command') ws.send(JSON.stringify({ t: 'result_ack', ids: [msg.command.id] }));
       if (!round) return;
       round.got++;
       round.bytes += text.length;

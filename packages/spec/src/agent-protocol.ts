@@ -63,8 +63,8 @@ export type GatewayMessage =
       transfer?: { token: string };
     }
   | { t: 'cancel'; id: string }
-  /** The result is durable on the server: the agent may drop it from its journal. */
-  | { t: 'result_ack'; id: string }
+  /** These results are durable on the server (or not wanted): the agent may drop them from its journal. */
+  | { t: 'result_ack'; ids: string[] }
   | { t: 'error'; message: string };
 
 /** Largest frame the gateway accepts from an agent (results are bounded by the agent's output caps). */

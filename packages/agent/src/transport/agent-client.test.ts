@@ -110,7 +110,7 @@ describe('AgentClient', () => {
     expect((await g.next(resultOf('a1'))).result).toEqual({ ok: true, data: { name: 'pwd' }, cwd: '/' });
     g.command('a1'); // a copy before the ack: the journaled result again
     await g.next((m) => g.received.filter(resultOf('a1')).length === 2 && resultOf('a1')(m));
-    g.send({ t: 'result_ack', id: 'a1' });
+    g.send({ t: 'result_ack', ids: ['a1'] });
     await new Promise((r) => setTimeout(r, 50));
     expect(g.journal.get('a1')).toEqual({ state: 'acked' });
     g.command('a1'); // a late copy after the ack

@@ -248,8 +248,10 @@ export class AgentClient extends EventEmitter {
         this.running.get(msg.id)?.abort(new Error('cancelled'));
         return;
       case 'result_ack':
-        this.opts.journal.acked(msg.id);
-        this.tokens.delete(msg.id);
+        for (const id of msg.ids) {
+          this.opts.journal.acked(id);
+          this.tokens.delete(id);
+        }
         return;
       case 'error':
         this.log('warn', `server: ${msg.message}`);

@@ -9,11 +9,40 @@ const checkMessage = TypeCompiler.Compile(AgentMessageSchema);
 /** An agent that keeps sending garbage is cut off. */
 const MAX_BAD_MESSAGES = 20;
 
+/**
+ * Acknowledgements of results wait this long and leave together, one frame per agent: an agent
+ * forgets a result only once it is acknowledged, so a late ack costs nothing but journal space,
+ * while an ack per result doubled the frames (and send calls) a fan-out's 10,000 answers cost
+ * in the moment everyone waits for them. A lost ack (connection gone) makes the agent re-send the
+ * result on reconnect, which is stored once and acknowledged again.
+ */
+const ACK_DELAY_MS = 1000;
+
+/** The connections with acknowledgements waiting, sent on one timer. */
+export class AckQueue {
+  private readonly waiting = new Set<AgentConnection>();
+  private timer?: NodeJS.Timeout;
+
+  add(conn: AgentConnection): void {
+    this.waiting.add(conn);
+    this.timer ??= setTimeout(() => this.flush(), ACK_DELAY_MS).unref();
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const conns = [...this.waiting];
+    this.waiting.clear();
+    for (const conn of conns) conn.flushAcks();
+  }
+}
+
 export interface ConnectionDeps {
   core: Core;
+  acks: AckQueue;
   log: FastifyBaseLogger;
-  /** Mints the token that lets this command move a file over HTTP, when it needs one. */
-  transferFor(command: CommandRecord): Promise<{ token: string } | undefined>;
+  /** Mints the token that lets this command move a file over HTTP; undefined when it needs none. */
+  transferFor(command: CommandRecord): Promise<{ token: string }> | undefined;
   onClose(conn: AgentConnection): void;
 }
 
@@ -25,6 +54,8 @@ export class AgentConnection {
   private badMessages = 0;
   /** Commands sent on this socket and not yet answered, so one dispatch storm sends each once. */
   private inflight?: Set<string>;
+  /** Results to acknowledge with the next flush of the AckQueue. */
+  private acks?: string[];
 
   constructor(
     readonly deviceId: string,
@@ -42,6 +73,20 @@ export class AgentConnection {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
   }
 
+  flushAcks(): void {
+    const ids = this.acks;
+    this.acks = undefined;
+    if (ids) this.send({ t: 'result_ack', ids });
+  }
+
+  private ack(id: string): void {
+    if (!this.acks) {
+      this.acks = [];
+      this.deps.acks.add(this);
+    }
+    this.acks.push(id);
+  }
+
   /** Heartbeat: a socket that did not answer the previous ping is dead. */
   ping(): boolean {
     if (!this.alive) {
@@ -57,11 +102,24 @@ export class AgentConnection {
     this.ws.close(code, reason);
   }
 
-  async sendCommand(c: CommandRecord): Promise<void> {
+  /** Sends at once (a fan-out's 10,000 sends wait for no promise) unless the command needs a transfer token first. */
+  sendCommand(c: CommandRecord): Promise<void> {
     this.inflight ??= new Set();
-    if (this.inflight.has(c.id)) return;
+    if (this.inflight.has(c.id)) return Promise.resolve();
     this.inflight.add(c.id);
-    const transfer = await this.deps.transferFor(c);
+    const transfer = this.deps.transferFor(c);
+    if (!transfer) {
+      try {
+        this.deliver(c);
+        return Promise.resolve();
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return transfer.then((t) => this.deliver(c, t));
+  }
+
+  private deliver(c: CommandRecord, transfer?: { token: string }): void {
     this.send({
       t: 'command',
       command: { id: c.id, name: c.name, args: c.args, cwd: c.cwd, timeout_ms: c.timeout_ms },
@@ -121,7 +179,7 @@ export class AgentConnection {
         this.inflight?.delete(msg.id);
         if (!applied) this.deps.log.info({ device_id: this.deviceId, command_id: msg.id }, 'result for a command that is not open for this host; ignored');
         // Durable (or not ours): either way the agent may forget it.
-        this.send({ t: 'result_ack', id: msg.id });
+        this.ack(msg.id);
         return;
       }
     }
