@@ -11,7 +11,7 @@ import { CommandService } from './commands/index.ts';
 import { LocalNotifier, PgNotifier, type Notifier } from './notify/index.ts';
 import { ResponseGuard } from './guard/index.ts';
 import { AuditService } from './audit/index.ts';
-import { createFsBlobStore, type BlobStore } from './blobs/index.ts';
+import { BlobCollector, createFsBlobStore, type BlobStore } from './blobs/index.ts';
 import { RtrLibraryService, type RtrLibraryOptions } from './rtr-library/index.ts';
 import { AggregationEngine } from './aggregations/index.ts';
 import { ResponsePolicyService } from './policies/index.ts';
@@ -59,6 +59,8 @@ export interface Core {
   commands: CommandService;
   /** Content-addressed file storage (put-files, scripts, retrieved files). */
   blobs: BlobStore;
+  /** Removes blobs nothing refers to any more (started by the server). */
+  blobCollector: BlobCollector;
   /** One-time tokens for the file bytes of get/put, streamed over HTTP. */
   transfers: TransferService;
   /** Put-files, custom scripts and built-in scripts for RTR. */
@@ -99,12 +101,14 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     guard,
     audit,
     blobs,
+    blobCollector: new BlobCollector(store.db, blobs),
     transfers: new TransferService(store.db, blobs),
     rtrLibrary: new RtrLibraryService({ db: store.db, blobs, audit }, opts.rtrLibrary),
     aggregations: new AggregationEngine(store.db, store.dialect),
     rtr: new RtrService({ db: store.db, commands, guard, audit, notifier }),
     commands,
     async close() {
+      core.blobCollector.stop();
       core.rtr.close();
       await commands.flush();
       await core.responsePolicies.close();

@@ -46,6 +46,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const bootstrap = await bootstrapIfEmpty(core, dataDir, url);
+  core.blobCollector.start(undefined, (err) => app.log.error({ err }, 'blob collection failed'));
   return {
     url,
     app,

@@ -40,3 +40,4 @@ export interface BlobStore {
 export { isSha256, assertSha256, hashFile } from './digest.ts';
 export { createFsBlobStore } from './fs-blob-store.ts';
 export { BlobIndex, type BlobRecord } from './blob-index.ts';
+export { BlobCollector, type CollectResult } from './blob-collector.ts';

@@ -120,7 +120,7 @@ export class PutFileService implements PutFileLibrary {
   async delete(ids: readonly string[], actor: LibraryActor): Promise<string[]> {
     const found = await this.getMany(ids);
     if (!found.length) return [];
-    // The blobs stay: they are content-addressed and may back another entry or a `put` in flight.
+    // The blobs stay for now: they may back another entry or a `put` in flight; the BlobCollector removes them when nothing does.
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('rtr_put_files').where('id', 'in', found.map((f) => f.id)).execute();
       for (const f of found) {

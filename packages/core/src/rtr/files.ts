@@ -47,7 +47,7 @@ export class RtrFiles {
     return toFile(row);
   }
 
-  /** Forget retrieved files of a session (the blob stays: it is content-addressed and may be shared). */
+  /** Forget retrieved files of a session; the BlobCollector removes their bytes once nothing else refers to them. */
   async delete(ids: readonly number[], sessionId: string, caller: RtrCaller): Promise<number[]> {
     await this.sessions.get(sessionId, caller);
     const rows = await this.db.selectFrom('rtr_files').select('id').where('session_id', '=', sessionId).where('deleted_at', 'is', null).where('id', 'in', [...ids]).execute();
