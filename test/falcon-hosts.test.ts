@@ -32,6 +32,10 @@ describe('Falcon Hosts collection', () => {
       .map((h) => h.device_id);
     expect(res.body.resources.sort()).toEqual(expected.sort());
     expect(expected.length).toBeGreaterThan(0);
+    // The same filter typed straight into a URL: its + arrive as spaces and still mean AND.
+    const typed = await get(`/devices/queries/devices/v1?limit=5000&filter=${filter.replace(/ /g, '%20')}`);
+    expect(typed.status).toBe(200);
+    expect(typed.body.resources.sort()).toEqual(expected.sort());
   });
 
   it('filters on dates, relative dates included', async () => {

@@ -134,6 +134,12 @@ describe('parseFql structure', () => {
     expect(shape(parseFql('((((a:1))))'))).toEqual(a);
   });
 
+  it('reads whitespace alone between two expressions as AND (an unencoded + in a query string)', () => {
+    expect(shape(parseFql("a:1 b:2"))).toEqual({ and: [a, b] });
+    expect(shape(parseFql("a:1 b:2,c:3  (d:4)"))).toEqual({ or: [{ and: [a, b] }, { and: [c, d] }] });
+    expect(parseError('a:1 :2').message).toMatch(/position 4/);
+  });
+
   it('allows whitespace around tokens', () => {
     expect(shape(parseFql(' ( a : 1 ,\tb :2 )\n+ c:  3 '))).toEqual({ and: [{ or: [a, b] }, c] });
     expect(shape(parseFql(`a:[ 1 , 2 ]`))).toEqual(clause('a', 'eq', { type: 'list', items: [num('1'), num('2')] }));
@@ -152,7 +158,6 @@ describe('parseFql errors', () => {
     ['a:[]', 3, `expected "'", '"' or unquoted value but found "]"`],
     ['a:[1,2', 6, 'expected "," or "]" but found end of input'],
     ['a:1)', 3, 'expected "+", "," or end of input but found ")"'],
-    ['a:1 b:2', 4, 'expected "+", "," or end of input but found "b"'],
     ['a:=1', 2, `expected "'", "[", '"' or unquoted value but found "="`],
     ['a: !1', 3, `expected "'", "[", '"' or unquoted value but found "!"`],
     ['a 1', 2, 'expected ":" but found "1"'],
