@@ -93,6 +93,12 @@ export interface IssueManyResult {
   offline: Set<string>;
 }
 
+/**
+ * More rows a caller stores in the same transaction as the commands (a dialect's own log and
+ * audit): a command is never stored without them, and one commit costs less than two.
+ */
+export type IssueAlsoWrite = (trx: Kysely<Database>, issued: Omit<IssueManyResult, 'batch_id'>) => Promise<void>;
+
 /** Told of commands as soon as they are stored, in the process that stored them. */
 export type IssuedListener = (commands: readonly CommandRecord[]) => void;
 
@@ -146,7 +152,7 @@ export class CommandService {
    * Fan out: one command per input, in one transaction, announced with one notification.
    * Unknown hosts, and offline hosts when not queueing, are refused per host.
    */
-  async issueMany(inputs: IssueInput[], batchId = ''): Promise<IssueManyResult> {
+  async issueMany(inputs: IssueInput[], batchId = '', alsoWrite?: IssueAlsoWrite): Promise<IssueManyResult> {
     const now = Date.now();
     const hostState = await this.hostStates(inputs.map((i) => i.device_id));
     const refusals = await this.policyRefusals(inputs, hostState);
@@ -179,6 +185,7 @@ export class CommandService {
     if (rows.length) {
       await this.db.transaction().execute(async (trx) => {
         for (let i = 0; i < rows.length; i += CHUNK) await insertCommands.execute(trx, rows.slice(i, i + CHUNK).map(newCommandValues));
+        await alsoWrite?.(trx, { commands: records, refused, offline });
       });
       this.recent.remember(records);
       for (const listener of this.issuedListeners) listener(records);

@@ -9,6 +9,7 @@ export {
   type CommandRecord,
   type IssueInput,
   type IssueManyResult,
+  type IssueAlsoWrite,
   type AgentResult,
 } from './command-service.ts';
 export type { CommandStatus } from '../db/schema.ts';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
-import type { CommandRecord, CommandService, IssueInput } from '../commands/index.ts';
+import type { CommandRecord, CommandService, IssueAlsoWrite, IssueInput } from '../commands/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
 import { chunks, INSERT_CHUNK, toEntry } from './rows.ts';
@@ -35,9 +35,9 @@ function fanoutRow(command: Pick<CommandRecord, 'id' | 'session_id' | 'device_id
 
 /**
  * The log of what ran in each session, keyed by cloud_request_id, and the one path by which RTR
- * commands reach the command engine: a whole fan-out is one `issueMany` (one transaction), then
- * its log (one rtr_fanouts row for a batch command, a row per command otherwise) and pending `get`
- * files in one more.
+ * commands reach the command engine: a whole fan-out is one `issueMany`, whose transaction also
+ * holds its log (one rtr_fanouts row for a batch command, a row per command otherwise), pending
+ * `get` files and audit event.
  */
 export class RtrCommandLog {
   constructor(
@@ -60,81 +60,86 @@ export class RtrCommandLog {
       session_id: it.session.id,
       capability: it.capability,
     }));
-    const res = await this.commands.issueMany(inputs, opts.fanout_id ?? '');
     // A fan-out's hosts are logged by their own commands plus one rtr_fanouts row; chained lines
     // (put-and-run) keep a row per host, which records each host's follow-up.
     const fanout: RtrFanoutsTable | undefined =
       opts.fanout_id && !items.some((it) => it.chain)
         ? { id: opts.fanout_id, batch_id: opts.batch_id ?? '', client_id: caller.client_id, base_command: items[0].base_command, command_string: items[0].command_string, tier: items[0].tier, created_at: nowIso() }
         : undefined;
-    const bySession = new Map(res.commands.map((c) => [c.session_id, c]));
-    const refusedByDevice = new Map(res.refused.map((r) => [r.device_id, r.error]));
-    const now = nowIso();
     const issued: RtrIssued[] = [];
     const refused: RtrIssueResult['refused'] = [];
-    const logRows: RtrCommandsTable[] = [];
-    const fileRows: Omit<RtrFilesTable, 'id'>[] = [];
-    for (const it of items) {
-      const command = bySession.get(it.session.id);
-      if (!command) {
-        refused.push({ session: it.session, error: refusedByDevice.get(it.session.device_id) ?? new ServiceError(409, 'the command was not issued') });
-        continue;
-      }
-      // cloud_request_id is the internal command's id: one id names the work everywhere.
-      const row: RtrCommandsTable = fanout ? fanoutRow(command, fanout) : {
-        id: command.id,
-        session_id: it.session.id,
-        device_id: it.session.device_id,
-        client_id: caller.client_id,
-        command_id: command.id,
-        base_command: it.base_command,
-        command_string: it.command_string,
-        tier: it.tier,
-        current_directory: it.session.pwd,
-        batch_id: opts.batch_id ?? '',
-        fanout_id: opts.fanout_id ?? '',
-        stdout: null,
-        stderr: null,
-        chain: it.chain ? JSON.stringify(it.chain) : null,
-        chain_command_id: '',
-        created_at: now,
-        updated_at: now,
-      };
-      logRows.push(row);
-      if (it.file) {
-        fileRows.push({
+    // The log, pending files and audit event are written in the commands' own transaction.
+    const logTogether: IssueAlsoWrite = async (trx, res) => {
+      const bySession = new Map(res.commands.map((c) => [c.session_id, c]));
+      const refusedByDevice = new Map(res.refused.map((r) => [r.device_id, r.error]));
+      const now = nowIso();
+      const logRows: RtrCommandsTable[] = [];
+      const fileRows: Omit<RtrFilesTable, 'id'>[] = [];
+      for (const it of items) {
+        const command = bySession.get(it.session.id);
+        if (!command) {
+          refused.push({ session: it.session, error: refusedByDevice.get(it.session.device_id) ?? new ServiceError(409, 'the command was not issued') });
+          continue;
+        }
+        // cloud_request_id is the internal command's id: one id names the work everywhere.
+        const row: RtrCommandsTable = fanout ? fanoutRow(command, fanout) : {
+          id: command.id,
           session_id: it.session.id,
           device_id: it.session.device_id,
           client_id: caller.client_id,
-          cloud_request_id: command.id,
           command_id: command.id,
+          base_command: it.base_command,
+          command_string: it.command_string,
+          tier: it.tier,
+          current_directory: it.session.pwd,
+          batch_id: opts.batch_id ?? '',
           fanout_id: opts.fanout_id ?? '',
-          path: it.file.path,
-          name: it.file.name,
-          sha256: '',
-          size: 0,
-          status: 'pending',
-          error_message: '',
+          stdout: null,
+          stderr: null,
+          chain: it.chain ? JSON.stringify(it.chain) : null,
+          chain_command_id: '',
           created_at: now,
           updated_at: now,
-          deleted_at: null,
-        });
+        };
+        logRows.push(row);
+        if (it.file) {
+          fileRows.push({
+            session_id: it.session.id,
+            device_id: it.session.device_id,
+            client_id: caller.client_id,
+            cloud_request_id: command.id,
+            command_id: command.id,
+            fanout_id: opts.fanout_id ?? '',
+            path: it.file.path,
+            name: it.file.name,
+            sha256: '',
+            size: 0,
+            status: 'pending',
+            error_message: '',
+            created_at: now,
+            updated_at: now,
+            deleted_at: null,
+          });
+        }
+        issued.push({ entry: toEntry(row), command, queued_offline: res.offline.has(it.session.device_id) });
       }
-      issued.push({ entry: toEntry(row), command, queued_offline: res.offline.has(it.session.device_id) });
-    }
-    if (logRows.length) {
-      await this.db.transaction().execute(async (trx) => {
-        if (fanout) await trx.insertInto('rtr_fanouts').values(fanout).execute();
-        else for (const chunk of chunks(logRows, INSERT_CHUNK)) await trx.insertInto('rtr_commands').values(chunk).execute();
-        for (const chunk of chunks(fileRows, INSERT_CHUNK)) await trx.insertInto('rtr_files').values(chunk).execute();
-        const first = logRows[0];
-        await this.audit.record(
-          opts.fanout_id
-            ? { actor: caller.client_id, actor_name: caller.client_name, action: 'rtr_batch.command', target_type: 'rtr_batch', target_id: opts.batch_id ?? '', details: { fanout_id: opts.fanout_id, base_command: first.base_command, command_string: first.command_string, hosts: logRows.length } }
-            : { actor: caller.client_id, actor_name: caller.client_name, action: 'rtr_command.execute', target_type: 'rtr_session', target_id: first.session_id, device_id: first.device_id, details: { cloud_request_id: first.id, base_command: first.base_command, command_string: first.command_string, tier: first.tier } },
-          trx,
-        );
-      });
+      if (fanout) await trx.insertInto('rtr_fanouts').values(fanout).execute();
+      else for (const chunk of chunks(logRows, INSERT_CHUNK)) await trx.insertInto('rtr_commands').values(chunk).execute();
+      for (const chunk of chunks(fileRows, INSERT_CHUNK)) await trx.insertInto('rtr_files').values(chunk).execute();
+      const first = logRows[0];
+      await this.audit.record(
+        opts.fanout_id
+          ? { actor: caller.client_id, actor_name: caller.client_name, action: 'rtr_batch.command', target_type: 'rtr_batch', target_id: opts.batch_id ?? '', details: { fanout_id: opts.fanout_id, base_command: first.base_command, command_string: first.command_string, hosts: logRows.length } }
+          : { actor: caller.client_id, actor_name: caller.client_name, action: 'rtr_command.execute', target_type: 'rtr_session', target_id: first.session_id, device_id: first.device_id, details: { cloud_request_id: first.id, base_command: first.base_command, command_string: first.command_string, tier: first.tier } },
+        trx,
+      );
+    };
+    const res = await this.commands.issueMany(inputs, opts.fanout_id ?? '', logTogether);
+    // Nothing was stored (every host refused): the log writer did not run.
+    if (res.commands.length === 0) {
+      const refusedByDevice = new Map(res.refused.map((r) => [r.device_id, r.error]));
+      for (const it of items) refused.push({ session: it.session, error: refusedByDevice.get(it.session.device_id) ?? new ServiceError(409, 'the command was not issued') });
+    } else {
       await this.sessions.renew(items.map((it) => it.session));
     }
     return { issued, refused };
