@@ -73,14 +73,16 @@ export interface Core {
 }
 
 export interface CoreOptions {
-  /** Blob store directory; the server passes DATA/blobs. Default: a fresh temporary directory (tests, tools). */
+  /** Blob store directory; the server passes DATA/blobs. Default: a fresh temporary directory (tests, tools), removed on close. */
   blobDir?: string;
   rtrLibrary?: RtrLibraryOptions;
 }
 
 export async function createCore(store: Store, opts: CoreOptions = {}): Promise<Core> {
   const audit = new AuditService(store.db);
-  const blobs = createFsBlobStore(opts.blobDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-blobs-')));
+  // Without a blob directory (tests, tools) the blobs live in a temporary one, removed on close.
+  const ownBlobDir = opts.blobDir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-blobs-'));
+  const blobs = createFsBlobStore(opts.blobDir ?? ownBlobDir!);
   const events = new EventBus();
   const hosts = new HostService(store.db);
   const notifier = store.postgresUrl ? await PgNotifier.connect(store.postgresUrl) : new LocalNotifier();
@@ -114,6 +116,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
       await core.responsePolicies.close();
       await notifier.close();
       await store.close();
+      if (ownBlobDir) fs.rmSync(ownBlobDir, { recursive: true, force: true });
     },
   };
   guard.register(
