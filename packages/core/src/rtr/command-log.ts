@@ -67,20 +67,16 @@ export class RtrCommandLog {
         ? { id: opts.fanout_id, batch_id: opts.batch_id ?? '', client_id: caller.client_id, base_command: items[0].base_command, command_string: items[0].command_string, tier: items[0].tier, created_at: nowIso() }
         : undefined;
     const issued: RtrIssued[] = [];
-    const refused: RtrIssueResult['refused'] = [];
-    // The log, pending files and audit event are written in the commands' own transaction.
+    // The log, pending files and audit event are written in the commands' own transaction (which
+    // only happens when at least one command is stored).
     const logTogether: IssueAlsoWrite = async (trx, res) => {
       const bySession = new Map(res.commands.map((c) => [c.session_id, c]));
-      const refusedByDevice = new Map(res.refused.map((r) => [r.device_id, r.error]));
       const now = nowIso();
       const logRows: RtrCommandsTable[] = [];
       const fileRows: Omit<RtrFilesTable, 'id'>[] = [];
       for (const it of items) {
         const command = bySession.get(it.session.id);
-        if (!command) {
-          refused.push({ session: it.session, error: refusedByDevice.get(it.session.device_id) ?? new ServiceError(409, 'the command was not issued') });
-          continue;
-        }
+        if (!command) continue;
         // cloud_request_id is the internal command's id: one id names the work everywhere.
         const row: RtrCommandsTable = fanout ? fanoutRow(command, fanout) : {
           id: command.id,
@@ -135,13 +131,12 @@ export class RtrCommandLog {
       );
     };
     const res = await this.commands.issueMany(inputs, opts.fanout_id ?? '', logTogether);
-    // Nothing was stored (every host refused): the log writer did not run.
-    if (res.commands.length === 0) {
-      const refusedByDevice = new Map(res.refused.map((r) => [r.device_id, r.error]));
-      for (const it of items) refused.push({ session: it.session, error: refusedByDevice.get(it.session.device_id) ?? new ServiceError(409, 'the command was not issued') });
-    } else {
-      await this.sessions.renew(items.map((it) => it.session));
-    }
+    const stored = new Set(res.commands.map((c) => c.session_id));
+    const refusedByDevice = new Map(res.refused.map((r) => [r.device_id, r.error]));
+    const refused: RtrIssueResult['refused'] = items
+      .filter((it) => !stored.has(it.session.id))
+      .map((it) => ({ session: it.session, error: refusedByDevice.get(it.session.device_id) ?? new ServiceError(409, 'the command was not issued') }));
+    if (issued.length) await this.sessions.renew(items.map((it) => it.session));
     return { issued, refused };
   }
 
