@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { startTestAgent, waitFor, type TestAgent } from './support/agent.ts';
+import { allowAllCommands } from './support/rtr.ts';
 import { enroll } from '../packages/agent/src/transport/identity.ts';
 import { OsExecutor } from '../packages/agent/src/commands/os-executor.ts';
 
@@ -83,6 +84,18 @@ describe('agent gateway with a real agent on this machine', () => {
     const done = await t.server.core.commands.wait(c.id, 15_000);
     expect(done.status).toBe('complete');
     expect(fs.existsSync(path.join(agent.workDir, 'while-offline'))).toBe(true);
+  });
+
+  it('stops a command on the agent when it is cancelled the moment it was sent', async () => {
+    await allowAllCommands(t);
+    const c = await t.server.core.commands.issue({ device_id: agent.deviceId, name: 'run', args: { executable: 'sleep', args: ['20'] }, cwd: agent.workDir, issued_by: 'test', timeout_ms: 30_000 });
+    // The agent reports every command it finished, cancelled ones too.
+    const finished = new Promise<void>((resolve) => agent.client.on('result', (id: string) => id === c.id && resolve()));
+    expect((await t.server.core.commands.cancel(c.id)).status).toBe('cancelled');
+    const started = Date.now();
+    await finished;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((await t.server.core.commands.get(c.id))!.status).toBe('cancelled');
   });
 
   it('cancels a queued command', async () => {
