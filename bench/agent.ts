@@ -23,7 +23,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import WebSocket from 'ws';
 import { riposteArgs } from './lib/processes.ts';
-import { childProcesses, cpuMsOfTree, mean, median, progressEvery, quantile, rssOf, startRpcChild, type RpcChild } from './lib/rpc.ts';
+import { childProcesses, cpuMsOfTrees, mean, median, progressEvery, quantile, rssOf, startRpcChild, type RpcChild } from './lib/rpc.ts';
 import { BareFanout } from './lib/bare-fanout.ts';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 10_000);
@@ -180,9 +180,8 @@ async function startSimulators(server: BenchServer, count: number, stateDir: str
 
 /** CPU time two groups of process trees use from now until the returned function is called. */
 async function cpuSplit(a: number[], b: number[]): Promise<() => Promise<[number, number]>> {
-  const sum = async (pids: number[]) => (await Promise.all(pids.map(cpuMsOfTree))).reduce((x, y) => x + y, 0);
-  const [a0, b0] = [await sum(a), await sum(b)];
-  return async () => [(await sum(a)) - a0, (await sum(b)) - b0];
+  const [a0, b0] = [await cpuMsOfTrees(a), await cpuMsOfTrees(b)];
+  return async () => [(await cpuMsOfTrees(a)) - a0, (await cpuMsOfTrees(b)) - b0];
 }
 
 interface FanoutResult {

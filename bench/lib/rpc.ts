@@ -119,10 +119,11 @@ export async function rssOf(pid: number): Promise<number> {
 }
 
 /**
- * CPU time (user + system, ms) used so far by a process and all its descendants, from /proc
- * (Linux; 10 ms resolution): shows how a measured section shared the machine's cores.
+ * CPU time (user + system, ms) used so far by some processes and all their descendants, from
+ * /proc (Linux; 10 ms resolution), read in one pass: shows how a measured section shared the
+ * machine's cores.
  */
-export async function cpuMsOfTree(pid: number): Promise<number> {
+export async function cpuMsOfTrees(pids: readonly number[]): Promise<number> {
   const { readdir, readFile } = await import('node:fs/promises');
   const stats = new Map<number, { ppid: number; ms: number }>();
   for (const name of await readdir('/proc')) {
@@ -137,7 +138,7 @@ export async function cpuMsOfTree(pid: number): Promise<number> {
     }
   }
   let total = 0;
-  const tree = new Set([pid]);
+  const tree = new Set(pids);
   // Parents have lower pids most of the time, but not always: repeat until nothing is added.
   for (let grew = true; grew; ) {
     grew = false;

@@ -2,7 +2,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
-import type { CommandStatus } from '../db/schema.ts';
+import { OPEN_STATUSES } from '../commands/index.ts';
 import type { BlobStore } from './index.ts';
 
 /**
@@ -13,7 +13,6 @@ import type { BlobStore } from './index.ts';
 const GRACE_MS = 15 * 60_000;
 /** Upload leftovers (`.part`, `.tmp`) older than this belong to no live transfer. */
 const STALE_UPLOAD_MS = 24 * 3600_000;
-const OPEN_COMMAND_STATUSES: CommandStatus[] = ['queued', 'sent', 'running'];
 
 export interface CollectResult {
   /** Digests of the blobs removed. */
@@ -93,7 +92,7 @@ export class BlobCollector {
       .execute();
     for (const r of pending) out.add(digestIn(r.result, 'sha256'));
     // A `put` waiting for its host names the blob in its arguments.
-    const open = await this.db.selectFrom('commands').select('args').where('status', 'in', OPEN_COMMAND_STATUSES).where('name', '=', 'put').execute();
+    const open = await this.db.selectFrom('commands').select('args').where('status', 'in', OPEN_STATUSES).where('name', '=', 'put').execute();
     for (const r of open) out.add(digestIn(r.args, 'sha256'));
     out.delete('');
     return out;

@@ -12,7 +12,7 @@ import { RecentCommands } from './recent-commands.ts';
 import { RowsStatement } from '../db/rows-statement.ts';
 
 export const TERMINAL_STATUSES: readonly CommandStatus[] = ['complete', 'error', 'cancelled', 'timed_out'];
-const OPEN_STATUSES: CommandStatus[] = ['queued', 'sent', 'running'];
+export const OPEN_STATUSES: readonly CommandStatus[] = ['queued', 'sent', 'running'];
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_TIMEOUT_MS = 24 * 3600_000;

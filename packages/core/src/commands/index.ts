@@ -6,6 +6,7 @@
 export {
   CommandService,
   TERMINAL_STATUSES,
+  OPEN_STATUSES,
   type CommandRecord,
   type IssueInput,
   type IssueManyResult,
