@@ -140,7 +140,8 @@ describe('agent gateway with a real agent on this machine', () => {
     await t.server.core.hosts.setOnline(foreign.device_id, true);
     const theirs = await t.server.core.commands.issue({ device_id: foreign.device_id, name: 'ls', args: {}, issued_by: 'test' });
     ws.send(JSON.stringify({ t: 'result', id: theirs.id, result: { ok: true, data: { forged: true }, cwd: '/' } }));
-    await waitFor(() => replies.filter((r) => r.t === 'error').length >= 3 && replies.some((r) => r.t === 'result_ack'), 5000, 'error replies');
+    await waitFor(() => replies.filter((r) => r.t === 'error').length >= 3, 5000, 'error replies');
+    await t.server.core.commands.flush();
     expect((await t.server.core.commands.get(theirs.id))!.status).toBe('queued');
     // An oversize frame closes that connection (1009) and nothing else.
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
@@ -161,4 +162,45 @@ describe('agent gateway with a real agent on this machine', () => {
       ws.on('error', () => {});
     });
   }
+});
+
+describe('acknowledgement of results', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ heartbeatMs: 1000 });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('sends acknowledgements with the next heartbeat, or at once when many are waiting', async () => {
+    const identity = await enroll(t.url, t.enrollToken, { ...(await new OsExecutor({ agentVersion: '0.1.0' }).inventory()), hostname: 'hand-driven' });
+    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/agent/v1/connect`, { headers: { authorization: `Agent ${identity.device_id}:${identity.agent_secret}` } });
+    await new Promise((r) => ws.once('open', r));
+    const frames: { kind: 'ack' | 'ping'; ids?: string[]; at: number }[] = [];
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d));
+      if (m.t === 'result_ack') frames.push({ kind: 'ack', ids: m.ids, at: Date.now() });
+    });
+    ws.on('ping', () => frames.push({ kind: 'ping', at: Date.now() }));
+    const result = (id: string) => ws.send(JSON.stringify({ t: 'result', id, result: { ok: true, data: {}, cwd: '/' } }));
+
+    // Two results (of no open command: acknowledged all the same) wait for the ping and arrive just before it.
+    await waitFor(() => frames.some((f) => f.kind === 'ping'), 5000, 'first ping');
+    frames.length = 0;
+    result('unknown-1');
+    result('unknown-2');
+    await waitFor(() => frames.some((f) => f.kind === 'ping'), 5000, 'next ping');
+    expect(frames[0]).toMatchObject({ kind: 'ack', ids: ['unknown-1', 'unknown-2'] });
+    expect(frames[1].kind).toBe('ping');
+
+    // 256 waiting are sent without waiting for the heartbeat.
+    await waitFor(() => frames.length >= 2 && frames.at(-1)!.kind === 'ping', 5000, 'a ping');
+    frames.length = 0;
+    for (let i = 0; i < 256; i++) result(`many-${i}`);
+    await waitFor(() => frames.some((f) => f.kind === 'ack'), 5000, 'ack of 256');
+    expect(frames[0]).toMatchObject({ kind: 'ack' });
+    expect(frames[0].ids).toHaveLength(256);
+    ws.close();
+  });
 });

@@ -16,6 +16,8 @@ export interface ServerOptions {
   /** Largest put-file / script upload, bytes (defaults: 100 MiB / 5 MiB). */
   maxPutFileBytes?: number;
   maxScriptBytes?: number;
+  /** How often agents are pinged (and sent the acknowledgements waiting for them); default 30 s. */
+  heartbeatMs?: number;
 }
 
 export interface RunningServer {
@@ -38,6 +40,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const app = await buildApp({
     core,
     rateLimitPerMinute: opts.rateLimitPerMinute,
+    gateway: { heartbeatMs: opts.heartbeatMs },
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel ?? 'info', redact: ['req.headers.authorization'] },
   });
   const host = opts.host ?? '127.0.0.1';

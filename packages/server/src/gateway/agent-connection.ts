@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, type AgentMessage, type GatewayMessage } from '@riposte/spec';
@@ -10,36 +11,18 @@ const checkMessage = TypeCompiler.Compile(AgentMessageSchema);
 const MAX_BAD_MESSAGES = 20;
 
 /**
- * Acknowledgements of results wait this long and leave together, one frame per agent: an agent
- * forgets a result only once it is acknowledged, so a late ack costs nothing but journal space,
- * while an ack per result doubled the frames (and send calls) a fan-out's 10,000 answers cost
- * in the moment everyone waits for them. A lost ack (connection gone) makes the agent re-send the
- * result on reconnect, which is stored once and acknowledged again.
+ * Acknowledgements of results wait for the next frame the connection writes anyway (the
+ * heartbeat ping, or a command) and go out in the same write. An agent forgets a result only once
+ * it is acknowledged, so a late ack costs nothing but journal space; a frame of its own per agent
+ * cost a fan-out to 10,000 hosts 10,000 more send calls on the server and as many reads on the
+ * agents, just while everyone waits for the results. An agent with this many waiting gets them at
+ * once, which bounds both the frame and the agent's journal. A lost ack (connection gone) makes the
+ * agent re-send the result on reconnect, which is stored once and acknowledged again.
  */
-const ACK_DELAY_MS = 1000;
-
-/** The connections with acknowledgements waiting, sent on one timer. */
-export class AckQueue {
-  private readonly waiting = new Set<AgentConnection>();
-  private timer?: NodeJS.Timeout;
-
-  add(conn: AgentConnection): void {
-    this.waiting.add(conn);
-    this.timer ??= setTimeout(() => this.flush(), ACK_DELAY_MS).unref();
-  }
-
-  flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const conns = [...this.waiting];
-    this.waiting.clear();
-    for (const conn of conns) conn.flushAcks();
-  }
-}
+const ACK_AT_ONCE = 256;
 
 export interface ConnectionDeps {
   core: Core;
-  acks: AckQueue;
   log: FastifyBaseLogger;
   /** Mints the token that lets this command move a file over HTTP; undefined when it needs none. */
   transferFor(command: CommandRecord): Promise<{ token: string }> | undefined;
@@ -54,7 +37,7 @@ export class AgentConnection {
   private badMessages = 0;
   /** Commands sent on this socket and not yet answered, so one dispatch storm sends each once. */
   private inflight?: Set<string>;
-  /** Results to acknowledge with the next flush of the AckQueue. */
+  /** Results to acknowledge with the next frame written (ACK_AT_ONCE). */
   private acks?: string[];
 
   constructor(
@@ -73,18 +56,30 @@ export class AgentConnection {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
   }
 
+  /** Sends the waiting acknowledgements now (before closing). */
   flushAcks(): void {
+    this.withAcks(() => {});
+  }
+
+  /** Runs `write` after the waiting acknowledgements, the two in one write to the socket. */
+  private withAcks(write: () => void): void {
     const ids = this.acks;
+    if (!ids) return write();
     this.acks = undefined;
-    if (ids) this.send({ t: 'result_ack', ids });
+    // ws writes each frame with its own cork/uncork; an outer cork joins them into one writev.
+    const socket = (this.ws as unknown as { _socket?: Duplex })._socket;
+    socket?.cork();
+    try {
+      this.send({ t: 'result_ack', ids });
+      write();
+    } finally {
+      socket?.uncork();
+    }
   }
 
   private ack(id: string): void {
-    if (!this.acks) {
-      this.acks = [];
-      this.deps.acks.add(this);
-    }
-    this.acks.push(id);
+    (this.acks ??= []).push(id);
+    if (this.acks.length >= ACK_AT_ONCE) this.flushAcks();
   }
 
   /** Heartbeat: a socket that did not answer the previous ping is dead. */
@@ -94,7 +89,7 @@ export class AgentConnection {
       return false;
     }
     this.alive = false;
-    this.ws.ping();
+    this.withAcks(() => this.ws.ping());
     return true;
   }
 
@@ -120,11 +115,13 @@ export class AgentConnection {
   }
 
   private deliver(c: CommandRecord, transfer?: { token: string }): void {
-    this.send({
-      t: 'command',
-      command: { id: c.id, name: c.name, args: c.args, cwd: c.cwd, timeout_ms: c.timeout_ms },
-      ...(transfer ? { transfer } : {}),
-    });
+    this.withAcks(() =>
+      this.send({
+        t: 'command',
+        command: { id: c.id, name: c.name, args: c.args, cwd: c.cwd, timeout_ms: c.timeout_ms },
+        ...(transfer ? { transfer } : {}),
+      }),
+    );
     if (c.status === 'queued') this.deps.core.commands.markSent(c.id, this.deviceId);
   }
 

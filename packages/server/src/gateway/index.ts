@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { getOperation, MAX_AGENT_FRAME_BYTES } from '@riposte/spec';
 import { constantTimeEqual, tokenDigest, type CommandRecord, type Core } from '@riposte/core';
-import { AckQueue, AgentConnection } from './agent-connection.ts';
+import { AgentConnection } from './agent-connection.ts';
 import { registerEnrollRoute } from './enroll.ts';
 
 /** What the gateway needs from the transfer service (one-time tokens for get/put). */
@@ -34,7 +34,6 @@ const TRANSFER_DIRECTION: Record<string, 'upload' | 'download'> = { get: 'upload
  */
 export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOptions = {}): Gateway {
   const connections = new Map<string, AgentConnection>();
-  const acks = new AckQueue();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES, perMessageDeflate: false });
   const connectPath = getOperation('AgentConnect').path;
   registerEnrollRoute(app, core);
@@ -82,7 +81,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const previous = connections.get(deviceId);
-      const conn = new AgentConnection(deviceId, ws, ip, { core, acks, log: app.log, transferFor, onClose });
+      const conn = new AgentConnection(deviceId, ws, ip, { core, log: app.log, transferFor, onClose });
       connections.set(deviceId, conn);
       // A second connection for the same host replaces the first (agent restarted, stale socket).
       previous?.close(4000, 'replaced by a newer connection');
@@ -158,8 +157,10 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
       clearInterval(sweeper);
       for (const u of unsubscribe) u();
       const ids = [...connections.keys()];
-      acks.flush();
-      for (const conn of connections.values()) conn.close(1001, 'server shutting down');
+      for (const conn of connections.values()) {
+        conn.flushAcks();
+        conn.close(1001, 'server shutting down');
+      }
       connections.clear();
       wss.close();
       if (ids.length) await core.hosts.setOnlineMany(ids, false).catch(() => {});
