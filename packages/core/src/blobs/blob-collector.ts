@@ -2,7 +2,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
-import { OPEN_STATUSES } from '../commands/index.ts';
+import { IS_OPEN, OPEN_STATUSES } from '../commands/index.ts';
 import type { BlobStore } from './index.ts';
 
 /**
@@ -92,7 +92,7 @@ export class BlobCollector {
       .execute();
     for (const r of pending) out.add(digestIn(r.result, 'sha256'));
     // A `put` waiting for its host names the blob in its arguments.
-    const open = await this.db.selectFrom('commands').select('args').where('status', 'in', OPEN_STATUSES).where('name', '=', 'put').execute();
+    const open = await this.db.selectFrom('commands').select('args').where(IS_OPEN).where('status', 'in', OPEN_STATUSES).where('name', '=', 'put').execute();
     for (const r of open) out.add(digestIn(r.args, 'sha256'));
     out.delete('');
     return out;

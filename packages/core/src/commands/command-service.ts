@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { CommandStatus, CommandsTable } from '../db/schema.ts';
 import type { Notifier } from '../notify/index.ts';
@@ -13,6 +13,11 @@ import { RowsStatement } from '../db/rows-statement.ts';
 
 export const TERMINAL_STATUSES: readonly CommandStatus[] = ['complete', 'error', 'cancelled', 'timed_out'];
 export const OPEN_STATUSES: readonly CommandStatus[] = ['queued', 'sent', 'running'];
+/**
+ * Every end of a command sets completed_at, so `completed_at is null` also means open: lookups of
+ * open commands say so in these words, which is what lets them use the open-only indexes (0009).
+ */
+export const IS_OPEN = sql<boolean>`completed_at is null`;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_TIMEOUT_MS = 24 * 3600_000;
@@ -357,6 +362,7 @@ export class CommandService {
       .selectFrom('commands')
       .selectAll()
       .where('device_id', '=', deviceId)
+      .where(IS_OPEN)
       .where('status', 'in', OPEN_STATUSES)
       .where('expires_at', '>', nowIso())
       .orderBy('created_at')
@@ -370,6 +376,7 @@ export class CommandService {
     const rows = await this.db
       .selectFrom('commands')
       .selectAll()
+      .where(IS_OPEN)
       .where('status', '=', 'queued')
       .where('created_at', '<', new Date(Date.now() - ageMs).toISOString())
       .where('expires_at', '>', nowIso())
@@ -380,7 +387,7 @@ export class CommandService {
 
   /** Queued commands of a fan-out, for the replica that holds some of its agents. */
   async queuedInBatch(batchId: string): Promise<CommandRecord[]> {
-    const rows = await this.db.selectFrom('commands').selectAll().where('batch_id', '=', batchId).where('status', '=', 'queued').execute();
+    const rows = await this.db.selectFrom('commands').selectAll().where('batch_id', '=', batchId).where(IS_OPEN).where('status', '=', 'queued').execute();
     return rows.map((r) => toRecord(r));
   }
 
@@ -419,6 +426,7 @@ export class CommandService {
     const rows = await this.db
       .updateTable('commands')
       .set({ status: 'timed_out', completed_at: nowIso(), error_code: 'timeout', error_message: 'the command did not complete in time' })
+      .where(IS_OPEN)
       .where('status', 'in', OPEN_STATUSES)
       .where('expires_at', '<=', nowIso())
       .returning('id')

@@ -6,6 +6,7 @@
 export {
   CommandService,
   TERMINAL_STATUSES,
+  IS_OPEN,
   OPEN_STATUSES,
   type CommandRecord,
   type IssueInput,

@@ -8,6 +8,7 @@ import { rtrLibrary } from './0005_rtr_library.ts';
 import { policies } from './0006_policies.ts';
 import { commandLookups } from './0007_command_lookups.ts';
 import { rtrFanouts } from './0008_rtr_fanouts.ts';
+import { openCommandIndexes } from './0009_open_command_indexes.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -20,5 +21,6 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0006_policies': policies(ctx),
     '0007_command_lookups': commandLookups(),
     '0008_rtr_fanouts': rtrFanouts(),
+    '0009_open_command_indexes': openCommandIndexes(),
   };
 }
