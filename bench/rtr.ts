@@ -84,7 +84,7 @@ export async function benchRtr(): Promise<boolean> {
       const res = await api.call('POST', '/real-time-response/combined/batch-command/v1?timeout=120', { batch_id: initBody.batch_id, base_command: 'ls', command_string: 'ls' });
       const trace = await server.call<Record<string, string>>('traceStop');
       checkBatch(res, ids);
-      step(`    timeline (ms after the request): issued at ${trace.issued}; results in ${trace.arrivals}; ended ${trace.ends}; result writes at+ms(n) ${trace.writes}`);
+      step(`    response ${(res.text.length / 1e6).toFixed(1)} MB; timeline (ms after the request): issued at ${trace.issued}; results in ${trace.arrivals}; ended ${trace.ends}; result writes at+ms(n) ${trace.writes}`);
       return res.ms;
     };
     const warm = await batchCmd();
