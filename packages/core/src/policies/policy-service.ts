@@ -222,9 +222,12 @@ export class ResponsePolicyService {
         for (const [id, row] of await this.effectiveRows(known)) rows.set(id, row);
       }
     }
+    // Hosts under the same policy share its row, and so its answer.
+    const byPolicy = new Map<CheckRow, ServiceError | undefined>();
     const out = new Map<string, ServiceError>();
     for (const [id, row] of rows) {
-      const refusal = this.refusalFor(row, capability);
+      if (!byPolicy.has(row)) byPolicy.set(row, this.refusalFor(row, capability));
+      const refusal = byPolicy.get(row);
       if (refusal) out.set(id, refusal);
     }
     return out;
@@ -240,17 +243,32 @@ export class ResponsePolicyService {
     });
   }
 
+  /**
+   * Each host's policy, with the settings text read once per policy rather than once per host:
+   * 10,000 hosts under a few policies used to copy (and key a cache by) the same settings 10,000 times.
+   */
   private async effectiveRows(deviceIds: readonly string[]): Promise<Map<string, CheckRow>> {
-    const out = new Map<string, CheckRow>();
+    const placed: { device_id: string; id: string }[] = [];
     for (let i = 0; i < deviceIds.length; i += CHUNK) {
-      const rows = await this.db
-        .selectFrom('hosts_effective_policy as e')
-        .innerJoin('response_policy_sets as s', 's.id', 'e.set_id')
-        .innerJoin('response_policies as p', 'p.id', 's.policy_id')
-        .select(['e.device_id', 'p.id', 'p.name', 'p.platform_name', 'p.settings'])
-        .where('e.device_id', 'in', deviceIds.slice(i, i + CHUNK))
-        .execute();
-      for (const { device_id, ...row } of rows) out.set(device_id, row);
+      placed.push(
+        ...(await this.db
+          .selectFrom('hosts_effective_policy as e')
+          .innerJoin('response_policy_sets as s', 's.id', 'e.set_id')
+          .select(['e.device_id', 's.policy_id as id'])
+          .where('e.device_id', 'in', deviceIds.slice(i, i + CHUNK))
+          .execute()),
+      );
+    }
+    const policies = new Map<string, CheckRow>();
+    const ids = [...new Set(placed.map((r) => r.id))];
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('response_policies').select(['id', 'name', 'platform_name', 'settings']).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+      for (const r of rows) policies.set(r.id, r);
+    }
+    const out = new Map<string, CheckRow>();
+    for (const { device_id, id } of placed) {
+      const policy = policies.get(id);
+      if (policy) out.set(device_id, policy);
     }
     return out;
   }
