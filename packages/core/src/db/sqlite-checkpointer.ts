@@ -3,10 +3,10 @@ import { Worker } from 'node:worker_threads';
 /** How often the worker moves the write-ahead log into the database file. */
 const CHECKPOINT_EVERY_MS = 250;
 /**
- * The serving connection still checkpoints by itself once the log passes this many pages (64 MiB
- * of 4 KiB pages): a safety net should the worker stop, never reached while it runs.
+ * The serving connection still checkpoints by itself once the log passes this size: a safety net
+ * should the worker stop, never reached while it runs.
  */
-export const FALLBACK_AUTOCHECKPOINT_PAGES = 16_384;
+export const FALLBACK_AUTOCHECKPOINT_BYTES = 64 * 1024 * 1024;
 
 // The worker's whole program: its own connection, checkpointing on a timer. PASSIVE never waits
 // for (or blocks) the serving connection's readers and writers.
