@@ -1,6 +1,7 @@
 // Micro-benchmark of the simulator's per-command CPU (not a test): a stand-in gateway (a bare
 // `ws` server in a child process, so its CPU is not counted) fans one command out to a fleet of
-// simulated agents in this process, acknowledges every result, and this process's CPU time per
+// simulated agents in this process, acknowledges the results with the next round (as the gateway
+// acknowledges with its next frame), and this process's CPU time per
 // command is reported. `--bare` runs bare `ws` clients instead, the floor: they echo each command
 // frame back and read its ack.
 //
@@ -21,15 +22,20 @@ type FromServer = { port: number } | { done: { ms: number; results: number; byte
 if (process.argv.includes('--server')) serve();
 else await main();
 
-/** The stand-in gateway: hello → welcome, a round sends `command` to every socket, result → result_ack. */
+/** The stand-in gateway: hello → welcome, a round sends `command` to every socket; results are acknowledged with the next command. */
 function serve(): void {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   const cwdOf = new Map<WebSocket, string>();
+  const acksOf = new Map<WebSocket, string[]>();
   let round: { expected: number; got: number; bytes: number; t0: number } | undefined;
   let seq = 0;
   wss.on('connection', (ws) => {
     cwdOf.set(ws, '/');
-    ws.on('close', () => cwdOf.delete(ws));
+    acksOf.set(ws, []);
+    ws.on('close', () => {
+      cwdOf.delete(ws);
+      acksOf.delete(ws);
+    });
     ws.on('message', (data) => {
       const text = String(data);
       const msg = JSON.parse(text);
@@ -39,9 +45,10 @@ function serve(): void {
         return;
       }
       if (msg.t === 'started') return;
-      // A result, or (bare clients) the command frame echoed back; both are acknowledged.
-      if (msg.t === 'result') ws.send(JSON.stringify({ t: 'result_ack', ids: [msg.id] }));
-      else if (msg.t === 'command') ws.send(JSON.stringify({ t: 'result_ack', ids: [msg.command.id] }));
+      // A result, or (bare clients) the command frame echoed back; both are acknowledged with the
+      // next frame sent to that socket, as the gateway does.
+      const id = msg.t === 'result' ? msg.id : msg.t === 'command' ? msg.command.id : undefined;
+      if (id) acksOf.get(ws)?.push(id);
       if (!round) return;
       round.got++;
       round.bytes += text.length;
@@ -55,6 +62,8 @@ function serve(): void {
     round = { expected: cwdOf.size, got: 0, bytes: 0, t0: performance.now() };
     for (const [ws, cwd] of cwdOf) {
       const command = { id: `c${String(++seq).padStart(31, '0')}`, name: m.round.name, args: m.round.args, cwd, timeout_ms: 30_000 };
+      const ids = acksOf.get(ws)!;
+      if (ids.length) ws.send(JSON.stringify({ t: 'result_ack', ids: ids.splice(0) }));
       ws.send(JSON.stringify({ t: 'command', command }));
     }
   });
@@ -83,7 +92,7 @@ async function main(): Promise<void> {
     const sockets: WebSocket[] = [];
     for (let i = 0; i < count; i++) {
       const ws = new WebSocket(`ws://127.0.0.1:${port}/`, { perMessageDeflate: false });
-      // Echoes commands, reads acks: the same three frames as a simulated agent's command.
+      // Echoes commands, reads acks: the same frames as a simulated agent's command.
       ws.on('message', (data: Buffer) => (JSON.parse(String(data)).t === 'command' ? ws.send(data) : undefined));
       await new Promise((r) => ws.once('open', r));
       sockets.push(ws);
