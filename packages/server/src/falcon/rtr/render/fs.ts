@@ -2,7 +2,7 @@
  * File-system results as text: `ls` as the Windows `dir` listing on Windows hosts and like
  * `ls -l` on Linux/Mac; `cat` as text, or a hex dump for binary content or `-ShowHex`.
  */
-import { grouped, list, num, str, utc, type Data } from './text.ts';
+import { grouped, isCanonicalUtc, list, num, str, utc, type Data } from './text.ts';
 import type { RenderContext } from './index.ts';
 
 export function renderLs(data: Data, ctx: RenderContext): string {
@@ -34,11 +34,16 @@ function dirListing(dir: string, entries: Data[]): string {
 
 /** `01/06/2021  10:24 AM` in UTC. */
 function windowsTime(iso: string): string {
+  // A listing holds thousands of these: canonical ISO times are cut apart, not parsed.
+  if (isCanonicalUtc(iso)) return clock(iso.slice(5, 7), iso.slice(8, 10), iso.slice(0, 4), Number(iso.slice(11, 13)), iso.slice(14, 16));
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return ''.padEnd(20);
   const p2 = (n: number) => String(n).padStart(2, '0');
-  const h = d.getUTCHours();
-  return `${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())}/${d.getUTCFullYear()}  ${p2(h % 12 || 12)}:${p2(d.getUTCMinutes())} ${h < 12 ? 'AM' : 'PM'}`;
+  return clock(p2(d.getUTCMonth() + 1), p2(d.getUTCDate()), String(d.getUTCFullYear()), d.getUTCHours(), p2(d.getUTCMinutes()));
+}
+
+function clock(month: string, day: string, year: string, hour: number, minute: string): string {
+  return `${month}/${day}/${year}  ${String(hour % 12 || 12).padStart(2, '0')}:${minute} ${hour < 12 ? 'AM' : 'PM'}`;
 }
 
 function longListing(dir: string, entries: Data[]): string {

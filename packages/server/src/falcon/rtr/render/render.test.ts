@@ -32,6 +32,18 @@ describe('RTR renderers', () => {
     );
   });
 
+  it('formats canonical and other ISO times in a Windows listing alike', () => {
+    const time = (mtime: string) => renderData('ls', { path: 'C:\\', entries: [{ ...entries[1], mtime }] }, ctx('windows')).stdout.split('\n')[3].slice(0, 20);
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
+        const canonical = d.toISOString();
+        expect(time(canonical)).toBe(time(canonical.replace('Z', '+00:00')));
+      }),
+    );
+    expect(time('2024-01-06T00:05:00Z')).toBe('01/06/2024  12:05 AM');
+    expect(time('2024-01-06T12:05:00.5Z')).toBe('01/06/2024  12:05 PM');
+  });
+
   it('lists a Linux directory like ls -l', () => {
     const out = renderData('ls', { path: '/srv', entries: posix }, ctx('linux')).stdout;
     expect(out).toBe(

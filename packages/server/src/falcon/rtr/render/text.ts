@@ -20,17 +20,24 @@ export function table(headers: string[], rows: string[][], right: number[] = [])
 
 const CANONICAL_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
+/** Agents send canonical UTC ISO times (`2024-01-02T03:04:05.000Z`), which need no parsing. */
+export function isCanonicalUtc(s: string): boolean {
+  return CANONICAL_UTC.test(s);
+}
+
 /** `2024-01-02 03:04:05` (UTC) from an ISO string; '' when absent. */
 export function utc(iso: unknown): string {
   const s = str(iso);
   if (!s) return '';
   // Agents send canonical UTC ISO times; those need no parsing (a batch renders ~10^5 of them).
-  if (CANONICAL_UTC.test(s)) return `${s.slice(0, 10)} ${s.slice(11, 19)}`;
+  if (isCanonicalUtc(s)) return `${s.slice(0, 10)} ${s.slice(11, 19)}`;
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? s : d.toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /** Thousands separators, as Windows tools print sizes. */
 export function grouped(n: number): string {
-  return Math.trunc(n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const digits = Math.trunc(n).toString();
+  if (digits.length <= 3) return digits;
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
