@@ -221,8 +221,8 @@ export class RtrSessions {
     const byId = new Map(sessions.map((s) => [s.id, s]));
     const moved = new Map<string, string[]>();
     for (const chunk of chunks([...byId.keys()])) {
-      // Status is checked here, not in SQL: `status = 'complete'` would let SQLite pick the
-      // (status, expires_at) index and scan every completed command ever, once per chunk.
+      // Looked up by (session_id, name), which the commands_session_name index leads with; the
+      // status is checked here, on the few cd commands a session has.
       const rows = await this.db
         .selectFrom('commands')
         .select(['session_id', 'result_cwd', 'created_at', 'status'])
