@@ -63,7 +63,11 @@ export type GatewayMessage =
       transfer?: { token: string };
     }
   | { t: 'cancel'; id: string }
-  /** These results are durable on the server (or not wanted): the agent may drop them from its journal. */
+  /**
+   * These results are durable on the server (or not wanted): the agent may drop them from its
+   * journal. Sent with the next frame the server writes anyway (heartbeat ping or command), or at
+   * once when many are waiting, so an agent holds a result for up to one heartbeat.
+   */
   | { t: 'result_ack'; ids: string[] }
   | { t: 'error'; message: string };
 
