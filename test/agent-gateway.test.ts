@@ -55,6 +55,16 @@ describe('agent gateway with a real agent on this machine', () => {
     expect(unsupported.error).toMatchObject({ code: 'not_supported', message: expect.stringMatching(/linux/) });
   });
 
+  it('takes a host whose agent is connected here as online without reading its row', async () => {
+    // A stale row (as another replica or a lost update could leave it) does not refuse the command.
+    await t.server.core.store.db.updateTable('hosts').set({ online: 0 }).where('device_id', '=', agent.deviceId).execute();
+    try {
+      expect((await run('pwd', {})).status).toBe('complete');
+    } finally {
+      await t.server.core.hosts.setOnline(agent.deviceId, true);
+    }
+  });
+
   it('fans one command out and back', async () => {
     const res = await t.server.core.commands.issueMany(
       [1, 2, 3].map((i) => ({ device_id: agent.deviceId, name: 'pwd', args: {}, cwd: agent.workDir, issued_by: 'test', timeout_ms: 10_000 + i })),

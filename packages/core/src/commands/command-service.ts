@@ -42,6 +42,8 @@ const RESULT_GRACE_MS = 15_000;
  */
 const SENT_MARK_DELAY_MS = 5000;
 
+const ONLINE = Object.freeze({ online: true });
+
 /** Rows per statement on the bulk paths (SQLite allows 32,766 parameters in one; PostgreSQL 65,535). */
 const CHUNK = 500;
 
@@ -124,6 +126,7 @@ export class CommandService {
   /** 'sent' marks not yet written, by command id. */
   private readonly sentMarks = new Map<string, { id: string; device_id: string; status: 'sent'; at: string }>();
   private sentTimer?: NodeJS.Timeout;
+  private connected?: (deviceId: string) => boolean;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -142,6 +145,15 @@ export class CommandService {
   onIssued(listener: IssuedListener): () => void {
     this.issuedListeners.add(listener);
     return () => this.issuedListeners.delete(listener);
+  }
+
+  /**
+   * Told by the gateway which hosts have a welcomed agent connected to this process: those exist
+   * and are online without reading their rows (a fan-out to 10,000 such hosts read 10,000 rows
+   * for it). Hosts are never deleted, so a connected agent's host always has its row.
+   */
+  setPresence(connected: ((deviceId: string) => boolean) | undefined): void {
+    this.connected = connected;
   }
 
   // ---- issuing (dialects) ----
@@ -246,7 +258,11 @@ export class CommandService {
 
   private async hostStates(ids: string[]): Promise<Map<string, { online: boolean }>> {
     const out = new Map<string, { online: boolean }>();
-    const unique = [...new Set(ids)];
+    const unique: string[] = [];
+    for (const id of new Set(ids)) {
+      if (this.connected?.(id)) out.set(id, ONLINE);
+      else unique.push(id);
+    }
     for (let i = 0; i < unique.length; i += 500) {
       const rows = await this.db
         .selectFrom('hosts')

@@ -34,6 +34,8 @@ export interface ConnectionDeps {
  */
 export class AgentConnection {
   alive = true;
+  /** Its hello is processed: the host's facts are stored and it is marked online. */
+  welcomed = false;
   private badMessages = 0;
   /** Commands sent on this socket and not yet answered, so one dispatch storm sends each once. */
   private inflight?: Set<string>;
@@ -160,6 +162,7 @@ export class AgentConnection {
         }
         await core.hosts.updateFacts(this.deviceId, inventoryToFacts(msg.inventory, this.remoteIp));
         await core.hosts.setOnline(this.deviceId, true);
+        this.welcomed = true;
         this.send({ t: 'welcome', device_id: this.deviceId, protocol: AGENT_PROTOCOL_VERSION });
         // Everything still open for this host: new work, and anything sent before a disconnect
         // (the agent answers those from its journal instead of running them again).

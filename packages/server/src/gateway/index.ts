@@ -97,7 +97,9 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
       if (conn) conn.sendCommand(c).catch((err) => app.log.error({ err, command_id: c.id }, 'dispatch failed'));
     }
   };
+  core.commands.setPresence((id) => connections.get(id)?.welcomed === true);
   const unsubscribe = [
+    () => core.commands.setPresence(undefined),
     core.commands.onIssued(sendLocal),
     core.notifier.subscribe('dispatch', ({ device_ids, batch_id, origin }) => {
       if (origin !== core.commands.origin) void dispatch(device_ids, batch_id);
