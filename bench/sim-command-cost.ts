@@ -1,9 +1,9 @@
 // Micro-benchmark of the simulator's per-command CPU (not a test): a stand-in gateway (a bare
 // `ws` server in a child process, so its CPU is not counted) fans one command out to a fleet of
 // simulated agents in this process, acknowledges the results with the next round (as the gateway
-// acknowledges with its next frame), and this process's CPU time per
-// command is reported. `--bare` runs bare `ws` clients instead, the floor: they echo each command
-// frame back and read its ack.
+// acknowledges with its next frame), and this process's CPU time per command is reported.
+// `--bare` runs bare `ws` clients instead, the floor: they echo each command frame back and read
+// its ack.
 //
 //   node --import tsx bench/sim-command-cost.ts [--count 2000] [--rounds 10] [--cmd ls] [--bare]
 

@@ -63,7 +63,7 @@ const writeResultRows = new RowsStatement(
   `) update commands set status = v.status, sent_at = coalesce(commands.sent_at, v.sent_at), completed_at = v.completed_at, result = v.result,
       result_cwd = v.result_cwd, error_code = v.error_code, error_message = v.error_message
     from v
-    where commands.id = v.id and commands.device_id = v.device_id and commands.status in ('queued', 'sent', 'running')
+    where commands.id = v.id and commands.device_id = v.device_id and commands.status in (${OPEN_STATUSES.map((st) => `'${st}'`).join(', ')})
     returning commands.id, commands.sent_at`,
 );
 
@@ -263,11 +263,11 @@ export class CommandService {
       if (this.connected?.(id)) out.set(id, ONLINE);
       else unique.push(id);
     }
-    for (let i = 0; i < unique.length; i += 500) {
+    for (let i = 0; i < unique.length; i += CHUNK) {
       const rows = await this.db
         .selectFrom('hosts')
         .select(['device_id', 'online', 'last_seen'])
-        .where('device_id', 'in', unique.slice(i, i + 500))
+        .where('device_id', 'in', unique.slice(i, i + CHUNK))
         .execute();
       for (const r of rows) out.set(r.device_id, { online: isOnline(r) });
     }
@@ -291,8 +291,8 @@ export class CommandService {
       if (known) byId.set(id, known);
       else read.push(id);
     }
-    for (let i = 0; i < read.length; i += 500) {
-      const rows = await this.db.selectFrom('commands').selectAll().where('id', 'in', read.slice(i, i + 500)).execute();
+    for (let i = 0; i < read.length; i += CHUNK) {
+      const rows = await this.db.selectFrom('commands').selectAll().where('id', 'in', read.slice(i, i + CHUNK)).execute();
       for (const r of rows) byId.set(r.id, toRecord(r));
     }
     return unique.map((id) => byId.get(id)).filter((c): c is CommandRecord => !!c);
@@ -324,8 +324,8 @@ export class CommandService {
         for (const id of ids) if (this.recent.hasEnded(id)) pending.delete(id);
         ids = ids.filter((id) => pending.has(id) && !this.recent.isOpenHere(id));
       }
-      for (let i = 0; i < ids.length; i += 500) {
-        const rows = await this.db.selectFrom('commands').select(['id', 'status']).where('id', 'in', ids.slice(i, i + 500)).execute();
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const rows = await this.db.selectFrom('commands').select(['id', 'status']).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
         for (const r of rows) if (TERMINAL_STATUSES.includes(r.status as CommandStatus)) pending.delete(r.id);
       }
       if (pending.size === 0) wake();
@@ -456,8 +456,8 @@ export class CommandService {
       for (const status of ['sent', 'running'] as const) {
         const group = items.filter((i) => i.status === status);
         const from: CommandStatus[] = status === 'sent' ? ['queued'] : ['queued', 'sent'];
-        for (let i = 0; i < group.length; i += 500) {
-          const chunk = group.slice(i, i + 500);
+        for (let i = 0; i < group.length; i += CHUNK) {
+          const chunk = group.slice(i, i + CHUNK);
           await trx
             .updateTable('commands')
             .set(status === 'sent' ? { status, sent_at: chunk[0].at } : { status, started_at: chunk[0].at })
