@@ -71,4 +71,22 @@ describe('CommandService (memory and database agree)', () => {
     expect(await row(c.id)).toMatchObject({ status: 'sent' });
     expect((await row(c.id)).sent_at).not.toBeNull();
   });
+
+  it('offers the sweeper old queued commands of online hosts only, oldest first', async () => {
+    const away = (await core.hosts.register({ hostname: 'away', platform_name: 'Linux' })).device_id;
+    const waiting = await core.commands.issue({ device_id: away, name: 'pwd', args: {}, cwd: '/', issued_by: 'test', queue_offline: true });
+    const older = await issue();
+    const newer = await issue();
+    const age = (id: string, ms: number) => core.store.db.updateTable('commands').set({ created_at: new Date(Date.now() - ms).toISOString() }).where('id', '=', id).execute();
+    await age(waiting.id, 60_000);
+    await age(older.id, 30_000);
+    await age(newer.id, 10_000);
+    const ids = (await core.commands.queuedOlderThan(2000)).map((c) => c.id);
+    expect(ids).not.toContain(waiting.id);
+    expect(ids.indexOf(older.id)).toBeGreaterThanOrEqual(0);
+    expect(ids.indexOf(older.id)).toBeLessThan(ids.indexOf(newer.id));
+    // Once its host comes online, the waiting one is offered too.
+    await core.hosts.setOnline(away, true);
+    expect((await core.commands.queuedOlderThan(2000)).map((c) => c.id)).toContain(waiting.id);
+  });
 });

@@ -387,15 +387,24 @@ export class CommandService {
     return rows.map((r) => toRecord(r));
   }
 
-  /** Queued commands older than `ageMs`: a notification for them may have been missed. */
+  /**
+   * Queued commands older than `ageMs` for hosts that are online: a notification for them may have
+   * been missed, since an online host's commands are normally sent within milliseconds. Commands
+   * waiting for offline hosts (queue_offline keeps them up to a week) are left out: a fleet with
+   * many of those would otherwise have them read every sweep, and past `limit` they would hide
+   * the missed ones.
+   */
   async queuedOlderThan(ageMs: number, limit = 5000): Promise<CommandRecord[]> {
     const rows = await this.db
       .selectFrom('commands')
-      .selectAll()
+      .innerJoin('hosts', 'hosts.device_id', 'commands.device_id')
+      .selectAll('commands')
       .where(IS_OPEN)
-      .where('status', '=', 'queued')
-      .where('created_at', '<', new Date(Date.now() - ageMs).toISOString())
-      .where('expires_at', '>', nowIso())
+      .where('commands.status', '=', 'queued')
+      .where('commands.created_at', '<', new Date(Date.now() - ageMs).toISOString())
+      .where('commands.expires_at', '>', nowIso())
+      .where('hosts.online', '=', 1)
+      .orderBy('commands.created_at')
       .limit(limit)
       .execute();
     return rows.map((r) => toRecord(r));
