@@ -7,6 +7,7 @@ import { startTestAgent, waitFor, type TestAgent } from './support/agent.ts';
 import { allowAllCommands } from './support/rtr.ts';
 import { enroll } from '../packages/agent/src/transport/identity.ts';
 import { OsExecutor } from '../packages/agent/src/commands/os-executor.ts';
+import { AGENT_PROTOCOL_VERSION } from '@riposte/spec';
 
 describe('agent gateway with a real agent on this machine', () => {
   let t: TestServer;
@@ -211,6 +212,20 @@ describe('acknowledgement of results', () => {
     await waitFor(() => frames.some((f) => f.kind === 'ack'), 5000, 'ack of 256');
     expect(frames[0]).toMatchObject({ kind: 'ack' });
     expect(frames[0].ids).toHaveLength(256);
+    ws.close();
+  });
+
+  it('puts a connected host back online at the next heartbeat when something marked it offline', async () => {
+    const identity = await enroll(t.url, t.enrollToken, { ...(await new OsExecutor({ agentVersion: '0.1.0' }).inventory()), hostname: 'moved-between-replicas' });
+    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/agent/v1/connect`, { headers: { authorization: `Agent ${identity.device_id}:${identity.agent_secret}` } });
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ t: 'hello', protocol: AGENT_PROTOCOL_VERSION, inventory: await new OsExecutor({ agentVersion: '0.1.0' }).inventory() }));
+    const state = async () => (await t.server.core.hosts.onlineState([identity.device_id]))[0].state;
+    await waitFor(async () => (await state()) === 'online', 5000, 'online after hello');
+    // What the replica that held an older socket of this agent does when it notices that socket closed.
+    await t.server.core.hosts.setOnline(identity.device_id, false);
+    expect(await state()).toBe('offline');
+    await waitFor(async () => (await state()) === 'online', 5000, 'online again after a heartbeat');
     ws.close();
   });
 });

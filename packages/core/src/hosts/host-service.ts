@@ -199,11 +199,19 @@ export class HostService {
     return out;
   }
 
-  /** Heartbeat for many connected hosts at once. */
+  /**
+   * Heartbeat for many connected hosts at once. It also says they are online: with several
+   * replicas, an agent that moved to another one can be marked offline by the replica that held
+   * its old socket after the new one marked it online; the next heartbeat puts that right.
+   */
   async touchMany(ids: readonly string[]): Promise<void> {
     const now = nowIso();
     for (let i = 0; i < ids.length; i += 500) {
-      await this.db.updateTable('hosts').set({ last_seen: now }).where('device_id', 'in', ids.slice(i, i + 500)).execute();
+      await this.db
+        .updateTable('hosts')
+        .set((eb) => ({ last_seen: now, online: 1, revision: eb('revision', '+', eb.case().when('online', '=', 0).then(1).else(0).end()) }))
+        .where('device_id', 'in', ids.slice(i, i + 500))
+        .execute();
     }
   }
 
