@@ -203,14 +203,18 @@ export class HostService {
    * Heartbeat for many connected hosts at once. It also says they are online: with several
    * replicas, an agent that moved to another one can be marked offline by the replica that held
    * its old socket after the new one marked it online; the next heartbeat puts that right.
+   * `stillConnected` is asked just before each chunk is written, so that a host whose agent
+   * disconnected meanwhile (and was marked offline) is not marked online again.
    */
-  async touchMany(ids: readonly string[]): Promise<void> {
+  async touchMany(ids: readonly string[], stillConnected: (id: string) => boolean = () => true): Promise<void> {
     const now = nowIso();
     for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500).filter(stillConnected);
+      if (chunk.length === 0) continue;
       await this.db
         .updateTable('hosts')
         .set((eb) => ({ last_seen: now, online: 1, revision: eb('revision', '+', eb.case().when('online', '=', 0).then(1).else(0).end()) }))
-        .where('device_id', 'in', ids.slice(i, i + 500))
+        .where('device_id', 'in', chunk)
         .execute();
     }
   }

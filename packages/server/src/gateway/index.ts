@@ -128,7 +128,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
   const heartbeat = setInterval(() => {
     const alive: string[] = [];
     for (const [id, conn] of connections) if (conn.ping()) alive.push(id);
-    if (alive.length) void core.hosts.touchMany(alive).catch((err) => app.log.error({ err }, 'presence update failed'));
+    if (alive.length) void core.hosts.touchMany(alive, (id) => connections.has(id)).catch((err) => app.log.error({ err }, 'presence update failed'));
   }, opts.heartbeatMs ?? 30_000);
   heartbeat.unref();
 

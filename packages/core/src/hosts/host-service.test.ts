@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../index.ts';
+import { openTestStore } from '../testing/db.ts';
+
+describe('HostService heartbeat (touchMany)', () => {
+  let core: Core;
+  beforeAll(async () => {
+    core = await createCore(await openTestStore());
+  });
+  afterAll(async () => {
+    await core?.close();
+  });
+
+  const row = (id: string) => core.store.db.selectFrom('hosts').select(['online', 'last_seen', 'revision']).where('device_id', '=', id).executeTakeFirstOrThrow();
+
+  it('marks hosts online and seen, changing the revision only of those that were offline', async () => {
+    const on = (await core.hosts.register({ hostname: 'on', platform_name: 'Linux' })).device_id;
+    const off = (await core.hosts.register({ hostname: 'off', platform_name: 'Linux' })).device_id;
+    await core.hosts.setOnline(on, true);
+    await core.hosts.setOnline(off, false);
+    const [before, beforeOff] = [await row(on), await row(off)];
+    await new Promise((r) => setTimeout(r, 5));
+    await core.hosts.touchMany([on, off]);
+    const [after, afterOff] = [await row(on), await row(off)];
+    expect(Number(after.online)).toBe(1);
+    expect(Number(afterOff.online)).toBe(1);
+    expect(after.revision).toBe(before.revision);
+    expect(afterOff.revision).toBe(beforeOff.revision + 1);
+    expect(after.last_seen > before.last_seen).toBe(true);
+  });
+
+  it('leaves alone a host that is no longer connected when its chunk is written', async () => {
+    const gone = (await core.hosts.register({ hostname: 'gone', platform_name: 'Linux' })).device_id;
+    await core.hosts.setOnline(gone, false);
+    const before = await row(gone);
+    await core.hosts.touchMany([gone], () => false);
+    expect(await row(gone)).toEqual(before);
+  });
+});
