@@ -216,10 +216,11 @@ describe('acknowledgement of results', () => {
   });
 
   it('puts a connected host back online at the next heartbeat when something marked it offline', async () => {
-    const identity = await enroll(t.url, t.enrollToken, { ...(await new OsExecutor({ agentVersion: '0.1.0' }).inventory()), hostname: 'moved-between-replicas' });
+    const inventory = { ...(await new OsExecutor({ agentVersion: '0.1.0' }).inventory()), hostname: 'moved-between-replicas' };
+    const identity = await enroll(t.url, t.enrollToken, inventory);
     const ws = new WebSocket(`${t.url.replace('http', 'ws')}/agent/v1/connect`, { headers: { authorization: `Agent ${identity.device_id}:${identity.agent_secret}` } });
     await new Promise((r) => ws.once('open', r));
-    ws.send(JSON.stringify({ t: 'hello', protocol: AGENT_PROTOCOL_VERSION, inventory: await new OsExecutor({ agentVersion: '0.1.0' }).inventory() }));
+    ws.send(JSON.stringify({ t: 'hello', protocol: AGENT_PROTOCOL_VERSION, inventory }));
     const state = async () => (await t.server.core.hosts.onlineState([identity.device_id]))[0].state;
     await waitFor(async () => (await state()) === 'online', 5000, 'online after hello');
     // What the replica that held an older socket of this agent does when it notices that socket closed.
