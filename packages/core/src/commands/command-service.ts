@@ -5,7 +5,7 @@ import type { CommandStatus, CommandsTable } from '../db/schema.ts';
 import type { Notifier } from '../notify/index.ts';
 import { BatchWriter } from '../util/batch-writer.ts';
 import { badRequest, notFound, ServiceError } from '../util/errors.ts';
-import { nowIso } from '../util/ids.ts';
+import { nowIso, timeOrderedUuid } from '../util/ids.ts';
 import { isOnline } from '../hosts/host-service.ts';
 import { capabilityOf, type Capability, type ResponseGuard } from '../guard/index.ts';
 import { RecentCommands } from './recent-commands.ts';
@@ -217,7 +217,7 @@ export class CommandService {
     if (!Number.isInteger(timeout) || timeout < 1 || timeout > MAX_TIMEOUT_MS) throw badRequest(`timeout must be between 1 ms and ${MAX_TIMEOUT_MS} ms`);
     const queueFor = input.queue_offline ? (input.queue_ttl_ms ?? DEFAULT_QUEUE_TTL_MS) : 0;
     return {
-      id: crypto.randomUUID(),
+      id: timeOrderedUuid(),
       device_id: input.device_id,
       session_id: input.session_id ?? '',
       batch_id: batchId,
