@@ -345,3 +345,45 @@ describe('downloads', () => {
     expect((await transfers.get(id))?.status).toBe('failed');
   });
 });
+
+describe('uploads on a slow disk', () => {
+  it('starts at most one disk sync at a time, however fast the bytes arrive', async () => {
+    // A disk far slower than loopback: each sync takes 150 ms while 32 MiB arrive in a few.
+    const probe = await fs.promises.open(path.join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+    await probe.close();
+    const original = proto.datasync;
+    let inFlight = 0;
+    let most = 0;
+    let syncs = 0;
+    proto.datasync = async function (this: unknown) {
+      syncs++;
+      most = Math.max(most, ++inFlight);
+      try {
+        await new Promise((r) => setTimeout(r, 150));
+        return await original.call(this);
+      } finally {
+        inFlight--;
+      }
+    };
+    const big = new TransferService(store.db, blobs);
+    const bigApp = Fastify({ logger: false });
+    registerTransferRoutes(bigApp, { transfers: big, blobs });
+    await bigApp.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const url = `http://127.0.0.1:${(bigApp.server.address() as AddressInfo).port}/agent/v1/transfers`;
+      const data = crypto.randomBytes(128 * 1024 * 1024);
+      const { token } = await big.mint({ command_id: 'cmd-slow-disk', device_id, direction: 'upload' });
+      const r = await fetch(`${url}/upload`, { method: 'PUT', headers: { ...auth(token), ...octets, 'upload-offset': '0' }, body: bytes(data) });
+      expect(r.status).toBe(200);
+      const c = await fetch(`${url}/upload/complete`, { method: 'POST', headers: { ...auth(token), 'content-type': 'application/json' }, body: JSON.stringify({ sha256: sha(data), size: data.length }) });
+      expect(c.status).toBe(200);
+      expect(syncs).toBeGreaterThan(0);
+      expect(most).toBe(1);
+      await blobs.delete(sha(data));
+    } finally {
+      proto.datasync = original;
+      await bigApp.close();
+    }
+  });
+});

@@ -160,6 +160,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
     const state = prior?.upTo === offset ? prior : offset === 0 ? { hash: crypto.createHash('sha256'), upTo: 0 } : undefined;
     let seen = offset;
     let unsynced = 0;
+    let syncing = false;
     let failure: UploadFailure | undefined;
     const meter = new Transform({
       highWaterMark: CHUNK,
@@ -172,11 +173,16 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
         state?.hash.update(chunk);
         // Start the disk on what is written so far (in the thread pool, not awaited): the sync
         // before the file is published then covers only the tail, instead of a gigabyte that
-        // waited in the page cache.
+        // waited in the page cache. One at a time: on a disk slower than the network, a sync
+        // started every 32 MiB could pile up in the thread pool (four threads) and hold back
+        // this upload's own writes and every other file operation of the server.
         unsynced += chunk.length;
-        if (unsynced >= SYNC_EVERY_BYTES) {
+        if (unsynced >= SYNC_EVERY_BYTES && !syncing) {
           unsynced = 0;
-          fh.datasync().catch(() => {});
+          syncing = true;
+          fh.datasync()
+            .catch(() => {})
+            .finally(() => (syncing = false));
         }
         cb(null, chunk);
       },
