@@ -30,7 +30,8 @@ export function nowIso(): string {
 /**
  * A UUID that starts with the time in milliseconds (RFC 9562 version 7; 74 random bits follow):
  * rows keyed by it go to the end of their index, in the order they were made, instead of to random
- * places all over it (storing a 10,000-host fan-out's commands: 20-25% less time on SQLite).
+ * places all over it. Storing a 10,000-host fan-out's commands on SQLite, next to 80,000 earlier
+ * ones, took 41-55 ms instead of 72-140 ms (random ids cost more as the table grows).
  */
 export function timeOrderedUuid(): string {
   const random = crypto.randomUUID(); // xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx, V holding the RFC variant
