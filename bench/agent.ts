@@ -32,7 +32,11 @@ const IDLE_AGENTS = Math.round(AGENTS * 1.5);
 const SIM_PROCESSES = Math.max(1, Math.min(3, Math.ceil(AGENTS / 1000)));
 const GET_BYTES = Math.round(Number(process.env.BENCH_GET_MB ?? 1024) * 1024 * 1024);
 const ROUNDTRIPS = Number(process.env.BENCH_ROUNDTRIPS ?? 300);
-const GET_ROUNDS = 3;
+/**
+ * Rounds of the get and of its baseline, alternated. The raw upload took 1.5-4.5 s per GiB from
+ * one round to the next on the shared machine, and a median of three followed those swings.
+ */
+const GET_ROUNDS = 5;
 const FANOUT_RUNS = 5;
 const LIB = path.join(import.meta.dirname, 'lib');
 /** A directory for CPU profiles of the server during the measured sections (diagnosis). */
