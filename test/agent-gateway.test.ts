@@ -184,10 +184,17 @@ describe('acknowledgement of results', () => {
     await t.close();
   });
 
-  it('sends acknowledgements with the next heartbeat, or at once when many are waiting', async () => {
-    const identity = await enroll(t.url, t.enrollToken, { ...(await new OsExecutor({ agentVersion: '0.1.0' }).inventory()), hostname: 'hand-driven' });
+  /** An agent driven by hand: enrolled with this machine's inventory under `hostname`, its socket open. */
+  async function handDrivenAgent(hostname: string) {
+    const inventory = { ...(await new OsExecutor({ agentVersion: '0.1.0' }).inventory()), hostname };
+    const identity = await enroll(t.url, t.enrollToken, inventory);
     const ws = new WebSocket(`${t.url.replace('http', 'ws')}/agent/v1/connect`, { headers: { authorization: `Agent ${identity.device_id}:${identity.agent_secret}` } });
     await new Promise((r) => ws.once('open', r));
+    return { inventory, identity, ws };
+  }
+
+  it('sends acknowledgements with the next heartbeat, or at once when many are waiting', async () => {
+    const { ws } = await handDrivenAgent('hand-driven');
     const frames: { kind: 'ack' | 'ping'; ids?: string[]; at: number }[] = [];
     ws.on('message', (d) => {
       const m = JSON.parse(String(d));
@@ -216,10 +223,7 @@ describe('acknowledgement of results', () => {
   });
 
   it('puts a connected host back online at the next heartbeat when something marked it offline', async () => {
-    const inventory = { ...(await new OsExecutor({ agentVersion: '0.1.0' }).inventory()), hostname: 'moved-between-replicas' };
-    const identity = await enroll(t.url, t.enrollToken, inventory);
-    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/agent/v1/connect`, { headers: { authorization: `Agent ${identity.device_id}:${identity.agent_secret}` } });
-    await new Promise((r) => ws.once('open', r));
+    const { inventory, identity, ws } = await handDrivenAgent('moved-between-replicas');
     ws.send(JSON.stringify({ t: 'hello', protocol: AGENT_PROTOCOL_VERSION, inventory }));
     const state = async () => (await t.server.core.hosts.onlineState([identity.device_id]))[0].state;
     await waitFor(async () => (await state()) === 'online', 5000, 'online after hello');
