@@ -8,6 +8,7 @@ import { allowAllCommands } from './support/rtr.ts';
 import { enroll } from '../packages/agent/src/transport/identity.ts';
 import { OsExecutor } from '../packages/agent/src/commands/os-executor.ts';
 import { AGENT_PROTOCOL_VERSION } from '@riposte/spec';
+import { createCore, openStore } from '@riposte/core';
 
 describe('agent gateway with a real agent on this machine', () => {
   let t: TestServer;
@@ -175,7 +176,7 @@ describe('agent gateway with a real agent on this machine', () => {
   }
 });
 
-describe('acknowledgement of results', () => {
+describe('agents driven by hand: acknowledgements, heartbeats, missed notices', () => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer({ heartbeatMs: 1000 });
@@ -219,6 +220,27 @@ describe('acknowledgement of results', () => {
     await waitFor(() => frames.some((f) => f.kind === 'ack'), 5000, 'ack of 256');
     expect(frames[0]).toMatchObject({ kind: 'ack' });
     expect(frames[0].ids).toHaveLength(256);
+    ws.close();
+  });
+
+  it('sends a command whose notice it missed: the sweeper finds it among the recent ones', async () => {
+    const { inventory, identity, ws } = await handDrivenAgent('missed-notice');
+    const received: string[] = [];
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d));
+      if (m.t === 'command') received.push(m.command.id);
+    });
+    ws.send(JSON.stringify({ t: 'hello', protocol: AGENT_PROTOCOL_VERSION, inventory }));
+    await waitFor(async () => (await t.server.core.hosts.onlineState([identity.device_id]))[0].state === 'online', 5000, 'online after hello');
+    // Issued by another process on the same database: on SQLite no notice reaches the server, and
+    // the sweeps since its start look only at commands made since the one before.
+    const other = await createCore(await openStore({ url: t.databaseUrl }));
+    try {
+      const c = await other.commands.issue({ device_id: identity.device_id, name: 'pwd', cwd: '/', issued_by: 'test' });
+      await waitFor(() => received.includes(c.id), 10_000, 'the command whose notice was missed');
+    } finally {
+      await other.close();
+    }
     ws.close();
   });
 

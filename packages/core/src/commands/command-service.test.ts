@@ -89,4 +89,17 @@ describe('CommandService (memory and database agree)', () => {
     await core.hosts.setOnline(away, true);
     expect((await core.commands.queuedOlderThan(2000)).map((c) => c.id)).toContain(waiting.id);
   });
+
+  it('offers the sweeper only the commands made since a time, when asked', async () => {
+    const pause = () => new Promise((r) => setTimeout(r, 5));
+    const earlier = await issue();
+    await pause();
+    const since = Date.now();
+    const later = await issue();
+    await pause();
+    const recent = (await core.commands.queuedOlderThan(0, { madeSince: since })).map((c) => c.id);
+    expect(recent).toContain(later.id);
+    expect(recent).not.toContain(earlier.id);
+    expect((await core.commands.queuedOlderThan(0)).map((c) => c.id)).toEqual(expect.arrayContaining([earlier.id, later.id]));
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { timeOrderedUuid } from './ids.ts';
+import { timeOrderedUuid, timeOrderedUuidBound } from './ids.ts';
 
 describe('timeOrderedUuid', () => {
   it('is an RFC 9562 version 7 UUID that starts with the time in milliseconds', () => {
@@ -22,6 +22,23 @@ describe('timeOrderedUuid', () => {
       const second = timeOrderedUuid();
       expect(new Set(first).size).toBe(1000);
       for (const id of first) expect(id < second).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('timeOrderedUuidBound', () => {
+  it('falls between the ids made before its time and those made at or after it', () => {
+    vi.useFakeTimers({ now: 5_000_000 });
+    try {
+      const before = Array.from({ length: 200 }, timeOrderedUuid);
+      vi.advanceTimersByTime(1);
+      const at = Array.from({ length: 200 }, timeOrderedUuid);
+      const bound = timeOrderedUuidBound(5_000_001);
+      for (const id of before) expect(id < bound).toBe(true);
+      for (const id of at) expect(id >= bound).toBe(true);
+      expect(bound < timeOrderedUuidBound(5_000_002)).toBe(true);
     } finally {
       vi.useRealTimers();
     }

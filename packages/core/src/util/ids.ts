@@ -35,6 +35,19 @@ export function nowIso(): string {
  */
 export function timeOrderedUuid(): string {
   const random = crypto.randomUUID(); // xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx, V holding the RFC variant
-  const time = Date.now().toString(16).padStart(12, '0');
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${random.slice(15)}`;
+  return `${timePrefix(Date.now())}-7${random.slice(15)}`;
+}
+
+/**
+ * Below every time-ordered UUID made at `ms` or later, above every one made earlier: ids between
+ * two such bounds were made between the two times, so the primary key serves as an index on when
+ * rows keyed by these ids were made.
+ */
+export function timeOrderedUuidBound(ms: number): string {
+  return `${timePrefix(ms)}-0000-0000-000000000000`;
+}
+
+function timePrefix(ms: number): string {
+  const time = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${time.slice(0, 8)}-${time.slice(8)}`;
 }

@@ -24,6 +24,13 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** A queued command of an online host still unsent after this long had its notification missed. */
+const MISSED_AFTER_MS = 2000;
+/** How far a sweep looks back past the previous one's end: a large fan-out commits some seconds after its ids were made. */
+const SWEEP_OVERLAP_MS = 30_000;
+/** How often a sweep looks at every open command, not just recent ones. */
+const FULL_SWEEP_EVERY_MS = 5 * 60_000;
+
 /** Commands whose file bytes move over HTTP, and in which direction. */
 const TRANSFER_DIRECTION: Record<string, 'upload' | 'download'> = { get: 'upload', put: 'download' };
 
@@ -134,11 +141,20 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
 
   // The sweeper times out expired commands and re-dispatches queued ones whose notification was
   // missed (issued by another process on SQLite, or while a LISTEN connection was re-established).
+  // Such a command was made moments ago, so most sweeps look only at commands made since the
+  // previous one (with an overlap for slow commits); now and then a sweep looks at all of them.
   let sweeping = false;
+  let sweptUpTo: number | undefined;
+  let lastFullSweep = 0;
   const sweep = async () => {
     await core.commands.expireDue();
     if (connections.size === 0) return;
-    for (const c of await core.commands.queuedOlderThan(2000)) {
+    const now = Date.now();
+    const full = sweptUpTo === undefined || now - lastFullSweep >= FULL_SWEEP_EVERY_MS;
+    const missed = await core.commands.queuedOlderThan(MISSED_AFTER_MS, full ? {} : { madeSince: sweptUpTo! - SWEEP_OVERLAP_MS });
+    if (full) lastFullSweep = now;
+    sweptUpTo = now - MISSED_AFTER_MS;
+    for (const c of missed) {
       const conn = connections.get(c.device_id);
       if (conn) await conn.sendCommand(c);
     }
