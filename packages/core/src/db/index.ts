@@ -3,11 +3,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import type { SqlDialect } from './migrations/context.ts';
 import { FALLBACK_AUTOCHECKPOINT_BYTES, SqliteCheckpointer } from './sqlite-checkpointer.ts';
+import { QueuedSqliteDialect } from './sqlite-dialect.ts';
 
 const SQLITE_PAGE_SIZE = 16_384;
 
@@ -61,7 +62,7 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
       checkpointer = new SqliteCheckpointer(path.resolve(opts.url), createRequire(import.meta.url).resolve('better-sqlite3'));
     }
     cachePreparedStatements(sqlite);
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new QueuedSqliteDialect({ database: sqlite }) });
   }
   const dialect: SqlDialect = isPostgres ? 'postgres' : 'sqlite';
   const store: Store = {
