@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../index.ts';
 import { openTestStore } from '../testing/db.ts';
 
-describe('HostService heartbeat (touchMany)', () => {
+describe('HostService presence (touchMany, markOffline)', () => {
   let core: Core;
   beforeAll(async () => {
     core = await createCore(await openTestStore());
@@ -35,5 +35,29 @@ describe('HostService heartbeat (touchMany)', () => {
     const before = await row(gone);
     await core.hosts.touchMany([gone], () => false);
     expect(await row(gone)).toEqual(before);
+  });
+
+  it('marks hosts offline and seen until now, changing the revision only of those that were online', async () => {
+    const on = (await core.hosts.register({ hostname: 'leaving', platform_name: 'Linux' })).device_id;
+    const off = (await core.hosts.register({ hostname: 'left', platform_name: 'Linux' })).device_id;
+    await core.hosts.setOnline(on, true);
+    await core.hosts.setOnline(off, false);
+    const [before, beforeOff] = [await row(on), await row(off)];
+    await new Promise((r) => setTimeout(r, 5));
+    await core.hosts.markOffline([on, off]);
+    const [after, afterOff] = [await row(on), await row(off)];
+    expect(Number(after.online)).toBe(0);
+    expect(Number(afterOff.online)).toBe(0);
+    expect(after.revision).toBe(before.revision + 1);
+    expect(afterOff.revision).toBe(beforeOff.revision);
+    expect(after.last_seen > before.last_seen).toBe(true);
+  });
+
+  it('leaves online a host whose agent came back before its chunk was written', async () => {
+    const back = (await core.hosts.register({ hostname: 'back', platform_name: 'Linux' })).device_id;
+    await core.hosts.setOnline(back, true);
+    const before = await row(back);
+    await core.hosts.markOffline([back], () => false);
+    expect(await row(back)).toEqual(before);
   });
 });

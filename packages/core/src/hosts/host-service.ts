@@ -207,13 +207,27 @@ export class HostService {
    * disconnected meanwhile (and was marked offline) is not marked online again.
    */
   async touchMany(ids: readonly string[], stillConnected: (id: string) => boolean = () => true): Promise<void> {
+    await this.writePresence(ids, true, stillConnected);
+  }
+
+  /**
+   * Hosts whose agents went away, seen until now, marked offline together: a network cut drops
+   * thousands of agents within a moment. As with touchMany, `stillGone` is asked just before each
+   * chunk is written, so that a host whose agent has come back meanwhile stays online.
+   */
+  async markOffline(ids: readonly string[], stillGone: (id: string) => boolean = () => true): Promise<void> {
+    await this.writePresence(ids, false, stillGone);
+  }
+
+  /** The revision changes only for hosts whose online flag does. */
+  private async writePresence(ids: readonly string[], online: boolean, stillApplies: (id: string) => boolean): Promise<void> {
     const now = nowIso();
     for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500).filter(stillConnected);
+      const chunk = ids.slice(i, i + 500).filter(stillApplies);
       if (chunk.length === 0) continue;
       await this.db
         .updateTable('hosts')
-        .set((eb) => ({ last_seen: now, online: 1, revision: eb('revision', '+', eb.case().when('online', '=', 0).then(1).else(0).end()) }))
+        .set((eb) => ({ last_seen: now, online: online ? 1 : 0, revision: eb('revision', '+', eb.case().when('online', '=', online ? 0 : 1).then(1).else(0).end()) }))
         .where('device_id', 'in', chunk)
         .execute();
     }

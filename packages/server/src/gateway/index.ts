@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { getOperation, MAX_AGENT_FRAME_BYTES } from '@riposte/spec';
-import { constantTimeEqual, tokenDigest, type CommandRecord, type Core } from '@riposte/core';
+import { BatchWriter, constantTimeEqual, tokenDigest, type CommandRecord, type Core } from '@riposte/core';
 import { AgentConnection } from './agent-connection.ts';
 import { registerEnrollRoute } from './enroll.ts';
 
@@ -54,10 +54,13 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     return transfers.mint({ command_id: c.id, device_id: c.device_id, direction, sha256, size }).then(({ token }) => ({ token }));
   };
 
+  // Hosts whose agent went away are marked offline together, unless it is back by then: a network
+  // cut drops thousands of agents at once, and one write each kept the server busy for seconds.
+  const departures = new BatchWriter<string>((ids) => core.hosts.markOffline(ids, (id) => !connections.has(id)));
   const onClose = (conn: AgentConnection) => {
     if (connections.get(conn.deviceId) !== conn) return;
     connections.delete(conn.deviceId);
-    void core.hosts.setOnline(conn.deviceId, false).catch(() => {});
+    departures.add(conn.deviceId).catch((err) => app.log.error({ err }, 'presence update failed'));
   };
 
   const refuse = (socket: Duplex, status: number, text: string) => {
@@ -181,6 +184,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
       }
       connections.clear();
       wss.close();
+      await departures.flush();
       if (ids.length) await core.hosts.setOnlineMany(ids, false).catch(() => {});
     },
   };
