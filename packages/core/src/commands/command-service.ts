@@ -392,8 +392,8 @@ export class CommandService {
    * been missed, since an online host's commands are normally sent within milliseconds. Commands
    * waiting for offline hosts (queue_offline keeps them up to a week) are left out: a fleet with
    * many of those would otherwise have them read every sweep, and past `limit` they would hide
-   * the missed ones. With `madeSince`, only commands made since then: the scan is bounded by
-   * the primary key (ids are time-ordered) instead of covering every open command.
+   * the missed ones. With `madeSince`, only commands made since then, read through the index of
+   * open commands by (time-ordered) id instead of every open command.
    */
   async queuedOlderThan(ageMs: number, opts: { madeSince?: number; limit?: number } = {}): Promise<CommandRecord[]> {
     const before = Date.now() - ageMs;
@@ -406,8 +406,7 @@ export class CommandService {
       .where('commands.created_at', '<', new Date(before).toISOString())
       .where('commands.expires_at', '>', nowIso())
       .where('hosts.online', '=', 1);
-    // Two-sided, so that the planner takes the range over the key rather than the expiry index.
-    if (opts.madeSince !== undefined) query = query.where('commands.id', '>=', timeOrderedUuidBound(opts.madeSince)).where('commands.id', '<', timeOrderedUuidBound(Date.now() + 1));
+    if (opts.madeSince !== undefined) query = query.where('commands.id', '>=', timeOrderedUuidBound(opts.madeSince));
     const rows = await query.orderBy('commands.created_at').limit(opts.limit ?? 5000).execute();
     return rows.map((r) => toRecord(r));
   }

@@ -39,9 +39,8 @@ export function timeOrderedUuid(): string {
 }
 
 /**
- * Below every time-ordered UUID made at `ms` or later, above every one made earlier: ids between
- * two such bounds were made between the two times, so the primary key serves as an index on when
- * rows keyed by these ids were made.
+ * Below every time-ordered UUID made at `ms` or later, above every one made earlier: ids from this
+ * bound on were made at `ms` or later, so an index on such ids also finds rows by when they were made.
  */
 export function timeOrderedUuidBound(ms: number): string {
   return `${timePrefix(ms)}-0000-0000-000000000000`;

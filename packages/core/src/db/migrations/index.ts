@@ -9,6 +9,7 @@ import { policies } from './0006_policies.ts';
 import { commandLookups } from './0007_command_lookups.ts';
 import { rtrFanouts } from './0008_rtr_fanouts.ts';
 import { openCommandIndexes } from './0009_open_command_indexes.ts';
+import { openCommandsById } from './0010_open_commands_by_id.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -22,5 +23,6 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0007_command_lookups': commandLookups(),
     '0008_rtr_fanouts': rtrFanouts(),
     '0009_open_command_indexes': openCommandIndexes(),
+    '0010_open_commands_by_id': openCommandsById(),
   };
 }
