@@ -60,4 +60,28 @@ describe('HostService presence (touchMany, markOffline)', () => {
     await core.hosts.markOffline([back], () => false);
     expect(await row(back)).toEqual(before);
   });
+
+  it('welcomes connecting agents together: facts stored, hosts online, bad items refused alone', async () => {
+    const a = (await core.hosts.register({ hostname: 'a', platform_name: 'Linux', os_version: '1' })).device_id;
+    const b = (await core.hosts.register({ hostname: 'b', platform_name: 'Linux' })).device_id;
+    await core.hosts.setOnline(a, false);
+    await core.hosts.setOnline(b, true);
+    const [beforeA, beforeB] = [await row(a), await row(b)];
+    const items = [
+      { device_id: a, facts: { hostname: 'a', platform_name: 'Linux' as const, os_version: '2', users: ['root'] } },
+      { device_id: b, facts: { hostname: 'b', platform_name: 'Linux' as const } },
+      { device_id: a, facts: { hostname: '', platform_name: 'Linux' as const } },
+      { device_id: 'f'.repeat(32), facts: { hostname: 'nobody', platform_name: 'Linux' as const } },
+    ];
+    await core.hosts.welcomeMany(items);
+    expect(items.map((i) => (i as { error?: Error }).error?.message)).toEqual([undefined, undefined, expect.stringMatching(/hostname/), expect.stringMatching(/not found/)]);
+    const [hostA, afterA, afterB] = [(await core.hosts.get(a))!, await row(a), await row(b)];
+    expect(hostA).toMatchObject({ os_version: '2', last_login_user: 'root' });
+    expect(Number(afterA.online)).toBe(1);
+    expect(afterA.revision).toBeGreaterThan(beforeA.revision);
+    // Already online with the same facts: seen now, its cached renderings still current.
+    expect(Number(afterB.online)).toBe(1);
+    expect(afterB.revision).toBe(beforeB.revision);
+    expect(afterB.last_seen >= beforeB.last_seen).toBe(true);
+  });
 });

@@ -10,6 +10,14 @@ import { decodeScrollToken, encodeScrollToken } from './scroll.ts';
 export type HostPlatform = 'Windows' | 'Mac' | 'Linux';
 
 /** What an agent (or an import) says about a host. */
+/** One connecting agent's report, for welcomeMany. */
+export interface WelcomeItem {
+  device_id: string;
+  facts: HostFacts;
+  /** Set by welcomeMany when this item could not be applied. */
+  error?: Error;
+}
+
 export interface HostFacts {
   hostname: string;
   platform_name: HostPlatform;
@@ -149,21 +157,44 @@ export class HostService {
   /** Apply a fresh inventory report. Only real changes bump `modified_timestamp` and re-evaluate groups. */
   async updateFacts(device_id: string, facts: HostFacts): Promise<HostRecord> {
     validateFacts(facts);
-    const now = nowIso();
     const current = await this.db.selectFrom('hosts').selectAll().where('device_id', '=', device_id).executeTakeFirst();
     if (!current) throw notFound(`host ${device_id} not found`);
-    const next = pickFacts(facts);
-    const changed = FACT_COLUMNS.some((c) => next[c] !== undefined && next[c] !== current[c]);
-    await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('hosts')
-        .set((eb) => ({ ...next, last_seen: now, ...(changed ? { modified_timestamp: now, revision: eb('revision', '+', 1) } : {}) }))
-        .where('device_id', '=', device_id)
-        .execute();
-      await recordSideFacts(trx, device_id, facts, now);
-    });
-    if (changed || facts.tags?.length) await this.changed([device_id]);
+    const changed = await this.db.transaction().execute((trx) => writeFacts(trx, current, facts, nowIso(), false));
+    if (changed) await this.changed([device_id]);
     return (await this.get(device_id))!;
+  }
+
+  /**
+   * Agents that have just connected, many at once (a restarted server gets its whole fleet back
+   * within seconds): each host takes the facts its agent reported and is marked online, all in one
+   * transaction; a transaction each cost 2-3 ms of the server's time per agent. An item whose facts
+   * are invalid or whose host does not exist gets `error` and changes nothing.
+   */
+  async welcomeMany(items: WelcomeItem[]): Promise<void> {
+    const valid: WelcomeItem[] = [];
+    for (const item of items) {
+      try {
+        validateFacts(item.facts);
+        valid.push(item);
+      } catch (err) {
+        item.error = err as Error;
+      }
+    }
+    const current = new Map<string, Selectable<HostsTable>>();
+    const ids = [...new Set(valid.map((i) => i.device_id))];
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const row of await this.db.selectFrom('hosts').selectAll().where('device_id', 'in', ids.slice(i, i + 500)).execute()) current.set(row.device_id, row);
+    }
+    const now = nowIso();
+    const changed: string[] = [];
+    await this.db.transaction().execute(async (trx) => {
+      for (const item of valid) {
+        const row = current.get(item.device_id);
+        if (!row) item.error = notFound(`host ${item.device_id} not found`);
+        else if (await writeFacts(trx, row, item.facts, now, true)) changed.push(item.device_id);
+      }
+    });
+    if (changed.length) await this.changed(changed);
   }
 
   async setOnline(device_id: string, online: boolean): Promise<void> {
@@ -435,6 +466,29 @@ function pickFacts(f: HostFacts): Partial<Record<(typeof FACT_COLUMNS)[number], 
 }
 
 /** Tags, logins and address history that come with a report. */
+/**
+ * A host's row takes reported facts (and, for a connecting agent, the online flag); answers
+ * whether something that host groups may depend on changed. Only real changes bump the revision.
+ */
+async function writeFacts(trx: Kysely<Database>, current: Selectable<HostsTable>, facts: HostFacts, now: string, online: boolean): Promise<boolean> {
+  const next = pickFacts(facts);
+  const changed = FACT_COLUMNS.some((c) => next[c] !== undefined && next[c] !== current[c]);
+  const cameOnline = online && Number(current.online) !== 1;
+  await trx
+    .updateTable('hosts')
+    .set((eb) => ({
+      ...next,
+      last_seen: now,
+      ...(online ? { online: 1 } : {}),
+      ...(changed ? { modified_timestamp: now } : {}),
+      ...(changed || cameOnline ? { revision: eb('revision', '+', 1) } : {}),
+    }))
+    .where('device_id', '=', current.device_id)
+    .execute();
+  await recordSideFacts(trx, current.device_id, facts, now);
+  return changed || !!facts.tags?.length;
+}
+
 async function recordSideFacts(trx: Kysely<Database>, device_id: string, f: HostFacts, now: string): Promise<void> {
   let newTags = 0;
   for (const tag of f.tags ?? []) {

@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, type AgentMessage, type GatewayMessage } from '@riposte/spec';
-import type { CommandRecord, Core } from '@riposte/core';
+import type { CommandRecord, Core, HostFacts } from '@riposte/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { inventoryToFacts } from './inventory.ts';
 
@@ -24,6 +24,8 @@ const ACK_AT_ONCE = 256;
 export interface ConnectionDeps {
   core: Core;
   log: FastifyBaseLogger;
+  /** Stores a connecting agent's report and marks its host online, together with other agents' (welcomeMany). */
+  welcome(conn: AgentConnection, facts: HostFacts): Promise<void>;
   /** Mints the token that lets this command move a file over HTTP; undefined when it needs none. */
   transferFor(command: CommandRecord): Promise<{ token: string }> | undefined;
   onClose(conn: AgentConnection): void;
@@ -54,8 +56,12 @@ export class AgentConnection {
     ws.on('error', () => {});
   }
 
+  get isOpen(): boolean {
+    return this.ws.readyState === this.ws.OPEN;
+  }
+
   send(msg: GatewayMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(msg));
+    if (this.isOpen) this.ws.send(JSON.stringify(msg));
   }
 
   /** Sends the waiting acknowledgements now (before closing). */
@@ -160,8 +166,9 @@ export class AgentConnection {
           this.close(1002, 'protocol version');
           return;
         }
-        await core.hosts.updateFacts(this.deviceId, inventoryToFacts(msg.inventory, this.remoteIp));
-        await core.hosts.setOnline(this.deviceId, true);
+        await this.deps.welcome(this, inventoryToFacts(msg.inventory, this.remoteIp));
+        // Gone while waiting (its host is marked offline again): nothing more to send it.
+        if (!this.isOpen) return;
         this.welcomed = true;
         this.send({ t: 'welcome', device_id: this.deviceId, protocol: AGENT_PROTOCOL_VERSION });
         // Everything still open for this host: new work, and anything sent before a disconnect
