@@ -3,9 +3,10 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { getOperation, MAX_AGENT_FRAME_BYTES } from '@riposte/spec';
-import { BatchWriter, constantTimeEqual, tokenDigest, type CommandRecord, type Core, type HostFacts, type WelcomeItem } from '@riposte/core';
+import { constantTimeEqual, tokenDigest, type CommandRecord, type Core } from '@riposte/core';
 import { AgentConnection } from './agent-connection.ts';
 import { registerEnrollRoute } from './enroll.ts';
+import { HostPresence } from './presence.ts';
 
 /** What the gateway needs from the transfer service (one-time tokens for get/put). */
 export interface TransferMinter {
@@ -54,23 +55,11 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     return transfers.mint({ command_id: c.id, device_id: c.device_id, direction, sha256, size }).then(({ token }) => ({ token }));
   };
 
-  // Hosts whose agent went away are marked offline together, unless it is back by then: a network
-  // cut drops thousands of agents at once, and one write each kept the server busy for seconds.
-  const departures = new BatchWriter<string>((ids) => core.hosts.markOffline(ids, (id) => !connections.has(id)));
-  // Connecting agents' reports are stored together too (a restarted server gets its whole fleet
-  // back within seconds), leaving out those that are gone again: their departure is recorded.
-  const arrivals = new BatchWriter<{ conn: AgentConnection; item: WelcomeItem }>((batch) =>
-    core.hosts.welcomeMany(batch.filter(({ conn }) => connections.get(conn.deviceId) === conn).map(({ item }) => item)),
-  );
-  const welcome = async (conn: AgentConnection, facts: HostFacts) => {
-    const item: WelcomeItem = { device_id: conn.deviceId, facts };
-    await arrivals.add({ conn, item });
-    if (item.error) throw item.error;
-  };
+  const presence = new HostPresence(core, connections);
   const onClose = (conn: AgentConnection) => {
     if (connections.get(conn.deviceId) !== conn) return;
     connections.delete(conn.deviceId);
-    departures.add(conn.deviceId).catch((err) => app.log.error({ err }, 'presence update failed'));
+    presence.left(conn.deviceId).catch((err) => app.log.error({ err }, 'presence update failed'));
   };
 
   const refuse = (socket: Duplex, status: number, text: string) => {
@@ -101,7 +90,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const previous = connections.get(deviceId);
-      const conn = new AgentConnection(deviceId, ws, ip, { core, log: app.log, welcome, transferFor, onClose });
+      const conn = new AgentConnection(deviceId, ws, ip, { core, log: app.log, welcome: (c, facts) => presence.arrived(c, facts), transferFor, onClose });
       connections.set(deviceId, conn);
       // A second connection for the same host replaces the first (agent restarted, stale socket).
       previous?.close(4000, 'replaced by a newer connection');
@@ -194,8 +183,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
       }
       connections.clear();
       wss.close();
-      await arrivals.flush();
-      await departures.flush();
+      await presence.flush();
       if (ids.length) await core.hosts.setOnlineMany(ids, false).catch(() => {});
     },
   };
