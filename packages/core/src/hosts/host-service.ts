@@ -9,7 +9,6 @@ import { decodeScrollToken, encodeScrollToken } from './scroll.ts';
 
 export type HostPlatform = 'Windows' | 'Mac' | 'Linux';
 
-/** What an agent (or an import) says about a host. */
 /** One connecting agent's report, for welcomeMany. */
 export interface WelcomeItem {
   device_id: string;
@@ -18,6 +17,7 @@ export interface WelcomeItem {
   error?: Error;
 }
 
+/** What an agent (or an import) says about a host. */
 export interface HostFacts {
   hostname: string;
   platform_name: HostPlatform;
@@ -465,7 +465,6 @@ function pickFacts(f: HostFacts): Partial<Record<(typeof FACT_COLUMNS)[number], 
   return out;
 }
 
-/** Tags, logins and address history that come with a report. */
 /**
  * A host's row takes reported facts (and, for a connecting agent, the online flag); answers
  * whether something that host groups may depend on changed. Only real changes bump the revision.
@@ -489,6 +488,7 @@ async function writeFacts(trx: Kysely<Database>, current: Selectable<HostsTable>
   return changed || !!facts.tags?.length;
 }
 
+/** Tags, logins and address history that come with a report. */
 async function recordSideFacts(trx: Kysely<Database>, device_id: string, f: HostFacts, now: string): Promise<void> {
   let newTags = 0;
   for (const tag of f.tags ?? []) {
