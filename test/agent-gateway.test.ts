@@ -8,7 +8,8 @@ import { allowAllCommands } from './support/rtr.ts';
 import { enroll } from '../packages/agent/src/transport/identity.ts';
 import { OsExecutor } from '../packages/agent/src/commands/os-executor.ts';
 import { AGENT_PROTOCOL_VERSION } from '@riposte/spec';
-import { createCore, openStore } from '@riposte/core';
+import { sql } from 'kysely';
+import { createCore, openStore, PENDING_PAGE, timeOrderedUuidBound } from '@riposte/core';
 
 describe('agent gateway with a real agent on this machine', () => {
   let t: TestServer;
@@ -242,6 +243,31 @@ describe('agents driven by hand: acknowledgements, heartbeats, missed notices', 
       await other.close();
     }
     ws.close();
+  });
+
+  it('sends a connecting agent everything queued for it, past the first page', async () => {
+    const { inventory, identity, ws } = await handDrivenAgent('long-queue');
+    ws.close();
+    await waitFor(async () => (await t.server.core.hosts.onlineState([identity.device_id]))[0].state === 'offline', 5000, 'offline');
+    const input = { device_id: identity.device_id, name: 'pwd', cwd: '/', issued_by: 'test', queue_offline: true };
+    await t.server.core.commands.issueMany(Array.from({ length: PENDING_PAGE + 5 }, () => input));
+    // As if queued ten minutes ago (ids carry their time): older than the sweeper's recent window,
+    // so the connecting agent gets them all from its own pending list or not at all.
+    const past = Date.now() - 10 * 60_000;
+    await sql`update commands set id = ${timeOrderedUuidBound(past).slice(0, 13)} || substr(id, 14), created_at = ${new Date(past).toISOString()} where device_id = ${identity.device_id}`.execute(t.server.core.store.db);
+    const commands = await t.server.core.commands.pendingFor(identity.device_id);
+    expect(commands).toHaveLength(PENDING_PAGE);
+    const again = new WebSocket(`${t.url.replace('http', 'ws')}/agent/v1/connect`, { headers: { authorization: `Agent ${identity.device_id}:${identity.agent_secret}` } });
+    const received = new Set<string>();
+    again.on('message', (d) => {
+      const m = JSON.parse(String(d));
+      if (m.t === 'command') received.add(m.command.id);
+    });
+    await new Promise((r) => again.once('open', r));
+    again.send(JSON.stringify({ t: 'hello', protocol: AGENT_PROTOCOL_VERSION, inventory }));
+    await waitFor(() => received.size === PENDING_PAGE + 5, 10_000, `all ${PENDING_PAGE + 5} queued commands`);
+    expect(commands.every((c) => received.has(c.id))).toBe(true);
+    again.close();
   });
 
   it('puts a connected host back online at the next heartbeat when something marked it offline', async () => {

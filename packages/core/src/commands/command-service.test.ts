@@ -90,6 +90,17 @@ describe('CommandService (memory and database agree)', () => {
     expect((await core.commands.queuedOlderThan(2000)).map((c) => c.id)).toContain(waiting.id);
   });
 
+  it('pages through a device\'s pending commands, oldest first', async () => {
+    const device = (await core.hosts.register({ hostname: 'pager', platform_name: 'Linux' })).device_id;
+    await core.hosts.setOnline(device, true);
+    const { commands } = await core.commands.issueMany(Array.from({ length: 5 }, () => ({ device_id: device, name: 'pwd', cwd: '/', issued_by: 'test' })));
+    const all = await core.commands.pendingFor(device);
+    expect(all.map((c) => c.id).sort()).toEqual(commands.map((c) => c.id).sort());
+    const rest = await core.commands.pendingFor(device, all[1]);
+    expect(rest.map((c) => c.id)).toEqual(all.slice(2).map((c) => c.id));
+    expect(await core.commands.pendingFor(device, all[4])).toEqual([]);
+  });
+
   it('offers the sweeper only the commands made since a time, when asked', async () => {
     const pause = () => new Promise((r) => setTimeout(r, 5));
     const earlier = await issue();

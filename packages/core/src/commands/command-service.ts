@@ -20,6 +20,8 @@ export const OPEN_STATUSES: readonly CommandStatus[] = ['queued', 'sent', 'runni
 export const IS_OPEN = sql<boolean>`completed_at is null`;
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** How many of a device's pending commands pendingFor reads at once. */
+export const PENDING_PAGE = 1000;
 const MAX_TIMEOUT_MS = 24 * 3600_000;
 /** How long a command for an offline host waits when the caller asked to queue it (Falcon: 7 days). */
 const DEFAULT_QUEUE_TTL_MS = 7 * 24 * 3600_000;
@@ -372,18 +374,20 @@ export class CommandService {
 
   // ---- delivery (agent gateway) ----
 
-  /** Open, unexpired commands for a device, oldest first: what to (re)send when its agent connects. */
-  async pendingFor(deviceId: string): Promise<CommandRecord[]> {
-    const rows = await this.db
+  /**
+   * Open, unexpired commands for a device, oldest first: what to (re)send when its agent connects.
+   * A page at a time: the next page starts after the last command of the one before.
+   */
+  async pendingFor(deviceId: string, after?: Pick<CommandRecord, 'created_at' | 'id'>): Promise<CommandRecord[]> {
+    let query = this.db
       .selectFrom('commands')
       .selectAll()
       .where('device_id', '=', deviceId)
       .where(IS_OPEN)
       .where('status', 'in', OPEN_STATUSES)
-      .where('expires_at', '>', nowIso())
-      .orderBy('created_at')
-      .limit(1000)
-      .execute();
+      .where('expires_at', '>', nowIso());
+    if (after) query = query.where((eb) => eb.or([eb('created_at', '>', after.created_at), eb.and([eb('created_at', '=', after.created_at), eb('id', '>', after.id)])]));
+    const rows = await query.orderBy('created_at').orderBy('id').limit(PENDING_PAGE).execute();
     return rows.map((r) => toRecord(r));
   }
 

@@ -8,6 +8,7 @@ export {
   TERMINAL_STATUSES,
   IS_OPEN,
   OPEN_STATUSES,
+  PENDING_PAGE,
   type CommandRecord,
   type IssueInput,
   type IssueManyResult,

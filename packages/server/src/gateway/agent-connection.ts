@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, type AgentMessage, type GatewayMessage } from '@riposte/spec';
-import type { CommandRecord, Core, HostFacts } from '@riposte/core';
+import { PENDING_PAGE, type CommandRecord, type Core, type HostFacts } from '@riposte/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { inventoryToFacts } from './inventory.ts';
 
@@ -122,6 +122,20 @@ export class AgentConnection {
     return transfer.then((t) => this.deliver(c, t));
   }
 
+  /**
+   * Everything still open for this host, oldest first: new work, and anything sent before a
+   * disconnect (the agent answers those from its journal instead of running them again).
+   */
+  async sendPending(): Promise<void> {
+    let after: CommandRecord | undefined;
+    while (this.isOpen) {
+      const page = await this.deps.core.commands.pendingFor(this.deviceId, after);
+      for (const c of page) await this.sendCommand(c);
+      if (page.length < PENDING_PAGE) return;
+      after = page[page.length - 1];
+    }
+  }
+
   private deliver(c: CommandRecord, transfer?: { token: string }): void {
     this.withAcks(() =>
       this.send({
@@ -171,9 +185,7 @@ export class AgentConnection {
         if (!this.isOpen) return;
         this.welcomed = true;
         this.send({ t: 'welcome', device_id: this.deviceId, protocol: AGENT_PROTOCOL_VERSION });
-        // Everything still open for this host: new work, and anything sent before a disconnect
-        // (the agent answers those from its journal instead of running them again).
-        for (const c of await core.commands.pendingFor(this.deviceId)) await this.sendCommand(c);
+        await this.sendPending();
         return;
       case 'inventory':
         await core.hosts.updateFacts(this.deviceId, inventoryToFacts(msg.inventory, this.remoteIp));

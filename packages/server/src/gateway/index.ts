@@ -127,7 +127,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
       for (const id of deviceIds ?? []) {
         const conn = connections.get(id);
         if (!conn) continue;
-        for (const c of await core.commands.pendingFor(id)) await conn.sendCommand(c);
+        await conn.sendPending();
       }
     } catch (err) {
       app.log.error({ err }, 'dispatch failed');
