@@ -264,16 +264,6 @@ export class HostService {
     }
   }
 
-  async setOnlineMany(ids: readonly string[], online: boolean): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500) {
-      await this.db
-        .updateTable('hosts')
-        .set((eb) => ({ online: online ? 1 : 0, revision: eb('revision', '+', 1) }))
-        .where('device_id', 'in', ids.slice(i, i + 500))
-        .execute();
-    }
-  }
-
   async agentSecretHash(device_id: string): Promise<string | undefined> {
     const row = await this.db.selectFrom('hosts').select('agent_secret_hash').where('device_id', '=', device_id).executeTakeFirst();
     return row?.agent_secret_hash || undefined;

@@ -183,8 +183,9 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
       }
       connections.clear();
       wss.close();
+      // The agents still connected leave the way any agent does.
+      for (const id of ids) presence.left(id).catch(() => {});
       await presence.flush();
-      if (ids.length) await core.hosts.setOnlineMany(ids, false).catch(() => {});
     },
   };
 }
