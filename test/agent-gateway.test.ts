@@ -224,6 +224,34 @@ describe('agents driven by hand: acknowledgements, heartbeats, missed notices', 
     ws.close();
   });
 
+  it('carries waiting acknowledgements inside the next command frame', async () => {
+    const { inventory, identity, ws } = await handDrivenAgent('acks-in-command');
+    const frames: { t: string; command?: { id: string }; acks?: string[] }[] = [];
+    let pinged = false;
+    ws.on('message', (d) => frames.push(JSON.parse(String(d))));
+    ws.on('ping', () => (pinged = true));
+    ws.send(JSON.stringify({ t: 'hello', protocol: AGENT_PROTOCOL_VERSION, inventory }));
+    await waitFor(() => frames.some((m) => m.t === 'welcome'), 5000, 'welcome');
+    const issue = () => t.server.core.commands.issue({ device_id: identity.device_id, name: 'pwd', cwd: '/', issued_by: 'test' });
+    const commandFrame = async (id: string) => {
+      const find = () => frames.find((m) => m.t === 'command' && m.command?.id === id);
+      await waitFor(() => !!find(), 5000, `command ${id}`);
+      return find()!;
+    };
+
+    // Just after a heartbeat, so that the next one (1 s away) cannot take the acknowledgement first.
+    pinged = false;
+    await waitFor(() => pinged, 5000, 'a ping');
+    const first = await issue();
+    expect((await commandFrame(first.id)).acks).toBeUndefined();
+    ws.send(JSON.stringify({ t: 'result', id: first.id, result: { ok: true, data: { path: '/' }, cwd: '/' } }));
+    expect((await t.server.core.commands.wait(first.id, 5000)).status).toBe('complete');
+    const second = await issue();
+    expect((await commandFrame(second.id)).acks).toEqual([first.id]);
+    expect(frames.some((m) => m.t === 'result_ack')).toBe(false);
+    ws.close();
+  });
+
   it('sends a command whose notice it missed: the sweeper finds it among the recent ones', async () => {
     const { inventory, identity, ws } = await handDrivenAgent('missed-notice');
     const received: string[] = [];

@@ -61,12 +61,15 @@ export type GatewayMessage =
       command: { id: string; name: string; args: Record<string, unknown>; cwd: string; timeout_ms: number };
       /** For get/put: the token that authorises this command's HTTP file transfer. */
       transfer?: { token: string };
+      /** Waiting acknowledgements (as in `result_ack`), carried in the command's own frame. */
+      acks?: string[];
     }
   | { t: 'cancel'; id: string }
   /**
    * These results are durable on the server (or not wanted): the agent may drop them from its
-   * journal. Sent with the next frame the server writes anyway (heartbeat ping or command), or at
-   * once when many are waiting, so an agent holds a result for up to one heartbeat.
+   * journal. Sent with the next frame the server writes anyway (inside the next command's frame,
+   * or just before the heartbeat ping), or at once when many are waiting, so an agent holds a
+   * result for up to one heartbeat.
    */
   | { t: 'result_ack'; ids: string[] }
   | { t: 'error'; message: string };

@@ -120,6 +120,18 @@ describe('AgentClient', () => {
     expect(g.received.some((m) => m.t === 'started')).toBe(false);
   });
 
+  it('takes the acknowledgements a command frame carries', async () => {
+    const executor = new FakeExecutor(async (req) => ok(req));
+    const g = await connect(executor);
+    g.command('b1');
+    await g.next(resultOf('b1'));
+    expect(g.journal.get('b1')).toMatchObject({ state: 'result' });
+    g.send({ t: 'command', command: { id: 'b2', name: 'pwd', args: {}, cwd: '/', timeout_ms: 10_000 }, acks: ['b1'] });
+    await g.next(resultOf('b2'));
+    expect(g.journal.get('b1')).toEqual({ state: 'acked' });
+    expect(g.journal.get('b2')).toMatchObject({ state: 'result' });
+  });
+
   it('does not run again a command the journal says was started', async () => {
     const journal = new MemoryJournal();
     journal.started('s1');

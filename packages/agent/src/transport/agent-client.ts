@@ -241,6 +241,7 @@ export class AgentClient extends EventEmitter {
         for (const [id, result] of this.opts.journal.unacknowledged()) this.sendResult(id, result);
         return;
       case 'command':
+        if (msg.acks) this.acked(msg.acks);
         if (msg.transfer) this.tokens.set(msg.command.id, msg.transfer.token);
         void this.onCommand(msg.command as CommandRequest);
         return;
@@ -248,14 +249,19 @@ export class AgentClient extends EventEmitter {
         this.running.get(msg.id)?.abort(new Error('cancelled'));
         return;
       case 'result_ack':
-        for (const id of msg.ids) {
-          this.opts.journal.acked(id);
-          this.tokens.delete(id);
-        }
+        this.acked(msg.ids);
         return;
       case 'error':
         this.log('warn', `server: ${msg.message}`);
         return;
+    }
+  }
+
+  /** The server stored these results: the journal may forget them. */
+  private acked(ids: string[]): void {
+    for (const id of ids) {
+      this.opts.journal.acked(id);
+      this.tokens.delete(id);
     }
   }
 

@@ -11,13 +11,14 @@ const checkMessage = TypeCompiler.Compile(AgentMessageSchema);
 const MAX_BAD_MESSAGES = 20;
 
 /**
- * Acknowledgements of results wait for the next frame the connection writes anyway (the
- * heartbeat ping, or a command) and go out in the same write. An agent forgets a result only once
- * it is acknowledged, so a late ack costs nothing but journal space; a frame of its own per agent
- * cost a fan-out to 10,000 hosts 10,000 more send calls on the server and as many reads on the
- * agents, just while everyone waits for the results. An agent with this many waiting gets them at
- * once, which bounds both the frame and the agent's journal. A lost ack (connection gone) makes the
- * agent re-send the result on reconnect, which is stored once and acknowledged again.
+ * Acknowledgements of results wait for the next frame the connection writes anyway: they ride
+ * inside the next command's frame, or go out in the same write as the heartbeat ping. An agent
+ * forgets a result only once it is acknowledged, so a late ack costs nothing but journal space; a
+ * frame of its own per agent cost a fan-out to 10,000 hosts 10,000 more frames to write on the
+ * server and to read on the agents, just while everyone waits for the results. An agent with this
+ * many waiting gets them at once, which bounds both the frame and the agent's journal. A lost ack
+ * (connection gone) makes the agent re-send the result on reconnect, which is stored once and
+ * acknowledged again.
  */
 const ACK_AT_ONCE = 256;
 
@@ -71,9 +72,8 @@ export class AgentConnection {
 
   /** Runs `write` after the waiting acknowledgements, the two in one write to the socket. */
   private withAcks(write: () => void): void {
-    const ids = this.acks;
+    const ids = this.takeAcks();
     if (!ids) return write();
-    this.acks = undefined;
     // ws writes each frame with its own cork/uncork; an outer cork joins them into one writev.
     const socket = (this.ws as unknown as { _socket?: Duplex })._socket;
     socket?.cork();
@@ -83,6 +83,12 @@ export class AgentConnection {
     } finally {
       socket?.uncork();
     }
+  }
+
+  private takeAcks(): string[] | undefined {
+    const ids = this.acks;
+    this.acks = undefined;
+    return ids;
   }
 
   private ack(id: string): void {
@@ -137,13 +143,13 @@ export class AgentConnection {
   }
 
   private deliver(c: CommandRecord, transfer?: { token: string }): void {
-    this.withAcks(() =>
-      this.send({
-        t: 'command',
-        command: { id: c.id, name: c.name, args: c.args, cwd: c.cwd, timeout_ms: c.timeout_ms },
-        ...(transfer ? { transfer } : {}),
-      }),
-    );
+    const acks = this.takeAcks();
+    this.send({
+      t: 'command',
+      command: { id: c.id, name: c.name, args: c.args, cwd: c.cwd, timeout_ms: c.timeout_ms },
+      ...(transfer ? { transfer } : {}),
+      ...(acks ? { acks } : {}),
+    });
     if (c.status === 'queued') this.deps.core.commands.markSent(c.id, this.deviceId);
   }
 
