@@ -445,10 +445,9 @@ export class CommandService {
    * for a cancelled or timed-out command, or one naming another host's command, changes nothing.
    * Resolves once the result is durable (the agent may then forget it); answers whether it applied.
    */
-  async complete(id: string, deviceId: string, result: AgentResult): Promise<boolean> {
+  complete(id: string, deviceId: string, result: AgentResult): Promise<boolean> {
     const item = { id, device_id: deviceId, result, at: nowIso(), applied: false };
-    await this.resultWriter.add(item);
-    return item.applied;
+    return this.resultWriter.add(item).then(() => item.applied);
   }
 
   /** End commands whose time ran out; answers how many. */

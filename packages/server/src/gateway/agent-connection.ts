@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, type AgentMessage, type GatewayMessage } from '@riposte/spec';
-import { PENDING_PAGE, type CommandRecord, type Core, type HostFacts } from '@riposte/core';
+import { PENDING_PAGE, type AgentResult, type CommandRecord, type Core, type HostFacts } from '@riposte/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { inventoryToFacts } from './inventory.ts';
 
@@ -111,19 +111,18 @@ export class AgentConnection {
     this.ws.close(code, reason);
   }
 
-  /** Sends at once (a fan-out's 10,000 sends wait for no promise) unless the command needs a transfer token first. */
-  sendCommand(c: CommandRecord): Promise<void> {
+  /**
+   * Sends at once, answering nothing (a fan-out's 10,000 sends make and wait for no promise),
+   * unless the command needs a transfer token first: then a promise of its sending.
+   */
+  sendCommand(c: CommandRecord): Promise<void> | undefined {
     this.inflight ??= new Set();
-    if (this.inflight.has(c.id)) return Promise.resolve();
+    if (this.inflight.has(c.id)) return;
     this.inflight.add(c.id);
     const transfer = this.deps.transferFor(c);
     if (!transfer) {
-      try {
-        this.deliver(c);
-        return Promise.resolve();
-      } catch (err) {
-        return Promise.reject(err);
-      }
+      this.deliver(c);
+      return;
     }
     return transfer.then((t) => this.deliver(c, t));
   }
@@ -153,7 +152,7 @@ export class AgentConnection {
     if (c.status === 'queued') this.deps.core.commands.markSent(c.id, this.deviceId);
   }
 
-  private async onMessage(data: Buffer, isBinary: boolean): Promise<void> {
+  private onMessage(data: Buffer, isBinary: boolean): void {
     let msg: AgentMessage;
     try {
       if (isBinary) throw new Error('binary frames are not part of the protocol');
@@ -170,14 +169,25 @@ export class AgentConnection {
       if (this.badMessages > MAX_BAD_MESSAGES) this.close(1008, 'too many malformed messages');
       return;
     }
-    try {
-      await this.handle(msg);
-    } catch (e) {
-      this.deps.log.error({ device_id: this.deviceId, err: e }, 'agent message failed');
-    }
+    if (msg.t === 'result') return this.onResult(msg.id, msg.result);
+    this.handle(msg).catch((e) => this.failed(e));
   }
 
-  private async handle(msg: AgentMessage): Promise<void> {
+  /** A result: stored, then acknowledged. No async function: a fan-out's 10,000 arrive within moments. */
+  private onResult(id: string, result: AgentResult): void {
+    this.deps.core.commands.complete(id, this.deviceId, result).then((applied) => {
+      this.inflight?.delete(id);
+      if (!applied) this.deps.log.info({ device_id: this.deviceId, command_id: id }, 'result for a command that is not open for this host; ignored');
+      // Durable (or not ours): either way the agent may forget it.
+      this.ack(id);
+    }, (e) => this.failed(e));
+  }
+
+  private failed(e: unknown): void {
+    this.deps.log.error({ device_id: this.deviceId, err: e }, 'agent message failed');
+  }
+
+  private async handle(msg: Exclude<AgentMessage, { t: 'result' }>): Promise<void> {
     const { core } = this.deps;
     switch (msg.t) {
       case 'hello':
@@ -199,14 +209,6 @@ export class AgentConnection {
       case 'started':
         await core.commands.markRunning(msg.id, this.deviceId);
         return;
-      case 'result': {
-        const applied = await core.commands.complete(msg.id, this.deviceId, msg.result);
-        this.inflight?.delete(msg.id);
-        if (!applied) this.deps.log.info({ device_id: this.deviceId, command_id: msg.id }, 'result for a command that is not open for this host; ignored');
-        // Durable (or not ours): either way the agent may forget it.
-        this.ack(msg.id);
-        return;
-      }
     }
   }
 }

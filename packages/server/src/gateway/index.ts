@@ -101,9 +101,13 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
   // Commands stored by this process are sent from memory at once; 'dispatch' notices bring those
   // stored by other processes (read back from the database).
   const sendLocal = (commands: readonly CommandRecord[]) => {
+    const failed = (c: CommandRecord, err: unknown) => app.log.error({ err, command_id: c.id }, 'dispatch failed');
     for (const c of commands) {
-      const conn = connections.get(c.device_id);
-      if (conn) conn.sendCommand(c).catch((err) => app.log.error({ err, command_id: c.id }, 'dispatch failed'));
+      try {
+        connections.get(c.device_id)?.sendCommand(c)?.catch((err) => failed(c, err));
+      } catch (err) {
+        failed(c, err);
+      }
     }
   };
   core.commands.setPresence((id) => connections.get(id)?.welcomed === true);
