@@ -85,3 +85,39 @@ describe('HostService presence (touchMany, markOffline)', () => {
     expect(afterB.last_seen >= beforeB.last_seen).toBe(true);
   });
 });
+
+describe('HostService registration (register, many at once)', () => {
+  let core: Core;
+  beforeAll(async () => {
+    core = await createCore(await openTestStore());
+  });
+  afterAll(async () => {
+    await core?.close();
+  });
+
+  it('creates hosts registering at the same moment together: distinct numbers, facts, policies', async () => {
+    const hosts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => core.hosts.register({ hostname: `many-${i}`, platform_name: i % 2 ? 'Windows' : 'Linux', local_ip: `10.1.0.${i}`, users: ['root'], tags: ['SimulatedHost'] })),
+    );
+    expect(hosts.map((h) => h.hostname)).toEqual(Array.from({ length: 40 }, (_, i) => `many-${i}`));
+    const rows = await core.store.db.selectFrom('hosts').select(['device_id', 'cb_device_id']).where('hostname', 'like', 'many-%').execute();
+    expect(rows).toHaveLength(40);
+    expect(new Set(rows.map((r) => r.cb_device_id)).size).toBe(40);
+    const policies = await core.responsePolicies.effective(hosts.map((h) => h.device_id));
+    expect(policies.size).toBe(40);
+    const history = await core.hosts.addressHistory([hosts[7].device_id]);
+    expect(history[0].history.map((h) => h.ip_address)).toEqual(['10.1.0.7']);
+  });
+
+  it('fails only the registration that cannot be created when others are made with it', async () => {
+    const taken = (await core.hosts.register({ hostname: 'taken', platform_name: 'Linux' })).device_id;
+    const results = await Promise.allSettled([
+      core.hosts.register({ hostname: 'fine-1', platform_name: 'Linux' }),
+      core.hosts.register({ hostname: 'same-id', platform_name: 'Linux' }, { device_id: taken }),
+      core.hosts.register({ hostname: 'fine-2', platform_name: 'Mac' }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((await core.hosts.get(taken))!.hostname).toBe('taken');
+    await expect(core.hosts.register({ hostname: '', platform_name: 'Linux' })).rejects.toThrow(/hostname/);
+  });
+});

@@ -3,6 +3,7 @@ import type { Database } from '../db/index.ts';
 import type { HostsTable } from '../db/schema.ts';
 import { applySort, compileFilter } from '../fql/index.ts';
 import { badRequest, notFound } from '../util/errors.ts';
+import { BatchWriter } from '../util/batch-writer.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import { hostFqlSchema } from './fql-schema.ts';
 import { decodeScrollToken, encodeScrollToken } from './scroll.ts';
@@ -14,6 +15,15 @@ export interface WelcomeItem {
   device_id: string;
   facts: HostFacts;
   /** Set by welcomeMany when this item could not be applied. */
+  error?: Error;
+}
+
+/** A host to create, for registerMany. */
+interface Registration {
+  device_id: string;
+  facts: HostFacts;
+  agent_secret_hash: string;
+  /** Set when this host could not be created. */
   error?: Error;
 }
 
@@ -95,6 +105,7 @@ export type HostChangeHook = (deviceIds: string[]) => Promise<void>;
 
 export class HostService {
   private readonly changeHooks: HostChangeHook[] = [];
+  private readonly registrations = new BatchWriter<Registration>((items) => this.registerMany(items), 500);
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -106,52 +117,84 @@ export class HostService {
     for (const hook of this.changeHooks) await hook(ids);
   }
 
-  /** Create a host (new device id unless given) from its facts. */
+  /**
+   * Create a host (new device id unless given) from its facts. Hosts registering at the same
+   * moment are created together (registerMany); this one is returned once it is created and
+   * placed under its response policy.
+   */
   async register(facts: HostFacts, opts: { device_id?: string; agent_secret_hash?: string } = {}): Promise<HostRecord> {
     validateFacts(facts);
-    const device_id = opts.device_id ?? newId();
+    const item: Registration = { device_id: opts.device_id ?? newId(), facts, agent_secret_hash: opts.agent_secret_hash ?? '' };
+    await this.registrations.add(item);
+    if (item.error) throw item.error;
+    return (await this.get(item.device_id))!;
+  }
+
+  /**
+   * A fleet enrolling at once (a new rollout, 10,000 agents within a minute): all of them in one
+   * transaction, then one round of change hooks (policy placement, dynamic groups). Each host on
+   * its own cost two commits, which with SQLite's 16 KiB pages made a quarter of an enrolment's
+   * cost. When the batch fails, each host is tried alone, so a bad one fails only itself.
+   */
+  private async registerMany(items: Registration[]): Promise<void> {
     const now = nowIso();
+    try {
+      await this.insertHosts(items, now);
+    } catch (err) {
+      if (items.length === 1) items[0].error = err as Error;
+      else {
+        for (const item of items) {
+          try {
+            await this.insertHosts([item], now);
+          } catch (e) {
+            item.error = e as Error;
+          }
+        }
+      }
+    }
+    const created = items.filter((i) => !i.error).map((i) => i.device_id);
+    if (created.length) await this.changed(created);
+  }
+
+  private async insertHosts(items: Registration[], now: string): Promise<void> {
     // cb_device_id is the next number: enrollments at the same moment (PostgreSQL, replicas) can
     // pick the same one; the inserts that lose on its unique index try again with the next.
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.insertHost(device_id, facts, opts.agent_secret_hash ?? '', now);
-        break;
+        await this.db.transaction().execute(async (trx) => {
+          const next = await trx
+            .selectFrom('hosts')
+            .select(sql<number>`coalesce(max(cb_device_id), 0) + 1`.as('n'))
+            .executeTakeFirstOrThrow();
+          let cb_device_id = Number(next.n);
+          for (const { device_id, facts, agent_secret_hash } of items) {
+            await trx
+              .insertInto('hosts')
+              .values({
+                ...EMPTY_FACTS,
+                ...pickFacts(facts),
+                last_login_user: '',
+                device_id,
+                cb_device_id: cb_device_id++,
+                first_seen: now,
+                last_seen: now,
+                modified_timestamp: now,
+                status: 'normal',
+                online: 0,
+                hidden: 0,
+                agent_secret_hash,
+                last_login_timestamp: null,
+                revision: 0,
+              })
+              .execute();
+            await recordSideFacts(trx, device_id, facts, now);
+          }
+        });
+        return;
       } catch (err) {
         if (attempt >= 50 || !/cb_device_id/.test((err as Error)?.message ?? '')) throw err;
       }
     }
-    await this.changed([device_id]);
-    return (await this.get(device_id))!;
-  }
-
-  private async insertHost(device_id: string, facts: HostFacts, agent_secret_hash: string, now: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const next = await trx
-        .selectFrom('hosts')
-        .select(sql<number>`coalesce(max(cb_device_id), 0) + 1`.as('n'))
-        .executeTakeFirstOrThrow();
-      await trx
-        .insertInto('hosts')
-        .values({
-          ...EMPTY_FACTS,
-          ...pickFacts(facts),
-          last_login_user: '',
-          device_id,
-          cb_device_id: Number(next.n),
-          first_seen: now,
-          last_seen: now,
-          modified_timestamp: now,
-          status: 'normal',
-          online: 0,
-          hidden: 0,
-          agent_secret_hash,
-          last_login_timestamp: null,
-          revision: 0,
-        })
-        .execute();
-      await recordSideFacts(trx, device_id, facts, now);
-    });
   }
 
   /** Apply a fresh inventory report. Only real changes bump `modified_timestamp` and re-evaluate groups. */
