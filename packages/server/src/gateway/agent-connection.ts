@@ -175,12 +175,15 @@ export class AgentConnection {
 
   /** A result: stored, then acknowledged. No async function: a fan-out's 10,000 arrive within moments. */
   private onResult(id: string, result: AgentResult): void {
-    this.deps.core.commands.complete(id, this.deviceId, result).then((applied) => {
-      this.inflight?.delete(id);
-      if (!applied) this.deps.log.info({ device_id: this.deviceId, command_id: id }, 'result for a command that is not open for this host; ignored');
-      // Durable (or not ours): either way the agent may forget it.
-      this.ack(id);
-    }, (e) => this.failed(e));
+    this.deps.core.commands
+      .complete(id, this.deviceId, result)
+      .then((applied) => {
+        this.inflight?.delete(id);
+        if (!applied) this.deps.log.info({ device_id: this.deviceId, command_id: id }, 'result for a command that is not open for this host; ignored');
+        // Durable (or not ours): either way the agent may forget it.
+        this.ack(id);
+      })
+      .catch((e) => this.failed(e));
   }
 
   private failed(e: unknown): void {
