@@ -140,15 +140,12 @@ export class HostService {
     const now = nowIso();
     try {
       await this.insertHosts(items, now);
-    } catch (err) {
-      if (items.length === 1) items[0].error = err as Error;
-      else {
-        for (const item of items) {
-          try {
-            await this.insertHosts([item], now);
-          } catch (e) {
-            item.error = e as Error;
-          }
+    } catch {
+      for (const item of items) {
+        try {
+          await this.insertHosts([item], now);
+        } catch (e) {
+          item.error = e as Error;
         }
       }
     }
