@@ -6,6 +6,7 @@ import { getOperation, MAX_AGENT_FRAME_BYTES } from '@riposte/spec';
 import { constantTimeEqual, tokenDigest, type CommandRecord, type Core } from '@riposte/core';
 import { AgentConnection } from './agent-connection.ts';
 import { registerEnrollRoute } from './enroll.ts';
+import { startHeartbeat } from './heartbeat.ts';
 import { HostPresence } from './presence.ts';
 
 /** What the gateway needs from the transfer service (one-time tokens for get/put). */
@@ -138,12 +139,9 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     }
   }
 
-  const heartbeat = setInterval(() => {
-    const alive: string[] = [];
-    for (const [id, conn] of connections) if (conn.ping()) alive.push(id);
-    if (alive.length) void core.hosts.touchMany(alive, (id) => connections.has(id)).catch((err) => app.log.error({ err }, 'presence update failed'));
-  }, opts.heartbeatMs ?? 30_000);
-  heartbeat.unref();
+  const stopHeartbeat = startHeartbeat(connections, opts.heartbeatMs ?? 30_000, (alive) =>
+    void core.hosts.touchMany(alive, (id) => connections.has(id)).catch((err) => app.log.error({ err }, 'presence update failed')),
+  );
 
   // The sweeper times out expired commands and re-dispatches queued ones whose notification was
   // missed (issued by another process on SQLite, or while a LISTEN connection was re-established).
@@ -177,7 +175,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
   return {
     connections,
     async close() {
-      clearInterval(heartbeat);
+      stopHeartbeat();
       clearInterval(sweeper);
       for (const u of unsubscribe) u();
       const ids = [...connections.keys()];
