@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../index.ts';
 import { openTestStore } from '../testing/db.ts';
 
-describe('HostService presence (touchMany, markOffline)', () => {
-  let core: Core;
-  beforeAll(async () => {
-    core = await createCore(await openTestStore());
-  });
-  afterAll(async () => {
-    await core?.close();
-  });
+let core: Core;
+beforeAll(async () => {
+  core = await createCore(await openTestStore());
+});
+afterAll(async () => {
+  await core?.close();
+});
 
+describe('HostService presence (touchMany, markOffline)', () => {
   const row = (id: string) => core.store.db.selectFrom('hosts').select(['online', 'last_seen', 'revision']).where('device_id', '=', id).executeTakeFirstOrThrow();
 
   it('marks hosts online and seen, changing the revision only of those that were offline', async () => {
@@ -87,14 +87,6 @@ describe('HostService presence (touchMany, markOffline)', () => {
 });
 
 describe('HostService registration (register, many at once)', () => {
-  let core: Core;
-  beforeAll(async () => {
-    core = await createCore(await openTestStore());
-  });
-  afterAll(async () => {
-    await core?.close();
-  });
-
   it('creates hosts registering at the same moment together: distinct numbers, facts, policies', async () => {
     const hosts = await Promise.all(
       Array.from({ length: 40 }, (_, i) => core.hosts.register({ hostname: `many-${i}`, platform_name: i % 2 ? 'Windows' : 'Linux', local_ip: `10.1.0.${i}`, users: ['root'], tags: ['SimulatedHost'] })),

@@ -140,7 +140,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
   }
 
   const stopHeartbeat = startHeartbeat(connections, opts.heartbeatMs ?? 30_000, (alive) =>
-    void core.hosts.touchMany(alive, (id) => connections.has(id)).catch((err) => app.log.error({ err }, 'presence update failed')),
+    presence.seen(alive).catch((err) => app.log.error({ err }, 'presence update failed')),
   );
 
   // The sweeper times out expired commands and re-dispatches queued ones whose notification was

@@ -12,7 +12,10 @@ export class HostPresence {
   private readonly arrivals: BatchWriter<{ conn: AgentConnection; item: WelcomeItem }>;
   private readonly departures: BatchWriter<string>;
 
-  constructor(core: Core, connections: ReadonlyMap<string, AgentConnection>) {
+  constructor(
+    private readonly core: Core,
+    private readonly connections: ReadonlyMap<string, AgentConnection>,
+  ) {
     this.arrivals = new BatchWriter((batch) => core.hosts.welcomeMany(batch.filter(({ conn }) => connections.get(conn.deviceId) === conn).map(({ item }) => item)));
     this.departures = new BatchWriter((ids) => core.hosts.markOffline(ids, (id) => !connections.has(id)));
   }
@@ -22,6 +25,11 @@ export class HostPresence {
     const item: WelcomeItem = { device_id: conn.deviceId, facts };
     await this.arrivals.add({ conn, item });
     if (item.error) throw item.error;
+  }
+
+  /** Hosts whose connections answered the heartbeat, seen now; one whose agent left meanwhile is left offline. */
+  seen(deviceIds: string[]): Promise<void> {
+    return this.core.hosts.touchMany(deviceIds, (id) => this.connections.has(id));
   }
 
   /** The agent's host marked offline, unless another connection of it is held by then. */
