@@ -244,7 +244,7 @@ describe('agents driven by hand: acknowledgements, heartbeats, missed notices', 
     await waitFor(() => pinged, 5000, 'a ping');
     const first = await issue();
     expect((await commandFrame(first.id)).acks).toBeUndefined();
-    ws.send(JSON.stringify({ t: 'result', id: first.id, result: { ok: true, data: { path: '/' }, cwd: '/' } }));
+    ws.send(JSON.stringify({ t: 'result', id: first.id, result: { ok: true, data: { cwd: '/' }, cwd: '/' } }));
     expect((await t.server.core.commands.wait(first.id, 5000)).status).toBe('complete');
     const second = await issue();
     expect((await commandFrame(second.id)).acks).toEqual([first.id]);

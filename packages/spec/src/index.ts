@@ -2,4 +2,5 @@ export * from './operation.ts';
 export * from './registry.ts';
 export { toOpenApi } from './openapi.ts';
 export * from './agent-protocol.ts';
+export * from './agent-results.ts';
 export { AggregateQueryRequest, AggregateQueryBody, AggregationResultSchema, type AggregateQueryBodyType } from './falcon/aggregates.ts';

@@ -69,6 +69,33 @@ const writeResultRows = new RowsStatement(
     returning commands.id, commands.sent_at`,
 );
 
+/**
+ * 'sent' and 'running' marks, many per statement, each taken only by an open command of the device
+ * that reported it: an agent cannot move another host's command.
+ */
+const markRows = (status: 'sent' | 'running', column: 'sent_at' | 'started_at', from: readonly CommandStatus[]) =>
+  new RowsStatement(
+    'with v (id, device_id, at) as (values',
+    3,
+    `) update commands set status = '${status}', ${column} = v.at from v
+      where commands.id = v.id and commands.device_id = v.device_id and commands.status in (${from.map((st) => `'${st}'`).join(', ')})`,
+  );
+const writeMarkRows = { sent: markRows('sent', 'sent_at', ['queued']), running: markRows('running', 'started_at', ['queued', 'sent']) };
+
+/** Result items wait in a batch already serialised: one that cannot be cannot fail the others. */
+interface ResultItem {
+  id: string;
+  device_id: string;
+  result: AgentResult;
+  /** `result.data` as stored (null for a failure). */
+  text: string | null;
+  at: string;
+  applied?: boolean;
+  error?: unknown;
+}
+
+type StatusItem = { id: string; device_id: string; status: 'sent' | 'running'; at: string; error?: unknown };
+
 export interface IssueInput {
   device_id: string;
   name: string;
@@ -121,8 +148,8 @@ type Row = Selectable<CommandsTable>;
 export class CommandService {
   /** Names this process in 'dispatch' notices, so that it skips those it delivered itself. */
   readonly origin = crypto.randomUUID();
-  private readonly statusWriter: BatchWriter<{ id: string; device_id: string; status: 'sent' | 'running'; at: string }>;
-  private readonly resultWriter: BatchWriter<{ id: string; device_id: string; result: AgentResult; at: string; applied?: boolean }>;
+  private readonly statusWriter: BatchWriter<StatusItem>;
+  private readonly resultWriter: BatchWriter<ResultItem>;
   private readonly recent = new RecentCommands();
   private readonly issuedListeners = new Set<IssuedListener>();
   /** 'sent' marks not yet written, by command id. */
@@ -135,8 +162,8 @@ export class CommandService {
     private readonly notifier: Notifier,
     private readonly guard: ResponseGuard,
   ) {
-    this.statusWriter = new BatchWriter((items) => this.writeStatuses(items));
-    this.resultWriter = new BatchWriter((items) => this.writeResults(items));
+    this.statusWriter = new BatchWriter((items) => oneByOneOnFailure(items, (some) => this.writeStatuses(some)));
+    this.resultWriter = new BatchWriter((items) => oneByOneOnFailure(items, (some) => this.writeResults(some)));
     notifier.subscribe('command_done', ({ ids }) => this.recent.endedElsewhere(ids));
   }
 
@@ -436,8 +463,12 @@ export class CommandService {
     this.sentTimer.unref();
   }
 
+  /** Only an open command of that same device is marked. */
   markRunning(id: string, deviceId: string): Promise<void> {
-    return this.statusWriter.add({ id, device_id: deviceId, status: 'running', at: nowIso() });
+    const item: StatusItem = { id, device_id: deviceId, status: 'running', at: nowIso() };
+    return this.statusWriter.add(item).then(() => {
+      if (item.error) throw item.error;
+    });
   }
 
   /**
@@ -446,8 +477,19 @@ export class CommandService {
    * Resolves once the result is durable (the agent may then forget it); answers whether it applied.
    */
   complete(id: string, deviceId: string, result: AgentResult): Promise<boolean> {
-    const item = { id, device_id: deviceId, result, at: nowIso(), applied: false };
-    return this.resultWriter.add(item).then(() => item.applied);
+    let text: string | null = null;
+    if (result.ok) {
+      try {
+        text = JSON.stringify(result.data);
+      } catch (e) {
+        result = { ok: false, error: { code: 'invalid_result', message: `the agent's result could not be stored: ${(e as Error).message}` }, cwd: result.cwd };
+      }
+    }
+    const item: ResultItem = { id, device_id: deviceId, result, text, at: nowIso(), applied: false };
+    return this.resultWriter.add(item).then(() => {
+      if (item.error) throw item.error;
+      return item.applied!;
+    });
   }
 
   /** End commands whose time ran out; answers how many. */
@@ -464,26 +506,19 @@ export class CommandService {
     return rows.length;
   }
 
-  private async writeStatuses(items: { id: string; device_id: string; status: 'sent' | 'running'; at: string }[]): Promise<void> {
+  private async writeStatuses(items: StatusItem[]): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const status of ['sent', 'running'] as const) {
         const group = items.filter((i) => i.status === status);
-        const from: CommandStatus[] = status === 'sent' ? ['queued'] : ['queued', 'sent'];
         for (let i = 0; i < group.length; i += CHUNK) {
-          const chunk = group.slice(i, i + CHUNK);
-          await trx
-            .updateTable('commands')
-            .set(status === 'sent' ? { status, sent_at: chunk[0].at } : { status, started_at: chunk[0].at })
-            .where('id', 'in', chunk.map((c) => c.id))
-            .where('status', 'in', from)
-            .execute();
+          await writeMarkRows[status].execute(trx, group.slice(i, i + CHUNK).map((c) => [c.id, c.device_id, c.at]));
         }
       }
     });
   }
 
   /** Results of many commands at once (a 10,000-host fan-out answers within a few milliseconds of itself). */
-  private async writeResults(items: { id: string; device_id: string; result: AgentResult; at: string; applied?: boolean }[]): Promise<void> {
+  private async writeResults(items: ResultItem[]): Promise<void> {
     const done: string[] = [];
     const first = new Map<string, (typeof items)[number]>();
     // A result proves the command was sent: its unwritten 'sent' mark rides along.
@@ -501,7 +536,7 @@ export class CommandService {
       for (let i = 0; i < unique.length; i += CHUNK) {
         const values = unique.slice(i, i + CHUNK).map((item) => {
           const r = item.result;
-          return [item.id, item.device_id, r.ok ? 'complete' : 'error', sentAt.get(item.id) ?? item.at, item.at, r.ok ? JSON.stringify(r.data) : null, r.cwd, r.ok ? null : r.error.code, r.ok ? null : r.error.message];
+          return [item.id, item.device_id, r.ok ? 'complete' : 'error', sentAt.get(item.id) ?? item.at, item.at, item.text, r.cwd, r.ok ? null : r.error.code, r.ok ? null : r.error.message];
         });
         for (const row of await writeResultRows.execute<{ id: string; sent_at: string }>(trx, values)) {
           done.push(row.id);
@@ -527,6 +562,28 @@ export class CommandService {
     }
     await this.statusWriter.flush();
     await this.resultWriter.flush();
+  }
+}
+
+/**
+ * Writes a batch in one go; when that fails, each item alone, so that one bad item fails by
+ * itself (its `error` set) and the others are still written.
+ */
+async function oneByOneOnFailure<T extends { error?: unknown }>(items: T[], write: (items: T[]) => Promise<void>): Promise<void> {
+  try {
+    await write(items);
+  } catch (err) {
+    if (items.length === 1) {
+      items[0].error = err;
+      return;
+    }
+    for (const item of items) {
+      try {
+        await write([item]);
+      } catch (e) {
+        item.error = e;
+      }
+    }
   }
 }
 

@@ -395,7 +395,7 @@ export class HostService {
   /** Add or remove tags; answers per id whether it existed. */
   async updateTags(action: 'add' | 'remove', ids: readonly string[], tags: readonly string[]): Promise<{ device_id: string; updated: boolean }[]> {
     for (const t of tags) {
-      if (!/^[A-Za-z0-9_\-/:.]{1,256}$/.test(t)) throw badRequest(`invalid tag "${t}": letters, digits, _ - / : . only`);
+      if (!isValidTag(t)) throw badRequest(`invalid tag "${t}": letters, digits, _ - / : . only`);
     }
     const existing = new Set((await this.getMany(ids)).map((h) => h.device_id));
     const now = nowIso();
@@ -469,6 +469,11 @@ export class HostService {
 
 /** Connected, and heard from recently: a replica that died leaves its hosts marked online but stale. */
 export const ONLINE_WINDOW_MS = 120_000;
+
+/** What a host tag may be, whoever sets it (API clients, agents): letters, digits, `_ - / : .`, at most 256. */
+export function isValidTag(tag: string): boolean {
+  return /^[A-Za-z0-9_\-/:.]{1,256}$/.test(tag);
+}
 
 export function isOnline(h: { online: boolean | number; last_seen: string }): boolean {
   return !!h.online && Date.parse(h.last_seen) >= Date.now() - ONLINE_WINDOW_MS;

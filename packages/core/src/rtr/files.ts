@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
-import type { CommandService } from '../commands/index.ts';
+import type { CommandRecord, CommandService } from '../commands/index.ts';
 import { TERMINAL_STATUSES } from '../commands/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
@@ -65,7 +65,13 @@ export class RtrFiles {
     return rows.map(toFile);
   }
 
-  /** Complete pending rows whose get has ended: from the command's result, or its error. */
+  /**
+   * Complete pending rows whose get has ended. A completed get's digest and size are those of the
+   * upload this very command completed, as the server hashed the bytes it received (and for the
+   * host the command was for) — never what the agent's result claims, so an agent cannot point its
+   * "retrieved file" at a blob it did not send. Written a chunk at a time; a chunk that fails is
+   * written row by row, so one host's bad row cannot hold back the others'.
+   */
   async settle(where: { session_id: string } | { fanout_id: string }): Promise<void> {
     let q = this.db.selectFrom('rtr_files').select(['id', 'command_id']).where('status', '=', 'pending');
     q = 'session_id' in where ? q.where('session_id', '=', where.session_id) : q.where('fanout_id', '=', where.fanout_id);
@@ -73,18 +79,50 @@ export class RtrFiles {
     if (pending.length === 0) return;
     const done = (await this.commands.getMany(pending.map((p) => p.command_id))).filter((c) => TERMINAL_STATUSES.includes(c.status));
     if (done.length === 0) return;
+    const uploads = await this.completedUploads(done);
     const now = nowIso();
-    await this.db.transaction().execute(async (trx) => {
-      for (const group of chunks(done)) {
+    const update = (c: CommandRecord) => {
+      const upload = uploads.get(c.id);
+      if (c.status !== 'complete') return { status: 'error', error_message: c.error?.message ?? c.status, updated_at: now };
+      if (!upload) return { status: 'error', error_message: 'the agent reported the file retrieved, but no upload of it reached the server', updated_at: now };
+      const r = c.result ?? {};
+      const path = typeof r.path === 'string' ? r.path : undefined;
+      const name = typeof r.name === 'string' ? r.name : undefined;
+      return { status: 'complete', ...(path ? { path } : {}), ...(name ? { name } : {}), sha256: upload.sha256, size: upload.size, updated_at: now };
+    };
+    const write = (trx: Kysely<Database>, c: CommandRecord) => trx.updateTable('rtr_files').set(update(c)).where('command_id', '=', c.id).where('status', '=', 'pending').execute();
+    for (const group of chunks(done)) {
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          for (const c of group) await write(trx, c);
+        });
+      } catch {
         for (const c of group) {
-          const r = c.result ?? {};
-          const set =
-            c.status === 'complete'
-              ? { status: 'complete', path: String(r.path ?? ''), name: String(r.name ?? ''), sha256: String(r.sha256 ?? ''), size: Number(r.size ?? 0), updated_at: now }
-              : { status: 'error', error_message: c.error?.message ?? c.status, updated_at: now };
-          await trx.updateTable('rtr_files').set(set).where('command_id', '=', c.id).where('status', '=', 'pending').execute();
+          try {
+            await write(this.db, c);
+          } catch {
+            await this.db.updateTable('rtr_files').set({ status: 'error', error_message: 'the retrieved file could not be recorded', updated_at: now }).where('command_id', '=', c.id).where('status', '=', 'pending').execute();
+          }
         }
       }
-    });
+    }
+  }
+
+  /** The completed upload of each command, made by the host the command was for. */
+  private async completedUploads(commands: readonly CommandRecord[]): Promise<Map<string, { sha256: string; size: number }>> {
+    const deviceOf = new Map(commands.filter((c) => c.status === 'complete').map((c) => [c.id, c.device_id]));
+    const out = new Map<string, { sha256: string; size: number }>();
+    for (const ids of chunks([...deviceOf.keys()])) {
+      const rows = await this.db
+        .selectFrom('transfers')
+        .select(['command_id', 'device_id', 'sha256', 'size'])
+        .where('command_id', 'in', ids)
+        .where('direction', '=', 'upload')
+        .where('status', '=', 'complete')
+        .orderBy('completed_at')
+        .execute();
+      for (const r of rows) if (deviceOf.get(r.command_id) === r.device_id) out.set(r.command_id, { sha256: r.sha256, size: Number(r.size) });
+    }
+    return out;
   }
 }

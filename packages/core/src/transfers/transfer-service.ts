@@ -134,6 +134,24 @@ export class TransferService {
   }
 
   /**
+   * Fix an upload's digest to what the server computed over the bytes it received, before they
+   * are imported: if the answer to that request is lost, a retried completion can then be
+   * accepted only for these bytes, never for another blob the agent names.
+   */
+  async pinDigest(id: string, sha256: string): Promise<void> {
+    const digest = assertSha256(sha256);
+    const res = await this.db
+      .updateTable('transfers')
+      .set({ sha256: digest })
+      .where('id', '=', id)
+      .where('status', '=', 'open')
+      .where('direction', '=', 'upload')
+      .where((eb) => eb.or([eb('sha256', '=', ''), eb('sha256', '=', digest)]))
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw new ServiceError(422, `transfer ${id} is not an open upload expecting ${digest}`, 'DIGEST_MISMATCH');
+  }
+
+  /**
    * Close the transfer as done, which spends its token. For an upload the blob is recorded in
    * the blob index in the same transaction, and a digest or size fixed at mint time must match.
    */

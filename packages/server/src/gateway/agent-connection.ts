@@ -1,14 +1,17 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, type AgentMessage, type GatewayMessage } from '@riposte/spec';
-import { PENDING_PAGE, type AgentResult, type CommandRecord, type Core, type HostFacts } from '@riposte/core';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, MAX_FRAME_DEPTH, jsonDeeperThan, resultDataProblem, type AgentMessage, type GatewayMessage } from '@riposte/spec';
+import { PENDING_PAGE, ServiceError, type AgentResult, type CommandRecord, type Core, type HostFacts } from '@riposte/core';
 import type { FastifyBaseLogger } from 'fastify';
-import { inventoryToFacts } from './inventory.ts';
 
 const checkMessage = TypeCompiler.Compile(AgentMessageSchema);
-/** An agent that keeps sending garbage is cut off. */
+/** An agent that keeps sending garbage (or frames about other hosts' commands) is cut off. */
 const MAX_BAD_MESSAGES = 20;
+/** A transfer token that could not be minted (database busy) is tried this many times before the command fails. */
+const MINT_ATTEMPTS = 3;
+const MINT_RETRY_MS = 500;
 
 /**
  * Acknowledgements of results wait for the next frame the connection writes anyway: they ride
@@ -29,8 +32,13 @@ export interface ConnectionDeps {
   welcome(conn: AgentConnection, facts: HostFacts): Promise<void>;
   /** Mints the token that lets this command move a file over HTTP; undefined when it needs none. */
   transferFor(command: CommandRecord): Promise<{ token: string }> | undefined;
+  /** Host facts from the agent's inventory report (its tags filtered, refusals audited). */
+  facts(conn: AgentConnection, inventory: Extract<AgentMessage, { t: 'inventory' }>['inventory']): Promise<HostFacts>;
   onClose(conn: AgentConnection): void;
 }
+
+/** The command a frame names: this host's (with its name), another host's, or none. */
+type OwnCommand = { name: string } | 'foreign' | undefined;
 
 /**
  * One agent's control channel. Kept small: 15,000 of these live in one server process.
@@ -40,15 +48,17 @@ export class AgentConnection {
   /** Its hello is processed: the host's facts are stored and it is marked online. */
   welcomed = false;
   private badMessages = 0;
-  /** Commands sent on this socket and not yet answered, so one dispatch storm sends each once. */
-  private inflight?: Set<string>;
+  /** Cut off for misbehaving: whatever else it sends is dropped. */
+  private cutOff = false;
+  /** Commands sent on this socket and not yet answered (id → command name), so one dispatch storm sends each once. */
+  private inflight?: Map<string, string>;
   /** Results to acknowledge with the next frame written (ACK_AT_ONCE). */
   private acks?: string[];
 
   constructor(
     readonly deviceId: string,
     private readonly ws: WebSocket,
-    private readonly remoteIp: string,
+    readonly remoteIp: string,
     private readonly deps: ConnectionDeps,
   ) {
     ws.on('message', (data, isBinary) => void this.onMessage(data as Buffer, isBinary));
@@ -116,15 +126,41 @@ export class AgentConnection {
    * unless the command needs a transfer token first: then a promise of its sending.
    */
   sendCommand(c: CommandRecord): Promise<void> | undefined {
-    this.inflight ??= new Set();
+    this.inflight ??= new Map();
     if (this.inflight.has(c.id)) return;
-    this.inflight.add(c.id);
+    this.inflight.set(c.id, c.name);
     const transfer = this.deps.transferFor(c);
     if (!transfer) {
       this.deliver(c);
       return;
     }
-    return transfer.then((t) => this.deliver(c, t));
+    return this.deliverWithTransfer(c, transfer);
+  }
+
+  /**
+   * A command that moves a file goes out with its token. A token that could not be minted is
+   * tried again a few times when the cause may pass; otherwise (or at last) the command fails with
+   * the reason, rather than waiting in this connection's in-flight set until it times out.
+   */
+  private async deliverWithTransfer(c: CommandRecord, transfer: Promise<{ token: string }>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return this.deliver(c, await transfer);
+      } catch (err) {
+        const lasting = err instanceof ServiceError && err.status < 500;
+        if (!lasting && attempt < MINT_ATTEMPTS && this.isOpen) {
+          this.deps.log.warn({ device_id: this.deviceId, command_id: c.id, err }, 'transfer token not minted; trying again');
+          await sleep(MINT_RETRY_MS * attempt);
+          transfer = this.deps.transferFor(c)!;
+          continue;
+        }
+        this.inflight?.delete(c.id);
+        this.deps.log.warn({ device_id: this.deviceId, command_id: c.id, err }, 'transfer token not minted; the command fails');
+        const message = `the server could not authorise this command's file transfer: ${(err as Error).message}`;
+        await this.deps.core.commands.complete(c.id, c.device_id, { ok: false, error: { code: 'transfer_failed', message }, cwd: c.cwd });
+        return;
+      }
+    }
   }
 
   /**
@@ -153,9 +189,12 @@ export class AgentConnection {
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.cutOff) return;
     let msg: AgentMessage;
     try {
       if (isBinary) throw new Error('binary frames are not part of the protocol');
+      // Before parsing: a frame nested thousands of levels deep is refused for the cost of reading its first bytes.
+      if (jsonDeeperThan(data, MAX_FRAME_DEPTH)) throw new Error(`invalid message: nested deeper than ${MAX_FRAME_DEPTH} levels`);
       const parsed: unknown = JSON.parse(data.toString('utf8'));
       if (!checkMessage.Check(parsed)) {
         const first = checkMessage.Errors(parsed).First();
@@ -163,24 +202,85 @@ export class AgentConnection {
       }
       msg = parsed;
     } catch (e) {
-      this.badMessages++;
-      this.deps.log.warn({ device_id: this.deviceId, err: (e as Error).message }, 'malformed agent message rejected');
-      this.send({ t: 'error', message: (e as Error).message });
-      if (this.badMessages > MAX_BAD_MESSAGES) this.close(1008, 'too many malformed messages');
+      this.refuse('agent.frame_refused', (e as Error).message);
       return;
     }
     if (msg.t === 'result') return this.onResult(msg.id, msg.result);
     this.handle(msg).catch((e) => this.failed(e));
   }
 
-  /** A result: stored, then acknowledged. No async function: a fan-out's 10,000 arrive within moments. */
+  /**
+   * A frame the gateway will not act on: told to the agent, logged and audited; past
+   * MAX_BAD_MESSAGES the agent is disconnected (and that is audited too).
+   */
+  private refuse(action: string, message: string, details: Record<string, unknown> = {}): void {
+    if (this.cutOff) return;
+    this.badMessages++;
+    this.deps.log.warn({ device_id: this.deviceId, err: message, ...details }, 'agent frame refused');
+    this.send({ t: 'error', message });
+    this.audit(action, { reason: message, ...details });
+    if (this.badMessages > MAX_BAD_MESSAGES) {
+      this.cutOff = true;
+      this.audit('agent.disconnected', { reason: `more than ${MAX_BAD_MESSAGES} refused frames` });
+      this.close(1008, 'too many refused messages');
+    }
+  }
+
+  private audit(action: string, details: Record<string, unknown>): void {
+    const commandId = typeof details.command_id === 'string' ? details.command_id : undefined;
+    this.deps.core.audit
+      .record({ actor: `agent:${this.deviceId}`, actor_name: 'agent', action, target_type: commandId ? 'command' : 'host', target_id: commandId ?? this.deviceId, device_id: this.deviceId, details })
+      .catch((err) => this.deps.log.error({ device_id: this.deviceId, err }, 'audit of a refused agent frame failed'));
+  }
+
+  /** A frame about a command of another host: refused, never applied. */
+  private foreign(frame: string, id: string): void {
+    this.refuse('agent.foreign_command', `command ${id} is not a command of this host`, { frame, command_id: id });
+  }
+
+  /**
+   * The command a frame names, if it is this host's: from memory when it was sent on this socket,
+   * otherwise read (a result re-sent from the agent's journal after a reconnect). Another host's
+   * command is refused here ('foreign'); undefined when no such command exists.
+   */
+  private ownCommand(id: string, frame: string): OwnCommand | Promise<OwnCommand> {
+    const name = this.inflight?.get(id);
+    if (name !== undefined) return { name };
+    return this.deps.core.commands.get(id).then((c) => {
+      if (!c) return undefined;
+      if (c.device_id === this.deviceId) return c;
+      this.foreign(frame, id);
+      return 'foreign';
+    });
+  }
+
+  /** A result: checked against its command's kind, stored, then acknowledged. Mostly synchronous: a fan-out's 10,000 arrive within moments. */
   private onResult(id: string, result: AgentResult): void {
+    const own = this.ownCommand(id, 'result');
+    if (!(own instanceof Promise)) return this.storeResult(id, (own as { name: string }).name, result);
+    own
+      .then((c) => {
+        if (c === 'foreign') return;
+        if (c) return this.storeResult(id, c.name, result);
+        // No such command: acknowledged all the same, so the agent stops re-sending it.
+        this.ack(id);
+      })
+      .catch((e) => this.failed(e));
+  }
+
+  private storeResult(id: string, name: string, result: AgentResult): void {
+    const problem = result.ok ? resultDataProblem(name, result.data) : undefined;
+    if (problem) {
+      const message = `the agent's ${name} result was refused: ${problem}`;
+      this.refuse('agent.result_refused', message, { command_id: id, command: name });
+      result = { ok: false, error: { code: 'invalid_result', message }, cwd: result.cwd };
+    }
     this.deps.core.commands
       .complete(id, this.deviceId, result)
       .then((applied) => {
         this.inflight?.delete(id);
         if (!applied) this.deps.log.info({ device_id: this.deviceId, command_id: id }, 'result for a command that is not open for this host; ignored');
-        // Durable (or not ours): either way the agent may forget it.
+        // Durable (or not open any more): either way the agent may forget it.
         this.ack(id);
       })
       .catch((e) => this.failed(e));
@@ -199,7 +299,7 @@ export class AgentConnection {
           this.close(1002, 'protocol version');
           return;
         }
-        await this.deps.welcome(this, inventoryToFacts(msg.inventory, this.remoteIp));
+        await this.deps.welcome(this, await this.deps.facts(this, msg.inventory));
         // Gone while waiting (its host is marked offline again): nothing more to send it.
         if (!this.isOpen) return;
         this.welcomed = true;
@@ -207,10 +307,11 @@ export class AgentConnection {
         await this.sendPending();
         return;
       case 'inventory':
-        await core.hosts.updateFacts(this.deviceId, inventoryToFacts(msg.inventory, this.remoteIp));
+        await core.hosts.updateFacts(this.deviceId, await this.deps.facts(this, msg.inventory));
         return;
       case 'started':
-        await core.commands.markRunning(msg.id, this.deviceId);
+        const own = await this.ownCommand(msg.id, 'started');
+        if (own && own !== 'foreign') await core.commands.markRunning(msg.id, this.deviceId);
         return;
     }
   }

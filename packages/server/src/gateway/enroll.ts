@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { getOperation } from '@riposte/spec';
 import { newSecret, tokenDigest, type Core } from '@riposte/core';
 import { inventoryToFacts } from './inventory.ts';
+import { agentTags, auditRefusedTags } from './agent-tags.ts';
 
 /**
  * Enrollment: an enrollment token plus the agent's inventory buys a device id and an agent
@@ -19,6 +20,7 @@ export function registerEnrollRoute(app: FastifyInstance, core: Core): void {
     const agent_secret = newSecret(30);
     const host = await core.hosts.register(inventoryToFacts(body.inventory, request.ip), { agent_secret_hash: tokenDigest(agent_secret) });
     request.log.info({ device_id: host.device_id, hostname: host.hostname }, 'agent enrolled');
+    await auditRefusedTags(core, host.device_id, agentTags(body.inventory.tags ?? []).refused);
     return reply.code(201).send({ device_id: host.device_id, agent_secret });
   });
 }

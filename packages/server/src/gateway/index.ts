@@ -4,10 +4,12 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { getOperation, MAX_AGENT_FRAME_BYTES } from '@riposte/spec';
 import { constantTimeEqual, tokenDigest, type CommandRecord, type Core } from '@riposte/core';
-import { AgentConnection } from './agent-connection.ts';
+import { AgentConnection, type ConnectionDeps } from './agent-connection.ts';
 import { registerEnrollRoute } from './enroll.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { HostPresence } from './presence.ts';
+import { inventoryToFacts } from './inventory.ts';
+import { agentTags, auditRefusedTags } from './agent-tags.ts';
 
 /** What the gateway needs from the transfer service (one-time tokens for get/put). */
 export interface TransferMinter {
@@ -56,6 +58,15 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     return transfers.mint({ command_id: c.id, device_id: c.device_id, direction, sha256, size }).then(({ token }) => ({ token }));
   };
 
+  const facts: ConnectionDeps['facts'] = async (conn, inventory) => {
+    const { refused } = agentTags(inventory.tags);
+    if (refused.length) {
+      app.log.warn({ device_id: conn.deviceId, tags: refused.slice(0, 10) }, 'agent reported tags outside SensorGroupingTags; left out');
+      await auditRefusedTags(core, conn.deviceId, refused);
+    }
+    return inventoryToFacts(inventory, conn.remoteIp);
+  };
+
   const presence = new HostPresence(core, connections);
   const onClose = (conn: AgentConnection) => {
     if (connections.get(conn.deviceId) !== conn) return;
@@ -91,7 +102,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const previous = connections.get(deviceId);
-      const conn = new AgentConnection(deviceId, ws, ip, { core, log: app.log, welcome: (c, facts) => presence.arrived(c, facts), transferFor, onClose });
+      const conn = new AgentConnection(deviceId, ws, ip, { core, log: app.log, welcome: (c, f) => presence.arrived(c, f), transferFor, facts, onClose });
       connections.set(deviceId, conn);
       // A second connection for the same host replaces the first (agent restarted, stale socket).
       previous?.close(4000, 'replaced by a newer connection');

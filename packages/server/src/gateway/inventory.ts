@@ -1,5 +1,6 @@
 import type { AgentInventory } from '@riposte/spec';
 import type { HostFacts, HostPlatform } from '@riposte/core';
+import { agentTags } from './agent-tags.ts';
 
 const PLATFORM: Record<AgentInventory['platform'], HostPlatform> = { linux: 'Linux', windows: 'Windows', mac: 'Mac' };
 
@@ -26,6 +27,6 @@ export function inventoryToFacts(inv: AgentInventory, connectionIp?: string): Ho
     cpu_vendor: inv.cpu_vendor,
     pointer_size: inv.pointer_size,
     users: inv.users,
-    tags: inv.tags.map((t) => (t.includes('/') ? t : `SensorGroupingTags/${t}`)),
+    tags: agentTags(inv.tags).accepted,
   };
 }

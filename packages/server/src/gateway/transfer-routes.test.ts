@@ -94,10 +94,29 @@ describe('uploads', () => {
     const data = Buffer.from('imported before the database could record it');
     const { id, token } = await upload();
     expect((await put(token, 0, data)).status).toBe(200);
+    // What completing does before the import: the digest the server computed is pinned first.
+    await transfers.pinDigest(id, sha(data));
     await blobs.importFile(partPath(id), { sha256: sha(data), size: data.length });
     const c = await complete(token, { sha256: sha(data), size: data.length });
     expect(c.status).toBe(200);
     expect(await transfers.get(id)).toMatchObject({ status: 'complete', sha256: sha(data) });
+  });
+
+  it('a retried completion cannot name another stored blob of the same size', async () => {
+    const data = Buffer.from('bytes this agent really sent....');
+    const other = Buffer.from('another host evidence, 32 bytes!');
+    expect(other.length).toBe(data.length);
+    const otherUpload = await upload();
+    expect((await put(otherUpload.token, 0, other)).status).toBe(200);
+    expect((await complete(otherUpload.token, { sha256: sha(other), size: other.length })).status).toBe(200);
+
+    const { id, token } = await upload();
+    expect((await put(token, 0, data)).status).toBe(200);
+    await transfers.pinDigest(id, sha(data));
+    await blobs.importFile(partPath(id), { sha256: sha(data), size: data.length });
+    const c = await complete(token, { sha256: sha(other), size: other.length });
+    expect(c.status).toBe(422);
+    expect((await transfers.get(id))!.status).not.toBe('complete');
   });
 
   it('resumes after an aborted PUT from the bytes that reached disk', async () => {

@@ -299,8 +299,10 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
           if ((await fileSize(file)) === undefined) {
             // A zero-byte file may be completed without any PUT.
             if (t.received === 0) await fsp.writeFile(file, '');
-            // An earlier attempt imported the file but could not record it (its answer was lost).
-            else if (t.received === claimed.size && (await blobs.stat(claimed.sha256))?.size === claimed.size) {
+            // An earlier attempt imported the file but could not record it (its answer was lost):
+            // only the digest the server computed then (pinned before the import) is accepted, and
+            // the stored bytes are hashed again.
+            else if (t.received === claimed.size && t.sha256 === claimed.sha256 && (await storedDigest(blobs, claimed.sha256)) === claimed.sha256) {
               await transfers.complete(t.id, claimed);
               return reply.send(claimed);
             }
@@ -320,6 +322,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
           if ((t.sha256 && t.sha256 !== sha256) || (t.size && t.size !== size)) {
             return mismatch('digest_mismatch', `received file (${sha256}, ${size} bytes) is not the one expected (${t.sha256 || '?'}, ${t.size || '?'} bytes)`);
           }
+          await transfers.pinDigest(t.id, sha256);
           await blobs.importFile(file, { sha256, size });
           await transfers.complete(t.id, { sha256, size });
           return reply.send({ sha256, size });
@@ -401,6 +404,14 @@ function parseRange(header: string, total: number): { start: number; end: number
   if (start >= total) return 'unsatisfiable';
   if (end < start) return undefined;
   return { start, end };
+}
+
+/** The sha256 of a stored blob's bytes as read back now; undefined when it is not stored. */
+async function storedDigest(blobs: BlobStore, sha256: string): Promise<string | undefined> {
+  if (!(await blobs.stat(sha256))) return undefined;
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of await blobs.open(sha256)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 async function fileSize(file: string): Promise<number | undefined> {
