@@ -28,6 +28,9 @@ describe('Falcon RTR retrieved files', () => {
   async function completeGet(cloudRequestId: string, deviceId: string, filePath: string): Promise<void> {
     const stored = await t.server.core.blobs.put(Readable.from([content]));
     sha256 = stored.sha256;
+    // The record comes from the upload the server received for this command, as a real agent's would.
+    const upload = await t.server.core.transfers.mint({ command_id: cloudRequestId, device_id: deviceId, direction: 'upload' });
+    await t.server.core.transfers.complete(upload.id, stored);
     const applied = await t.server.core.commands.complete(cloudRequestId, deviceId, { ok: true, data: { path: filePath, name: path.posix.basename(filePath), size: stored.size, sha256: stored.sha256 }, cwd: '/' });
     expect(applied).toBe(true);
   }

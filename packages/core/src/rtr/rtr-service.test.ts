@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../index.ts';
 import { openTestStore } from '../testing/db.ts';
@@ -57,18 +58,32 @@ describe('RtrService', () => {
     expect((await core.rtr.log.forSessions([session.id])).map((e) => e.current_directory)).toEqual(['/', '/', '/var']);
   });
 
-  it('records a get as pending and completes it from the command result', async () => {
+  it('records a get as pending and completes it from the upload the command made, not from what the result claims', async () => {
     const { session } = await core.rtr.sessions.open({ device_id: linux, queue_offline: true }, me);
-    const res = await core.rtr.log.issue([{ session, base_command: 'get', command_string: 'get /etc/hosts', tier: 'active', name: 'get', args: { path: '/etc/hosts' }, timeout_ms: 1000, queue_offline: true, file: { path: '/etc/hosts', name: 'hosts' } }], me);
+    const getItem = { session, base_command: 'get', command_string: 'get /etc/hosts', tier: 'active', name: 'get', args: { path: '/etc/hosts' }, timeout_ms: 1000, queue_offline: true, file: { path: '/etc/hosts', name: 'hosts' } };
+    const res = await core.rtr.log.issue([getItem], me);
     expect(res.refused).toEqual([]);
     expect(await core.rtr.files.list(session.id, me)).toEqual([]);
     expect((await core.rtr.files.list(session.id, me, { includePending: true }))[0]).toMatchObject({ status: 'pending', name: 'hosts' });
-    await complete(res.issued[0].command.id, linux, { path: '/etc/hosts', name: 'hosts', size: 12, sha256: 'ab'.repeat(32) });
+    const id = res.issued[0].command.id;
+    const stored = await core.blobs.put(Readable.from([Buffer.from('127.0.0.1 x\n')]));
+    const upload = await core.transfers.mint({ command_id: id, device_id: linux, direction: 'upload' });
+    await core.transfers.complete(upload.id, stored);
+    // The result names another blob and size: the record keeps what the server received.
+    await complete(id, linux, { path: '/etc/hosts', name: 'hosts', size: 999, sha256: 'ab'.repeat(32) });
     await core.commands.flush();
     const [file] = await core.rtr.files.list(session.id, me);
-    expect(file).toMatchObject({ status: 'complete', sha256: 'ab'.repeat(32), size: 12 });
-    expect(await core.rtr.files.find(session.id, 'AB'.repeat(32), me)).toMatchObject({ id: file.id });
+    expect(file).toMatchObject({ status: 'complete', sha256: stored.sha256, size: 12 });
+    expect(await core.rtr.files.find(session.id, stored.sha256.toUpperCase(), me)).toMatchObject({ id: file.id });
+    await expect(core.rtr.files.find(session.id, 'ab'.repeat(32), me)).rejects.toMatchObject({ status: 404 });
     await expect(core.rtr.files.list(session.id, them)).rejects.toMatchObject({ status: 404 });
+
+    // A get reported complete without any upload of its own is recorded as an error.
+    const again = await core.rtr.log.issue([getItem], me);
+    await complete(again.issued[0].command.id, linux, { path: '/etc/hosts', name: 'hosts', size: 12, sha256: stored.sha256 });
+    await core.commands.flush();
+    const files = await core.rtr.files.list(session.id, me, { includePending: true });
+    expect(files.find((f) => f.command_id === again.issued[0].command.id)).toMatchObject({ status: 'error', error_message: expect.stringMatching(/no upload/) });
   });
 
   it('writes nothing when no host of a batch can have a session', async () => {
