@@ -147,8 +147,13 @@ export class AgentConnection {
       try {
         return this.deliver(c, await transfer);
       } catch (err) {
+        if (!this.isOpen) {
+          // Gone meanwhile: the command is sent again (with a new token) when the agent reconnects.
+          this.inflight?.delete(c.id);
+          return;
+        }
         const lasting = err instanceof ServiceError && err.status < 500;
-        if (!lasting && attempt < MINT_ATTEMPTS && this.isOpen) {
+        if (!lasting && attempt < MINT_ATTEMPTS) {
           this.deps.log.warn({ device_id: this.deviceId, command_id: c.id, err }, 'transfer token not minted; trying again');
           await sleep(MINT_RETRY_MS * attempt);
           transfer = this.deps.transferFor(c)!;

@@ -20,7 +20,9 @@ export function registerEnrollRoute(app: FastifyInstance, core: Core): void {
     const agent_secret = newSecret(30);
     const host = await core.hosts.register(inventoryToFacts(body.inventory, request.ip), { agent_secret_hash: tokenDigest(agent_secret) });
     request.log.info({ device_id: host.device_id, hostname: host.hostname }, 'agent enrolled');
-    await auditRefusedTags(core, host.device_id, agentTags(body.inventory.tags ?? []).refused);
+    await auditRefusedTags(core, host.device_id, agentTags(body.inventory.tags ?? []).refused).catch((err) =>
+      request.log.error({ err, device_id: host.device_id }, 'audit of refused agent tags failed'),
+    );
     return reply.code(201).send({ device_id: host.device_id, agent_secret });
   });
 }

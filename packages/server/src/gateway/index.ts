@@ -62,7 +62,8 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     const { refused } = agentTags(inventory.tags);
     if (refused.length) {
       app.log.warn({ device_id: conn.deviceId, tags: refused.slice(0, 10) }, 'agent reported tags outside SensorGroupingTags; left out');
-      await auditRefusedTags(core, conn.deviceId, refused);
+      // The host is welcomed even if the audit cannot be written.
+      await auditRefusedTags(core, conn.deviceId, refused).catch((err) => app.log.error({ err, device_id: conn.deviceId }, 'audit of refused agent tags failed'));
     }
     return inventoryToFacts(inventory, conn.remoteIp);
   };
