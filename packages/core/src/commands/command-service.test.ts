@@ -113,4 +113,21 @@ describe('CommandService (memory and database agree)', () => {
     expect(recent).not.toContain(earlier.id);
     expect((await core.commands.queuedOlderThan(0)).map((c) => c.id)).toEqual(expect.arrayContaining([earlier.id, later.id]));
   });
+
+  it('stores every result of a batch when one cannot be serialised or carries NUL characters', async () => {
+    const [good, nul, circular] = [await issue(), await issue(), await issue()];
+    const loop: Record<string, unknown> = {};
+    loop.self = loop;
+    // Added together, so the three share one write.
+    const applied = await Promise.all([
+      core.commands.complete(good.id, host, { ok: true, data: { cwd: '/tmp' }, cwd: '/tmp' }),
+      core.commands.complete(nul.id, host, { ok: false, error: { code: 'failed', message: 'bad\0bytes' }, cwd: '/t\0mp' }),
+      core.commands.complete(circular.id, host, { ok: true, data: loop, cwd: '/tmp' }),
+    ]);
+    expect(applied).toEqual([true, true, true]);
+    expect(await row(good.id)).toMatchObject({ status: 'complete', result: { cwd: '/tmp' } });
+    expect(await row(nul.id)).toMatchObject({ status: 'error', result_cwd: '/t\uFFFDmp' });
+    expect((await core.commands.get(nul.id))!.error).toEqual({ code: 'failed', message: 'bad\uFFFDbytes' });
+    expect((await core.commands.get(circular.id))!).toMatchObject({ status: 'error', error: { code: 'invalid_result', message: expect.stringMatching(/could not be stored/) } });
+  });
 });

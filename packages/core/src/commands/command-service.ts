@@ -4,6 +4,7 @@ import type { Database } from '../db/index.ts';
 import type { CommandStatus, CommandsTable } from '../db/schema.ts';
 import type { Notifier } from '../notify/index.ts';
 import { BatchWriter } from '../util/batch-writer.ts';
+import { oneByOneOnFailure } from '../util/one-by-one.ts';
 import { badRequest, notFound, ServiceError } from '../util/errors.ts';
 import { nowIso, timeOrderedUuid, timeOrderedUuidBound } from '../util/ids.ts';
 import { isOnline } from '../hosts/host-service.ts';
@@ -477,6 +478,7 @@ export class CommandService {
    * Resolves once the result is durable (the agent may then forget it); answers whether it applied.
    */
   complete(id: string, deviceId: string, result: AgentResult): Promise<boolean> {
+    result = withoutNul(result);
     let text: string | null = null;
     if (result.ok) {
       try {
@@ -566,25 +568,14 @@ export class CommandService {
 }
 
 /**
- * Writes a batch in one go; when that fails, each item alone, so that one bad item fails by
- * itself (its `error` set) and the others are still written.
+ * The texts stored as they are (cwd, error) with any NUL character replaced: PostgreSQL text
+ * cannot hold one, and one agent's NUL would otherwise fail the write of its whole batch. (NULs
+ * inside `data` are escaped by JSON.)
  */
-async function oneByOneOnFailure<T extends { error?: unknown }>(items: T[], write: (items: T[]) => Promise<void>): Promise<void> {
-  try {
-    await write(items);
-  } catch (err) {
-    if (items.length === 1) {
-      items[0].error = err;
-      return;
-    }
-    for (const item of items) {
-      try {
-        await write([item]);
-      } catch (e) {
-        item.error = e;
-      }
-    }
-  }
+function withoutNul(r: AgentResult): AgentResult {
+  const clean = (s: string) => (s.includes('\0') ? s.replaceAll('\0', '\uFFFD') : s);
+  if (r.ok) return r.cwd.includes('\0') ? { ...r, cwd: clean(r.cwd) } : r;
+  return { ok: false, cwd: clean(r.cwd), error: { code: clean(r.error.code), message: clean(r.error.message) } };
 }
 
 /** ISO times at offsets from one moment, each formatted once: a fan-out's commands share them. */
