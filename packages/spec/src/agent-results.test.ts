@@ -26,3 +26,11 @@ describe('agent result schemas', () => {
     expect(jsonDeeperThan(Buffer.from('{"a":{"b":{"c":1}}}'), 2)).toBe(true);
   });
 });
+
+describe('jsonDeeperThan on escapes', () => {
+  it('ends a string only at a quote not escaped', () => {
+    expect(jsonDeeperThan(Buffer.from(JSON.stringify({ s: 'a\\"[[[[[' })), 1)).toBe(false);
+    expect(jsonDeeperThan(Buffer.from(JSON.stringify({ s: 'a\\\\', t: [[1]] })), 2)).toBe(true);
+    expect(jsonDeeperThan(Buffer.from(JSON.stringify({ s: 'a\\\\', t: [1] })), 2)).toBe(false);
+  });
+});
