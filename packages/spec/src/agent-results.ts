@@ -37,7 +37,7 @@ const ProcessInfo = Obj({
 });
 const ProcessOutcome = Obj(
   { pid: Pid, exit_code: Nullable(Type.Integer()), signal: Nullable(Short), stdout: Text, stderr: Text, timed_out: Type.Boolean(), truncated: Type.Boolean() },
-  ['exit_code', 'signal', 'stdout', 'stderr', 'timed_out', 'truncated'],
+  ['pid', 'exit_code', 'signal', 'stdout', 'stderr', 'timed_out', 'truncated'],
 );
 const SourceDestination = Obj({ source: Path, destination: Path });
 const JustPath = Obj({ path: Path });
