@@ -130,4 +130,20 @@ describe('CommandService (memory and database agree)', () => {
     expect((await core.commands.get(nul.id))!.error).toEqual({ code: 'failed', message: 'bad\uFFFDbytes' });
     expect((await core.commands.get(circular.id))!).toMatchObject({ status: 'error', error: { code: 'invalid_result', message: expect.stringMatching(/could not be stored/) } });
   });
+
+  it('marks a command sent or running only for the host it belongs to', async () => {
+    const other = (await core.hosts.register({ hostname: 'other', platform_name: 'Linux' })).device_id;
+    const c = await issue();
+    await core.commands.markRunning(c.id, other);
+    expect(await row(c.id)).toMatchObject({ status: 'queued' });
+    await core.commands.markRunning(c.id, host);
+    expect(await row(c.id)).toMatchObject({ status: 'running' });
+    const d = await issue();
+    core.commands.markSent(d.id, other);
+    await core.commands.flush();
+    expect(await row(d.id)).toMatchObject({ status: 'queued' });
+    core.commands.markSent(d.id, host);
+    await core.commands.flush();
+    expect(await row(d.id)).toMatchObject({ status: 'sent' });
+  });
 });
