@@ -5,7 +5,9 @@
 // agents dropped each minute and brought back 5-30 s later, and the server killed with SIGKILL
 // once, half-way, and started again on the same data directory and port. Prints:
 //   - server RSS at the start, the middle (just before the kill) and the end (target: end within
-//     10% of middle — the restarted server holds no more than the first did after as long);
+//     10% of middle — the restarted server holds about what the first did after as long). The
+//     server is restarted once before the soak, after enrolling the fleet, so that both measured
+//     processes start the same way: fresh, with the whole fleet reconnecting to them;
 //   - commands issued / completed / lost / run twice, checked against the simulated agents' own
 //     count of executions per command id (targets: 0 lost, 0 run twice);
 //   - server error-log lines per minute (target: flat — no more per minute in the second half
@@ -50,15 +52,39 @@ export async function benchSoak(): Promise<boolean> {
     };
     let server = await startServer();
     step(`server on ${server.url} (pid ${server.child.pid}); enrolling ${AGENTS} simulated agents`);
-    const identities = await enrollFleet({ serverUrl: server.url, enrollToken: server.enrollToken, count: AGENTS, platform: 'mixed', stateDir });
+    let lastProgress = Date.now();
+    const identities = await enrollFleet({
+      serverUrl: server.url,
+      enrollToken: server.enrollToken,
+      count: AGENTS,
+      platform: 'mixed',
+      stateDir,
+      onProgress: ({ done, total }) => {
+        if (Date.now() - lastProgress < 20_000) return;
+        lastProgress = Date.now();
+        step(`  enrolled ${done}/${total}`);
+      },
+    });
     const deviceIds = [...identities.values()].map((i) => i.device_id);
     const fleets: RpcChild[] = [];
     for (const s of splitFleet(AGENTS, FLEET_PROCESSES)) {
       fleets.push(await processes.start([path.join(LIB, 'soak-fleet.ts'), server.url, stateDir, String(s.first), String(s.end)], /SOAK-FLEET/, { echo: true }));
     }
     await Promise.all(fleets.map((f) => f.call('waitConnected')));
-    await server.child.call('setHosts', { ids: deviceIds });
-    step(`${AGENTS} agents connected over ${FLEET_PROCESSES} processes; soaking for ${MINUTES} min: a command to every host each ${ISSUE_EVERY_MS / 1000} s`);
+    /** Stop the server with `signal`, start it again on the same data and port. */
+    const restart = async (signal: NodeJS.Signals) => {
+      const exited = new Promise((r) => server.child.proc.once('exit', r));
+      server.child.proc.kill(signal);
+      await exited;
+      server = await startServer();
+      await server.child.call('setHosts', { ids: deviceIds });
+    };
+    // The enrolment's garbage is not the soak's: the first measured server starts fresh, as the
+    // one after the SIGKILL will, with the whole fleet coming back to it.
+    step(`${AGENTS} agents enrolled and connected over ${FLEET_PROCESSES} processes; restarting the server (SIGTERM) so that it starts the soak fresh`);
+    await restart('SIGTERM');
+    step(`  fleet back after ${((await fleetBack(() => server.child.call<number>('connections'), AGENTS)) / 1000).toFixed(0)} s`);
+    step(`soaking for ${MINUTES} min: a command to every host each ${ISSUE_EVERY_MS / 1000} s`);
 
     const issued = new Set<string>();
     const issueMs: number[] = [];
@@ -72,11 +98,13 @@ export async function benchSoak(): Promise<boolean> {
     let rssMiddle = 0;
     let nextIssue = soakStart;
     let nextMinute = soakStart + 60_000;
+    let minute = 0;
     let batch = 0;
     const rssStart = await rssOf(server.child.pid);
     while (Date.now() < end) {
       if (Date.now() >= nextIssue) {
-        nextIssue += ISSUE_EVERY_MS;
+        // Slots missed while the server was down are skipped, not made up for in a burst.
+        while (nextIssue <= Date.now()) nextIssue += ISSUE_EVERY_MS;
         try {
           const r = await server.child.call<{ ids: string[]; refused: string[]; ms: number }>('issue', { batch: String(batch++), timeoutMs: COMMAND_TIMEOUT_MS });
           for (const id of r.ids) issued.add(id);
@@ -92,18 +120,19 @@ export async function benchSoak(): Promise<boolean> {
         await sleep(500);
         rssMiddle = await rssOf(server.child.pid);
         step(`SIGKILL to the server (pid ${server.child.pid}); RSS ${mib(rssMiddle)}`);
-        const exited = new Promise((r) => server.child.proc.once('exit', r));
-        server.child.proc.kill('SIGKILL');
-        await exited;
+        const killedAt = Date.now();
         errorLines.mark('restart');
-        server = await startServer();
-        await server.child.call('setHosts', { ids: deviceIds });
-        step(`server restarted (pid ${server.child.pid})`);
+        await restart('SIGKILL');
+        step(`server restarted (pid ${server.child.pid}) after ${((Date.now() - killedAt) / 1000).toFixed(0)} s`);
+        const current = server;
+        void fleetBack(() => current.child.call<number>('connections'), Math.round(AGENTS * (1 - 2 * CHURN_PER_MINUTE))).then(
+          () => step(`  fleet back (98% connected) ${((Date.now() - killedAt) / 1000).toFixed(0)} s after the kill`),
+          () => {},
+        );
         killed = true;
       }
       if (Date.now() >= nextMinute) {
-        nextMinute += 60_000;
-        const minute = Math.round((Date.now() - soakStart) / 60_000);
+        while (nextMinute <= Date.now()) (nextMinute += 60_000), minute++;
         const down = (await Promise.all(fleets.map((f) => f.call<number>('churn', { fraction: CHURN_PER_MINUTE, minMs: CHURN_DOWN_MS[0], maxMs: CHURN_DOWN_MS[1] })))).reduce((a, b) => a + b, 0);
         const bytes = await rssOf(server.child.pid);
         rss.push({ minute, bytes });
@@ -117,14 +146,20 @@ export async function benchSoak(): Promise<boolean> {
     step(`soak over: ${batch} batches, ${issued.size} commands issued (median issue ${median(issueMs).toFixed(0)} ms); draining (at most ${DRAIN_MS / 1000} s)`);
 
     // Every command must end: wait until none of the soak's is open any more.
-    const drainUntil = Date.now() + DRAIN_MS;
+    const drainStart = Date.now();
     let statuses: Record<string, number> = {};
+    let lastNote = drainStart;
     for (;;) {
       statuses = await server.child.call<Record<string, number>>('statuses');
       const open = (statuses.queued ?? 0) + (statuses.sent ?? 0) + (statuses.running ?? 0);
-      if (open === 0 || Date.now() > drainUntil) break;
+      if (open === 0 || Date.now() > drainStart + DRAIN_MS) break;
+      if (Date.now() - lastNote > 30_000) {
+        lastNote = Date.now();
+        step(`  ${open} still open; ${await server.child.call<number>('connections')} agents connected`);
+      }
       await sleep(2000);
     }
+    step(`drained in ${((Date.now() - drainStart) / 1000).toFixed(0)} s`);
     step(`statuses: ${JSON.stringify(statuses)}`);
 
     // The server's word and the agents' own count of executions, compared id by id.
@@ -162,6 +197,16 @@ export async function benchSoak(): Promise<boolean> {
     fs.rmSync(work, { recursive: true, force: true });
   }
   return figures.length > 0 && figures.every((f) => f.pass);
+}
+
+/** Milliseconds until `connections()` reaches `count` (polled each second; gives up after 10 minutes). */
+async function fleetBack(connections: () => Promise<number>, count: number): Promise<number> {
+  const t0 = Date.now();
+  while ((await connections()) < count) {
+    if (Date.now() - t0 > 600_000) throw new Error(`fewer than ${count} agents connected after 10 minutes`);
+    await sleep(1000);
+  }
+  return Date.now() - t0;
 }
 
 function mib(n: number): string {
