@@ -14,9 +14,12 @@ export function judge(what: string, pass: boolean, target: string): Figure {
 export interface RunTally {
   issued: number;
   completed: number;
-  /** Issued, and not complete with at least one execution: never stored, still open, timed out, or "complete" unrun. */
+  /** Issued, and never stored, timed out, or "complete" without having run on its host. */
   lost: number;
   lostExamples: string[];
+  /** Still queued, sent or running when the drain ended: their hosts had not come back (or answered) yet. */
+  open: number;
+  openStatuses: Record<string, number>;
   /** Ended as error or cancelled: reported, not lost (the agent said why). */
   otherEnds: number;
   otherStatuses: Record<string, number>;
@@ -37,7 +40,7 @@ export function tallyRuns(issued: ReadonlySet<string>, serverFile: string, runFi
   const runs = new Map<string, number>();
   for (const file of runFiles) for (const [id, n] of pairs(file)) runs.set(id, (runs.get(id) ?? 0) + Number(n));
 
-  const t: RunTally = { issued: issued.size, completed: 0, lost: 0, lostExamples: [], otherEnds: 0, otherStatuses: {}, duplicated: 0, duplicatedExamples: [], executedIds: runs.size, runs: 0, executedNotIssued: 0 };
+  const t: RunTally = { issued: issued.size, completed: 0, lost: 0, lostExamples: [], open: 0, openStatuses: {}, otherEnds: 0, otherStatuses: {}, duplicated: 0, duplicatedExamples: [], executedIds: runs.size, runs: 0, executedNotIssued: 0 };
   for (const id of issued) {
     const s = status.get(id) ?? 'missing';
     const ran = runs.get(id) ?? 0;
@@ -45,6 +48,9 @@ export function tallyRuns(issued: ReadonlySet<string>, serverFile: string, runFi
     else if (s === 'error' || s === 'cancelled') {
       t.otherEnds++;
       t.otherStatuses[s] = (t.otherStatuses[s] ?? 0) + 1;
+    } else if ((s === 'queued' || s === 'sent' || s === 'running') && ran === 0) {
+      t.open++;
+      t.openStatuses[s] = (t.openStatuses[s] ?? 0) + 1;
     } else {
       t.lost++;
       if (t.lostExamples.length < 5) t.lostExamples.push(`${id} ${s}, run ${ran} times`);
