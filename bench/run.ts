@@ -3,16 +3,19 @@ import { benchApi } from './api.ts';
 import { benchPolicies } from './policies.ts';
 import { benchAgent } from './agent.ts';
 import { benchRtr } from './rtr.ts';
+import { benchSoak } from './soak.ts';
 
 const benches: Record<string, () => Promise<boolean>> = {
   api: benchApi,
   policies: benchPolicies,
   agent: benchAgent,
   rtr: benchRtr,
+  soak: benchSoak,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const chosen = names.length ? names : Object.keys(benches);
+// The soak runs for half an hour: only when asked for by name.
+const chosen = names.length ? names : Object.keys(benches).filter((n) => n !== 'soak');
 let allPass = true;
 for (const name of chosen) {
   const bench = benches[name];

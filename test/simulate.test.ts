@@ -16,6 +16,8 @@ describe('simulated fleet (riposte agent simulate)', () => {
   let t: TestServer;
   let stateDir: string;
   let fleet: SimulatedFleet | undefined;
+  /** Executions per command id, as the simulated hosts' executors started them. */
+  const executed = new Map<string, number>();
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -34,7 +36,7 @@ describe('simulated fleet (riposte agent simulate)', () => {
   };
 
   it('brings a mixed fleet online, one enrolled host per simulated agent, tagged SimulatedHost', async () => {
-    fleet = await startFleet({ serverUrl: t.url, enrollToken: t.enrollToken, count: COUNT, platform: 'mixed', stateDir, seed: 'test', restartDelayMs: 300 });
+    fleet = await startFleet({ serverUrl: t.url, enrollToken: t.enrollToken, count: COUNT, platform: 'mixed', stateDir, seed: 'test', restartDelayMs: 300, onExecute: (id) => void executed.set(id, (executed.get(id) ?? 0) + 1) });
     await fleet.waitConnected(COUNT, 20_000);
     expect(fleet.connected).toBe(COUNT);
     expect(await hostCount()).toBe(COUNT);
@@ -72,6 +74,8 @@ describe('simulated fleet (riposte agent simulate)', () => {
     expect(done).toHaveLength(COUNT);
     expect(done.filter((c) => c.status !== 'complete')).toEqual([]);
     for (const c of done) expect((c.result!.entries as unknown[]).length).toBeGreaterThan(0);
+    // The hosts' own count: each command started exactly once.
+    expect(commands.map((c) => executed.get(c.id))).toEqual(commands.map(() => 1));
     // Deterministic hosts: the same platform lists the same root, whichever host answers.
     const names = (c: (typeof done)[number]) => (c.result!.entries as { name: string }[]).map((e) => e.name).sort().join(',');
     const byDevice = new Map(done.map((c) => [c.device_id, c]));

@@ -17,6 +17,7 @@ import { AggregationEngine } from './aggregations/index.ts';
 import { ResponsePolicyService } from './policies/index.ts';
 import { RtrService } from './rtr/index.ts';
 import { TransferService } from './transfers/index.ts';
+import { LogSink } from './util/log.ts';
 
 export * from './db/index.ts';
 export * from './events.ts';
@@ -33,7 +34,8 @@ export * from './policies/index.ts';
 export * from './rtr/index.ts';
 export * from './aggregations/index.ts';
 export * from './transfers/index.ts';
-export { BatchWriter } from './util/batch-writer.ts';
+export { BatchWriter, BatchWriterFullError } from './util/batch-writer.ts';
+export { LogSink, type CoreLog } from './util/log.ts';
 export * from './util/errors.ts';
 export * from './util/ids.ts';
 export { hashSecret, verifySecret, constantTimeEqual, tokenDigest } from './util/secrets.ts';
@@ -45,6 +47,8 @@ export interface Core {
   store: Store;
   events: EventBus;
   cid: string;
+  /** Where core's parts log (a failed subscriber, a failed transfer); the server attaches its logger. */
+  log: LogSink;
   apiClients: ApiClientService;
   tokens: TokenService;
   enrollTokens: EnrollmentTokenService;
@@ -84,14 +88,16 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
   const ownBlobDir = opts.blobDir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-blobs-'));
   const blobs = createFsBlobStore(opts.blobDir ?? ownBlobDir!);
   const events = new EventBus();
-  const hosts = new HostService(store.db);
-  const notifier = store.postgresUrl ? await PgNotifier.connect(store.postgresUrl) : new LocalNotifier();
+  const log = new LogSink();
+  const hosts = new HostService(store.db, log);
+  const notifier = store.postgresUrl ? await PgNotifier.connect(store.postgresUrl, log) : new LocalNotifier(log);
   const guard = new ResponseGuard();
-  const commands = new CommandService(store.db, notifier, guard);
+  const commands = new CommandService(store.db, notifier, guard, log);
   const core: Core = {
     store,
     events,
     cid: await customerId(store.db),
+    log,
     apiClients: new ApiClientService(store.db),
     tokens: new TokenService(store.db),
     enrollTokens: new EnrollmentTokenService(store.db),
@@ -104,7 +110,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     audit,
     blobs,
     blobCollector: new BlobCollector(store.db, blobs),
-    transfers: new TransferService(store.db, blobs),
+    transfers: new TransferService(store.db, blobs, { log }),
     rtrLibrary: new RtrLibraryService({ db: store.db, blobs, audit }, opts.rtrLibrary),
     aggregations: new AggregationEngine(store.db, store.dialect),
     rtr: new RtrService({ db: store.db, commands, guard, audit, notifier }),

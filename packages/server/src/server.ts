@@ -43,6 +43,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     gateway: { heartbeatMs: opts.heartbeatMs },
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel ?? 'info', redact: ['req.headers.authorization'] },
   });
+  core.log.attach(app.log);
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ host, port: opts.port ?? 8080 });
   const addr = app.server.address();

@@ -92,6 +92,11 @@ export interface FleetOptions extends FleetIdentityOptions {
   /** Passed to every AgentClient. */
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /**
+   * Told each time a host's executor starts a command, before it runs: a bench checks the
+   * at-most-once rule against these counts (by command id), not against what the server says.
+   */
+  onExecute?(commandId: string, index: number): void;
 }
 
 /** One virtual host of the fleet. `client` and `executor` change when the host "restarts". */
@@ -368,10 +373,21 @@ class FleetAgent implements SimulatedAgent {
   /** A fresh host state (power-on); the journal survives, as the real agent's file does. */
   private boot(): void {
     const { opts, transfersAgent } = this.fleet;
-    this.executor = new SimulatedExecutor({ seed: opts.seed ?? DEFAULT_FLEET_SEED, platform: this.platform, index: this.index, agentVersion: opts.agentVersion });
+    const executor = new SimulatedExecutor({ seed: opts.seed ?? DEFAULT_FLEET_SEED, platform: this.platform, index: this.index, agentVersion: opts.agentVersion });
+    this.executor = executor;
+    const onExecute = opts.onExecute;
     const client = new AgentClient({
       identity: this.identity,
-      executor: this.executor,
+      executor: onExecute
+        ? {
+            platform: executor.platform,
+            inventory: () => executor.inventory(),
+            execute: (req, ctx) => {
+              onExecute(req.id, this.index);
+              return executor.execute(req, ctx);
+            },
+          }
+        : executor,
       journal: this.journal,
       transfers: (tokenFor) => new HttpFileTransfers({ serverUrl: this.identity.server_url, tokenFor, agent: transfersAgent }),
       // Nothing about a simulated host changes on its own: no inventory timer per agent.

@@ -5,6 +5,7 @@ import type { CommandStatus, CommandsTable } from '../db/schema.ts';
 import type { Notifier } from '../notify/index.ts';
 import { BatchWriter } from '../util/batch-writer.ts';
 import { oneByOneOnFailure } from '../util/one-by-one.ts';
+import type { CoreLog } from '../util/log.ts';
 import { badRequest, notFound, ServiceError } from '../util/errors.ts';
 import { nowIso, timeOrderedUuid, timeOrderedUuidBound } from '../util/ids.ts';
 import { isOnline } from '../hosts/host-service.ts';
@@ -162,9 +163,10 @@ export class CommandService {
     private readonly db: Kysely<Database>,
     private readonly notifier: Notifier,
     private readonly guard: ResponseGuard,
+    log?: CoreLog,
   ) {
-    this.statusWriter = new BatchWriter((items) => oneByOneOnFailure(items, (some) => this.writeStatuses(some)));
-    this.resultWriter = new BatchWriter((items) => oneByOneOnFailure(items, (some) => this.writeResults(some)));
+    this.statusWriter = new BatchWriter((items) => oneByOneOnFailure(items, (some) => this.writeStatuses(some)), { name: 'command status changes', log });
+    this.resultWriter = new BatchWriter((items) => oneByOneOnFailure(items, (some) => this.writeResults(some)), { name: 'command results', log });
     notifier.subscribe('command_done', ({ ids }) => this.recent.endedElsewhere(ids));
   }
 
@@ -234,7 +236,7 @@ export class CommandService {
         for (let i = 0; i < rows.length; i += CHUNK) await insertCommands.execute(trx, rows.slice(i, i + CHUNK).map(newCommandValues));
         await alsoWrite?.(trx, { commands: records, refused, offline });
       });
-      this.recent.remember(records);
+      this.recent.remember(records, rows.map((r) => r.args.length));
       for (const listener of this.issuedListeners) listener(records);
       const origin = this.issuedListeners.size ? this.origin : undefined;
       await this.notifier.publish('dispatch', batchId ? { batch_id: batchId, origin } : { device_ids: [...new Set(rows.map((r) => r.device_id))], origin });
@@ -534,10 +536,12 @@ export class CommandService {
       if (!first.has(item.id)) first.set(item.id, item);
     }
     const unique = [...first.values()];
+    const resultBytes = new Map<string, number>();
     await this.db.transaction().execute(async (trx) => {
       for (let i = 0; i < unique.length; i += CHUNK) {
         const values = unique.slice(i, i + CHUNK).map((item) => {
           const r = item.result;
+          if (item.text) resultBytes.set(item.id, item.text.length);
           return [item.id, item.device_id, r.ok ? 'complete' : 'error', sentAt.get(item.id) ?? item.at, item.at, item.text, r.cwd, r.ok ? null : r.error.code, r.ok ? null : r.error.message];
         });
         for (const row of await writeResultRows.execute<{ id: string; sent_at: string }>(trx, values)) {
@@ -550,7 +554,7 @@ export class CommandService {
     for (const item of items) item.applied = first.get(item.id) === item && applied.has(item.id);
     for (const id of done) {
       const { result: r, at } = first.get(id)!;
-      this.recent.ended(id, { status: r.ok ? 'complete' : 'error', sent_at: sentAt.get(id)!, completed_at: at, result: r.ok ? r.data : null, result_cwd: r.cwd, error: r.ok ? null : r.error });
+      this.recent.ended(id, { status: r.ok ? 'complete' : 'error', sent_at: sentAt.get(id)!, completed_at: at, result: r.ok ? r.data : null, result_cwd: r.cwd, error: r.ok ? null : r.error }, resultBytes.get(id));
     }
     if (done.length) await this.notifier.publish('command_done', { ids: done });
   }

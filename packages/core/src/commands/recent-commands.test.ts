@@ -30,3 +30,32 @@ describe('RecentCommands', () => {
     expect(recent.final('zzz')).toBeUndefined();
   });
 });
+
+describe('RecentCommands bounds', () => {
+  const end = (recent: RecentCommands, id: string, bytes: number) =>
+    recent.ended(id, { status: 'complete', sent_at: 't0', completed_at: 't1', result: { size: bytes }, result_cwd: '/', error: null }, bytes);
+
+  it('holds results within its byte budget, dropping the oldest first', () => {
+    const recent = new RecentCommands(1_000_000);
+    const ids = Array.from({ length: 20 }, (_, i) => `c${i}`);
+    recent.remember(ids.map(record));
+    for (const id of ids) end(recent, id, 100_000);
+    // Twenty results of 100 kB do not fit in 1 MB: the oldest went, the newest are served.
+    expect(recent.size().bytes).toBeLessThanOrEqual(1_000_000);
+    expect(recent.final('c19')).toMatchObject({ status: 'complete' });
+    expect(recent.final('c0')).toBeUndefined();
+    // Dropped is not "ended" nor "open here": the database is asked.
+    expect(recent.hasEnded('c0')).toBe(false);
+    expect(recent.isOpenHere('c0')).toBe(false);
+  });
+
+  it('never keeps one oversized result, nor a command with oversized arguments', () => {
+    const recent = new RecentCommands();
+    recent.remember([record('big-result'), record('big-args')], [10, 5_000_000]);
+    end(recent, 'big-result', 5_000_000);
+    expect(recent.final('big-result')).toBeUndefined();
+    expect(recent.hasEnded('big-result')).toBe(true);
+    expect(recent.isOpenHere('big-args')).toBe(false);
+    expect(recent.size().bytes).toBeLessThan(2_000);
+  });
+});

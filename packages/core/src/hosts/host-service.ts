@@ -4,6 +4,7 @@ import type { HostsTable } from '../db/schema.ts';
 import { applySort, compileFilter } from '../fql/index.ts';
 import { badRequest, notFound } from '../util/errors.ts';
 import { BatchWriter } from '../util/batch-writer.ts';
+import type { CoreLog } from '../util/log.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import { hostFqlSchema } from './fql-schema.ts';
 import { decodeScrollToken, encodeScrollToken } from './scroll.ts';
@@ -105,9 +106,14 @@ export type HostChangeHook = (deviceIds: string[]) => Promise<void>;
 
 export class HostService {
   private readonly changeHooks: HostChangeHook[] = [];
-  private readonly registrations = new BatchWriter<Registration>((items) => this.registerMany(items), 500);
+  private readonly registrations: BatchWriter<Registration>;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    log?: CoreLog,
+  ) {
+    this.registrations = new BatchWriter<Registration>((items) => this.registerMany(items), { maxBatch: 500, name: 'host registrations', log });
+  }
 
   onChange(hook: HostChangeHook): void {
     this.changeHooks.push(hook);

@@ -1,24 +1,24 @@
-import { EventEmitter } from 'node:events';
+import { LogSink, type CoreLog } from '../util/log.ts';
 import type { ChannelName, Notifier, NotifyChannels } from './index.ts';
+import { Subscribers } from './subscribers.ts';
 
 /** One process: messages are events, delivered asynchronously like a real notification would be. */
 export class LocalNotifier implements Notifier {
-  protected readonly emitter = new EventEmitter();
+  private readonly subscribers: Subscribers;
 
-  constructor() {
-    this.emitter.setMaxListeners(0);
+  constructor(log: CoreLog = new LogSink()) {
+    this.subscribers = new Subscribers(log);
   }
 
   async publish<C extends ChannelName>(channel: C, payload: NotifyChannels[C]): Promise<void> {
-    setImmediate(() => this.emitter.emit(channel, payload));
+    setImmediate(() => this.subscribers.deliver(channel, payload));
   }
 
   subscribe<C extends ChannelName>(channel: C, listener: (payload: NotifyChannels[C]) => void): () => void {
-    this.emitter.on(channel, listener);
-    return () => this.emitter.off(channel, listener);
+    return this.subscribers.add(channel, listener);
   }
 
   async close(): Promise<void> {
-    this.emitter.removeAllListeners();
+    this.subscribers.clear();
   }
 }

@@ -1,6 +1,7 @@
-import { EventEmitter } from 'node:events';
 import pg from 'pg';
+import type { CoreLog } from '../util/log.ts';
 import type { ChannelName, Notifier, NotifyChannels } from './index.ts';
+import { Subscribers } from './subscribers.ts';
 
 const PREFIX = 'riposte_';
 const CHANNELS: ChannelName[] = ['dispatch', 'command_done', 'cancel'];
@@ -13,20 +14,22 @@ const MAX_IDS = 150;
  * notifications too, so local subscribers need no separate path.
  */
 export class PgNotifier implements Notifier {
-  private readonly emitter = new EventEmitter();
+  private readonly subscribers: Subscribers;
   private listener?: pg.Client;
   private closed = false;
 
   private constructor(
     private readonly url: string,
     private readonly pool: pg.Pool,
+    private readonly log: CoreLog,
   ) {
-    this.emitter.setMaxListeners(0);
+    this.subscribers = new Subscribers(log);
   }
 
-  static async connect(url: string): Promise<PgNotifier> {
-    const n = new PgNotifier(url, new pg.Pool({ connectionString: url, max: 4 }));
-    n.pool.on('error', () => {});
+  static async connect(url: string, log: CoreLog): Promise<PgNotifier> {
+    const n = new PgNotifier(url, new pg.Pool({ connectionString: url, max: 4 }), log);
+    // An idle pooled connection's error (the database restarting): the pool replaces it; noted.
+    n.pool.on('error', (err) => log.warn({ err }, 'a notification pool connection failed'));
     await n.listen();
     return n;
   }
@@ -35,13 +38,20 @@ export class PgNotifier implements Notifier {
     const client = new pg.Client({ connectionString: this.url });
     client.on('notification', (msg) => {
       if (!msg.channel.startsWith(PREFIX) || !msg.payload) return;
+      let payload: unknown;
       try {
-        this.emitter.emit(msg.channel.slice(PREFIX.length), JSON.parse(msg.payload));
+        payload = JSON.parse(msg.payload);
       } catch {
-        /* a payload we did not write; ignore */
+        this.log.warn({ channel: msg.channel, bytes: msg.payload.length }, 'a notification that is not JSON was ignored');
+        return;
       }
+      // Each subscriber's failure is logged by `deliver`, never taken for a bad payload.
+      this.subscribers.deliver(msg.channel.slice(PREFIX.length) as ChannelName, payload as never);
     });
-    client.on('error', () => this.reconnect(client));
+    client.on('error', (err) => {
+      this.log.warn({ err }, 'the notification listener lost its connection; reconnecting');
+      this.reconnect(client);
+    });
     client.on('end', () => this.reconnect(client));
     await client.connect();
     for (const c of CHANNELS) await client.query(`LISTEN ${PREFIX}${c}`);
@@ -66,13 +76,12 @@ export class PgNotifier implements Notifier {
   }
 
   subscribe<C extends ChannelName>(channel: C, listener: (payload: NotifyChannels[C]) => void): () => void {
-    this.emitter.on(channel, listener);
-    return () => this.emitter.off(channel, listener);
+    return this.subscribers.add(channel, listener);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.emitter.removeAllListeners();
+    this.subscribers.clear();
     await this.listener?.end().catch(() => {});
     await this.pool.end().catch(() => {});
   }

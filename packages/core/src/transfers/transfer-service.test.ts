@@ -17,12 +17,13 @@ describe('TransferService', () => {
   let dir: string;
   let blobs: BlobStore;
   let transfers: TransferService;
+  const logged: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
     store = await openTestStore();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-transfers-'));
     blobs = createFsBlobStore(dir);
-    transfers = new TransferService(store.db, blobs, { maxUploadBytes: 1000 });
+    transfers = new TransferService(store.db, blobs, { maxUploadBytes: 1000, log: { warn: (obj, msg) => logged.push({ ...obj, msg }), error: () => {} } });
   });
   afterAll(async () => {
     await store.close();
@@ -74,6 +75,14 @@ describe('TransferService', () => {
     await transfers.fail(id, 'digest mismatch');
     expect((await transfers.get(id))?.status).toBe('failed');
     expect(await transfers.check(token, 'upload')).toEqual({ ok: false, reason: 'closed' });
+  });
+
+  it("logs a failure's reason with its command and host, once", async () => {
+    const { id } = await transfers.mint({ command_id: 'c-fail-why', device_id, direction: 'upload' });
+    logged.length = 0;
+    await transfers.fail(id, 'blob missing');
+    await transfers.fail(id, 'a second failure of a closed transfer');
+    expect(logged).toEqual([{ msg: 'file transfer failed', transfer_id: id, command_id: 'c-fail-why', device_id, direction: 'upload', reason: 'blob missing' }]);
   });
 
   it('expired tokens are refused', async () => {

@@ -5,6 +5,7 @@ import { BlobIndex, assertSha256, type BlobStore } from '../blobs/index.ts';
 import { ServiceError, badRequest, conflict, notFound } from '../util/errors.ts';
 import { newId, newSecret, nowIso } from '../util/ids.ts';
 import { tokenDigest } from '../util/secrets.ts';
+import { LogSink, type CoreLog } from '../util/log.ts';
 
 export type TransferDirection = TransfersTable['direction'];
 
@@ -33,6 +34,8 @@ export interface TransferServiceOptions {
   maxUploadBytes?: number;
   /** How long a token stays usable (for resuming, too). Default one hour. */
   lifetimeMs?: number;
+  /** Where a failed transfer's reason is logged. */
+  log?: CoreLog;
 }
 
 const COLUMNS = [
@@ -49,6 +52,7 @@ export class TransferService {
   private readonly index: BlobIndex;
   private readonly maxUploadBytes: number;
   private readonly lifetimeMs: number;
+  private readonly log: CoreLog;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -58,6 +62,7 @@ export class TransferService {
     this.index = new BlobIndex(db);
     this.maxUploadBytes = opts.maxUploadBytes ?? 8 * 1024 ** 3;
     this.lifetimeMs = opts.lifetimeMs ?? 60 * 60 * 1000;
+    this.log = opts.log ?? new LogSink();
   }
 
   async mint(req: MintRequest): Promise<{ id: string; token: string; expires_at: string }> {
@@ -180,15 +185,20 @@ export class TransferService {
 
   /**
    * Close the transfer as failed, which spends its token; the agent reports the command failed.
-   * `reason` is not persisted yet: the transfers table has no column for it.
+   * The reason is logged with the transfer's command and host, so an operator can tell a client
+   * that gave up from a digest mismatch or a blob gone missing.
    */
-  async fail(id: string, _reason: string): Promise<void> {
-    await this.db
+  async fail(id: string, reason: string): Promise<void> {
+    const closed = await this.db
       .updateTable('transfers')
       .set({ status: 'failed', completed_at: nowIso() })
       .where('id', '=', id)
       .where('status', '=', 'open')
-      .execute();
+      .returning(['command_id', 'device_id', 'direction'])
+      .executeTakeFirst();
+    // Already closed (a replica or an earlier request failed it first): that one logged it.
+    if (!closed) return;
+    this.log.warn({ transfer_id: id, command_id: closed.command_id, device_id: closed.device_id, direction: closed.direction, reason }, 'file transfer failed');
   }
 
   async get(id: string): Promise<TransferRecord | undefined> {

@@ -46,3 +46,40 @@ describe('BatchWriter', () => {
     await expect(c).resolves.toBeUndefined();
   });
 });
+
+describe('BatchWriter bounds', () => {
+  it('refuses items beyond maxQueued with a 503, logs the overload once, and takes items again once it drains', async () => {
+    const logged: string[] = [];
+    const log = { warn: (_: object, msg: string) => void logged.push(`warn: ${msg}`), error: (_: object, msg: string) => void logged.push(`error: ${msg}`) };
+    const releases: (() => void)[] = [];
+    const written: number[] = [];
+    const w = new BatchWriter<number>(
+      async (items) => {
+        await new Promise<void>((r) => releases.push(r));
+        written.push(...items);
+      },
+      { maxBatch: 2, maxQueued: 4, name: 'test items', log },
+    );
+    // The first batch is being written (held); four more fill the queue.
+    const accepted = [1, 2, 3, 4, 5, 6].map((n) => w.add(n));
+    expect(w.queued).toBe(4);
+    const refused = [7, 8].map((n) => w.add(n));
+    for (const r of refused) await expect(r).rejects.toMatchObject({ status: 503, code: 'OVERLOADED', message: expect.stringContaining('test items') });
+    expect(logged).toEqual(['error: batch writer full: refusing new items until the database catches up']);
+
+    // The database catches up: the queue drains and new items are taken again.
+    while (written.length < 6) {
+      releases.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(accepted);
+    const later = w.add(9);
+    expect(logged).toEqual(['error: batch writer full: refusing new items until the database catches up', 'warn: batch writer no longer full']);
+    while (!written.includes(9)) {
+      releases.shift()?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    await later;
+    expect(written).toEqual([1, 2, 3, 4, 5, 6, 9]);
+  });
+});

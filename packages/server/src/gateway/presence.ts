@@ -16,8 +16,11 @@ export class HostPresence {
     private readonly core: Core,
     private readonly connections: ReadonlyMap<string, AgentConnection>,
   ) {
-    this.arrivals = new BatchWriter((batch) => core.hosts.welcomeMany(batch.filter(({ conn }) => connections.get(conn.deviceId) === conn).map(({ item }) => item)));
-    this.departures = new BatchWriter((ids) => core.hosts.markOffline(ids, (id) => !connections.has(id)));
+    this.arrivals = new BatchWriter((batch) => core.hosts.welcomeMany(batch.filter(({ conn }) => connections.get(conn.deviceId) === conn).map(({ item }) => item)), {
+      name: 'agent arrivals',
+      log: core.log,
+    });
+    this.departures = new BatchWriter((ids) => core.hosts.markOffline(ids, (id) => !connections.has(id)), { name: 'agent departures', log: core.log });
   }
 
   /** A connected agent's report stored and its host online; rejects when its facts are refused. */
