@@ -260,8 +260,13 @@ export class AgentClient extends EventEmitter {
   /** The server stored these results: the journal may forget them. */
   private acked(ids: string[]): void {
     for (const id of ids) {
-      this.opts.journal.acked(id);
       this.tokens.delete(id);
+      try {
+        this.opts.journal.acked(id);
+      } catch (e) {
+        // The result stays in the journal and is re-sent after a restart: stored once, acked again.
+        this.log('error', `could not journal the acknowledgement of ${id}: ${(e as Error).message}`, { command_id: id });
+      }
     }
   }
 
@@ -303,7 +308,17 @@ export class AgentClient extends EventEmitter {
     }
     // Journaled (and synced) only once it is about to run: a command still waiting when the agent
     // dies was never started, so it may safely run after the restart.
-    this.opts.journal.started(cmd.id);
+    try {
+      this.opts.journal.started(cmd.id);
+    } catch (e) {
+      // Without its `started` line a command could run twice: it is not run at all.
+      this.running.delete(cmd.id);
+      const message = `the agent could not record this command in its journal (${(e as Error).message}); it was not run`;
+      this.log('error', message, { command_id: cmd.id });
+      this.sendResult(cmd.id, { ok: false, error: { code: 'failed', message }, cwd: cmd.cwd });
+      this.emit('result', cmd.id);
+      return this.release();
+    }
     // Most commands finish in milliseconds: tell the server a command is running only when it
     // is still running a moment later, which spares a fan-out one message and one write per host.
     run.startTimer(this.noticeStarted);
@@ -331,7 +346,12 @@ export class AgentClient extends EventEmitter {
   }
 
   private finish(id: string, result: CommandResult): void {
-    this.opts.journal.result(id, result);
+    try {
+      this.opts.journal.result(id, result);
+    } catch (e) {
+      // Still sent: the server stores it; only a re-send after an agent restart is lost.
+      this.log('error', `could not journal the result of ${id}: ${(e as Error).message}`, { command_id: id });
+    }
     this.sendResult(id, result);
     this.emit('result', id);
   }
