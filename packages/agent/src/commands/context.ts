@@ -8,6 +8,8 @@ export interface Settings {
   maxOutputBytes: number;
   /** Upper bound for `cat`, whatever the request asks for. */
   catMaxBytes: number;
+  /** Entries `ls` describes at most; a larger directory's listing is cut (truncated, total_entries). */
+  lsMaxEntries: number;
   /** Where the agent writes its own files (dumps, exports, temp scripts); os.tmpdir() based if unset. */
   stateDir?: string;
 }

@@ -13,6 +13,9 @@ export interface ProcessOutcome {
   timed_out: boolean;
   /** True when stdout or stderr exceeded the cap and was cut. */
   truncated: boolean;
+  /** Bytes the program wrote to each stream, kept or not (present when `truncated`). */
+  stdout_bytes?: number;
+  stderr_bytes?: number;
 }
 
 export interface RunOptions {
@@ -36,8 +39,11 @@ class CappedBuffer {
   private chunks: Buffer[] = [];
   private kept = 0;
   truncated = false;
+  /** Every byte seen, kept or not. */
+  total = 0;
   constructor(private readonly cap: number) {}
   push(chunk: Buffer): void {
+    this.total += chunk.length;
     const room = this.cap - this.kept;
     if (chunk.length > room) this.truncated = true;
     if (room <= 0) return;
@@ -100,6 +106,7 @@ export function runProcess(file: string, args: string[], opts: RunOptions): Prom
         stderr: stderr.text(),
         timed_out: stopped === 'timeout',
         truncated: stdout.truncated || stderr.truncated,
+        ...(stdout.truncated || stderr.truncated ? { stdout_bytes: stdout.total, stderr_bytes: stderr.total } : {}),
       });
     };
     child.on('error', (err) => {

@@ -31,6 +31,8 @@ export interface OsExecutorOptions {
   maxOutputBytes?: number;
   /** Cap for cat (default 1 MiB). */
   catMaxBytes?: number;
+  /** Cap for ls entries (default 20,000). */
+  lsMaxEntries?: number;
   /** Where dumps, exports and temporary scripts go (default: a directory under os.tmpdir()). */
   stateDir?: string;
 }
@@ -51,6 +53,7 @@ export class OsExecutor implements Executor {
       allowPower: options.allowPower ?? false,
       maxOutputBytes: options.maxOutputBytes ?? 4 * 1024 * 1024,
       catMaxBytes: options.catMaxBytes ?? 1024 * 1024,
+      lsMaxEntries: options.lsMaxEntries ?? 20_000,
       stateDir: options.stateDir,
     };
   }

@@ -4,7 +4,8 @@
  *              wait: false:    { pid }   (started detached; its output is discarded)
  *   runscript  { pid, exit_code, signal, stdout, stderr, timed_out, truncated }
  * exit_code is null when the process was killed by a signal (then `signal` names it). stdout and
- * stderr are decoded as UTF-8, each cut at maxOutputBytes (truncated: true). On timeout — the
+ * stderr are decoded as UTF-8, each cut at maxOutputBytes (truncated: true, with stdout_bytes and
+ * stderr_bytes saying how much the program wrote). On timeout — the
  * smaller of args.timeout_ms and the request's limit — the whole process group is killed and the
  * partial output returned with timed_out: true; this is still a success, not a `timeout` error.
  */

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { AGENT_PROTOCOL_VERSION, type GatewayMessage } from '@riposte/spec';
+import { AGENT_PROTOCOL_VERSION, RESULT_BLOB_MAX_BYTES, type GatewayMessage } from '@riposte/spec';
 import type { CommandRequest, CommandResult, ExecutionContext, Executor, FileTransfers, Inventory } from '../commands/types.ts';
 import type { Journal } from './journal.ts';
 import type { AgentIdentity } from './identity.ts';
+import { ResultOffload, boundResult, tooLargeInline } from './result-offload.ts';
 
 /** A command still running after this long is reported as running. */
 const STARTED_NOTICE_MS = 250;
@@ -84,14 +85,14 @@ function noticeLater(run: RunningCommand, notice: Notice): void {
  */
 const frozenJson = new WeakMap<object, string>();
 
-/** `{ t: 'result', id, result }` as JSON text. */
-function resultMessage(id: string, result: CommandResult): string {
+/** The result object as JSON text. */
+function resultJson(result: CommandResult): string {
   if (result.ok && Object.isFrozen(result.data) && typeof result.cwd === 'string') {
     let data = frozenJson.get(result.data);
     if (data === undefined) frozenJson.set(result.data, (data = JSON.stringify(result.data)));
-    return `{"t":"result","id":${JSON.stringify(id)},"result":{"ok":true,"data":${data},"cwd":${JSON.stringify(result.cwd)}}}`;
+    return `{"ok":true,"data":${data},"cwd":${JSON.stringify(result.cwd)}}`;
   }
-  return JSON.stringify({ t: 'result', id, result });
+  return JSON.stringify(result);
 }
 
 export interface AgentClientOptions {
@@ -108,6 +109,8 @@ export interface AgentClientOptions {
   deadAfterMs?: number;
   /** How often the inventory is re-read and re-sent when it changed (0: never). */
   inventoryEveryMs?: number;
+  /** Where results too large for the control channel wait for their upload (default: a private temp dir). */
+  spoolDir?: string;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -132,9 +135,20 @@ export class AgentClient extends EventEmitter {
   /** Sent for a command still running after STARTED_NOTICE_MS. */
   private readonly noticeStarted = (id: string) => this.send({ t: 'started', id });
 
+  private readonly offload: ResultOffload;
+
   constructor(private readonly opts: AgentClientOptions) {
     super();
     this.transfers = opts.transfers((id) => this.tokens.get(id));
+    this.offload = new ResultOffload({
+      transfers: this.transfers,
+      setToken: (id, token) => this.tokens.set(id, token),
+      send: (frame) => this.connected && this.ws!.send(frame),
+      connected: () => this.connected,
+      undeliverable: (id, result) => this.finish(id, result),
+      log: (level, msg, extra) => this.log(level, msg, extra),
+      spoolDir: opts.spoolDir,
+    });
   }
 
   get connected(): boolean {
@@ -159,6 +173,7 @@ export class AgentClient extends EventEmitter {
     clearInterval(this.inventoryTimer);
     this.ws?.close(1000, 'agent stopping');
     this.ws?.terminate();
+    this.offload.close();
   }
 
   private connect(): void {
@@ -185,6 +200,7 @@ export class AgentClient extends EventEmitter {
     ws.on('close', () => {
       clearTimeout(this.deadTimer);
       if (this.ws === ws) this.ws = undefined;
+      this.offload.disconnected();
       this.emit('disconnected');
       if (!this.stopped) this.scheduleReconnect();
     });
@@ -208,8 +224,18 @@ export class AgentClient extends EventEmitter {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
   }
 
+  /** Inline when it fits a frame; otherwise as a blob over the transfer path (or an error when too large even for that). */
   private sendResult(id: string, result: CommandResult): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(resultMessage(id, result));
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    const json = resultJson(result);
+    const frame = `{"t":"result","id":${JSON.stringify(id)},"result":${json}}`;
+    if (!tooLargeInline(frame)) return this.ws.send(frame);
+    if (this.offload.offer(id, json)) return;
+    this.finish(id, {
+      ok: false,
+      error: { code: 'too_large', message: `the result (${Buffer.byteLength(json)} bytes of JSON) exceeds the ${RESULT_BLOB_MAX_BYTES}-byte cap on results` },
+      cwd: result.cwd,
+    });
   }
 
   private async sendInventory(kind: 'hello' | 'inventory'): Promise<void> {
@@ -249,7 +275,11 @@ export class AgentClient extends EventEmitter {
         this.running.get(msg.id)?.abort(new Error('cancelled'));
         return;
       case 'result_ack':
+        for (const r of msg.refused ?? []) this.log('error', `the server refused the result of ${r.id}: ${r.reason}`, { command_id: r.id });
         this.acked(msg.ids);
+        return;
+      case 'result_upload':
+        this.offload.granted(msg.id, msg.token);
         return;
       case 'error':
         this.log('warn', `server: ${msg.message}`);
@@ -261,6 +291,7 @@ export class AgentClient extends EventEmitter {
   private acked(ids: string[]): void {
     for (const id of ids) {
       this.tokens.delete(id);
+      this.offload.acked(id);
       try {
         this.opts.journal.acked(id);
       } catch (e) {
@@ -345,7 +376,8 @@ export class AgentClient extends EventEmitter {
     }
   }
 
-  private finish(id: string, result: CommandResult): void {
+  private finish(id: string, produced: CommandResult): void {
+    const result = boundResult(produced);
     try {
       this.opts.journal.result(id, result);
     } catch (e) {

@@ -5,6 +5,7 @@ import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, type AgentMessage, type Gat
 import { PENDING_PAGE, type AgentResult, type CommandRecord, type Core, type HostFacts } from '@riposte/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { inventoryToFacts } from './inventory.ts';
+import { RefusedResult, type ResultBlobs } from './result-blobs.ts';
 
 const checkMessage = TypeCompiler.Compile(AgentMessageSchema);
 /** An agent that keeps sending garbage is cut off. */
@@ -29,6 +30,8 @@ export interface ConnectionDeps {
   welcome(conn: AgentConnection, facts: HostFacts): Promise<void>;
   /** Mints the token that lets this command move a file over HTTP; undefined when it needs none. */
   transferFor(command: CommandRecord): Promise<{ token: string }> | undefined;
+  /** Results that travel as blobs over the transfer path. */
+  results: ResultBlobs;
   onClose(conn: AgentConnection): void;
 }
 
@@ -166,11 +169,48 @@ export class AgentConnection {
       this.badMessages++;
       this.deps.log.warn({ device_id: this.deviceId, err: (e as Error).message }, 'malformed agent message rejected');
       this.send({ t: 'error', message: (e as Error).message });
+      // A result that can never be accepted is refused once, or the agent would re-send it forever.
+      const id = resultId(data, isBinary);
+      if (id) this.refuse(id, (e as Error).message);
       if (this.badMessages > MAX_BAD_MESSAGES) this.close(1008, 'too many malformed messages');
       return;
     }
-    if (msg.t === 'result') return this.onResult(msg.id, msg.result);
+    if (msg.t === 'result') return 'result' in msg ? this.onResult(msg.id, msg.result) : this.onResultBlob(msg.id, msg.result_blob);
+    if (msg.t === 'result_upload') return this.onResultUpload(msg.id, msg.size);
     this.handle(msg).catch((e) => this.failed(e));
+  }
+
+  /** The agent asks to upload a result too large to send inline. */
+  private onResultUpload(id: string, size: number): void {
+    this.deps.results.mintUpload(id, this.deviceId, size).then(
+      (token) => this.send({ t: 'result_upload', id, token }),
+      (e) => (e instanceof RefusedResult ? this.refuse(id, e.message) : this.failed(e)),
+    );
+  }
+
+  /** A result uploaded over the transfer path: read from what the server received, then stored like any other. */
+  private onResultBlob(id: string, ref: { sha256: string; size: number }): void {
+    this.deps.results.read(id, this.deviceId, ref).then(
+      (result) => this.onResult(id, result),
+      // Anything else (storage down) is not acknowledged: the agent sends it again after a reconnect.
+      (e) => (e instanceof RefusedResult ? this.refuse(id, e.message) : this.failed(e)),
+    );
+  }
+
+  /**
+   * Ends the command with an error saying why its result was refused, and acknowledges it with
+   * the reason so the agent drops it. Only a command open for this host is touched.
+   */
+  private refuse(id: string, reason: string): void {
+    this.deps.log.warn({ device_id: this.deviceId, command_id: id, reason }, 'agent result refused');
+    const message = `the host's result could not be accepted: ${reason}`.slice(0, 4096);
+    this.deps.core.commands
+      .complete(id, this.deviceId, { ok: false, error: { code: 'result_refused', message }, cwd: '' })
+      .then(() => {
+        this.inflight?.delete(id);
+        this.send({ t: 'result_ack', ids: [id], refused: [{ id, reason: message }] });
+      })
+      .catch((e) => this.failed(e));
   }
 
   /** A result: stored, then acknowledged. No async function: a fan-out's 10,000 arrive within moments. */
@@ -190,7 +230,7 @@ export class AgentConnection {
     this.deps.log.error({ device_id: this.deviceId, err: e }, 'agent message failed');
   }
 
-  private async handle(msg: Exclude<AgentMessage, { t: 'result' }>): Promise<void> {
+  private async handle(msg: Exclude<AgentMessage, { t: 'result' | 'result_upload' }>): Promise<void> {
     const { core } = this.deps;
     switch (msg.t) {
       case 'hello':
@@ -213,5 +253,16 @@ export class AgentConnection {
         await core.commands.markRunning(msg.id, this.deviceId);
         return;
     }
+  }
+}
+
+/** The id of a `result` frame that failed validation, when it is legible. */
+function resultId(data: Buffer, isBinary: boolean): string | undefined {
+  if (isBinary) return undefined;
+  try {
+    const v = JSON.parse(data.toString('utf8')) as { t?: unknown; id?: unknown };
+    return v?.t === 'result' && typeof v.id === 'string' && v.id.length > 0 && v.id.length <= 64 ? v.id : undefined;
+  } catch {
+    return undefined;
   }
 }

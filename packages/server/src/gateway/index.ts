@@ -8,6 +8,7 @@ import { AgentConnection } from './agent-connection.ts';
 import { registerEnrollRoute } from './enroll.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { HostPresence } from './presence.ts';
+import { resultBlobs } from './result-blobs.ts';
 
 /** What the gateway needs from the transfer service (one-time tokens for get/put). */
 export interface TransferMinter {
@@ -56,6 +57,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     return transfers.mint({ command_id: c.id, device_id: c.device_id, direction, sha256, size }).then(({ token }) => ({ token }));
   };
 
+  const results = resultBlobs(core.transfers, core.blobs);
   const presence = new HostPresence(core, connections);
   const onClose = (conn: AgentConnection) => {
     if (connections.get(conn.deviceId) !== conn) return;
@@ -91,7 +93,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const previous = connections.get(deviceId);
-      const conn = new AgentConnection(deviceId, ws, ip, { core, log: app.log, welcome: (c, facts) => presence.arrived(c, facts), transferFor, onClose });
+      const conn = new AgentConnection(deviceId, ws, ip, { core, log: app.log, welcome: (c, facts) => presence.arrived(c, facts), transferFor, results, onClose });
       connections.set(deviceId, conn);
       // A second connection for the same host replaces the first (agent restarted, stale socket).
       previous?.close(4000, 'replaced by a newer connection');
