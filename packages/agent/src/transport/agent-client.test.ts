@@ -314,4 +314,30 @@ describe('AgentClient', () => {
     expect(executor.ran).toHaveLength(2);
     expect(disconnected).not.toHaveBeenCalled();
   });
+
+  it('never sends a result too large for a frame inline: it asks for an upload token, and reports a failed upload as an error', async () => {
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    const executor = new FakeExecutor(async (req) => ({ ok: true, data: { stdout: big }, cwd: req.cwd }));
+    const g = await connect(executor);
+    g.command('big1', 10_000, 'run');
+    const ask = await g.next((m) => m.t === 'result_upload' && m.id === 'big1');
+    expect(ask.text!.length).toBeLessThan(200);
+    expect(g.received.some(resultOf('big1'))).toBe(false);
+    // This stand-in's transfers refuse every upload: the command ends with a small error instead.
+    g.send({ t: 'result_upload', id: 'big1', token: 'tok' });
+    const failed = await g.next(resultOf('big1'));
+    expect(failed.result).toMatchObject({ ok: false, error: { code: 'transfer_failed' } });
+    expect(failed.text!.length).toBeLessThan(1000);
+    expect(g.journal.get('big1')).toMatchObject({ state: 'result', result: { ok: false } });
+  });
+
+  it('cuts a long error message before journaling and sending it', async () => {
+    const executor = new FakeExecutor(async (req) => ({ ok: false, error: { code: 'failed', message: 'e'.repeat(100_000) }, cwd: req.cwd }));
+    const g = await connect(executor);
+    g.command('err1');
+    const r = await g.next(resultOf('err1'));
+    const message = (r.result as { error: { message: string } }).error.message;
+    expect(message.length).toBeLessThan(8300);
+    expect(message).toMatch(/ … \[91808 more characters cut by the agent\]$/);
+  });
 });

@@ -7,7 +7,6 @@
  * agent would re-send the same frame on every reconnect.
  */
 import fs from 'node:fs';
-import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ERROR_MESSAGE_MAX_CHARS, RESULT_BLOB_MAX_BYTES, RESULT_INLINE_MAX_BYTES } from '@riposte/spec';
@@ -123,7 +122,11 @@ export class ResultOffload {
     const p = this.pending.get(id);
     if (!p) return;
     this.pending.delete(id);
-    void fsp.rm(p.file, { force: true }).catch(() => {});
+    try {
+      fs.rmSync(p.file, { force: true });
+    } catch {
+      /* the spool directory is private and removed on close */
+    }
   }
 
   private spoolDir(): string {
