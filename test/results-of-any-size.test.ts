@@ -1,6 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { path7za } from '7zip-bin';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AGENT_PROTOCOL_VERSION, RESULT_BLOB_MAX_BYTES } from '@riposte/spec';
@@ -74,12 +77,33 @@ describe('results of any size', () => {
   it('runs a command printing 20 MiB of NUL bytes: stdout is cut at the cap with a note, and the host stays online', async () => {
     const out = await runLong('runscript -Raw=```head -c 20971520 /dev/zero```', 'admin');
     expect(out.complete).toBe(true);
-    expect(out.stderr).toBe("output truncated by the host's cap: stdout cut at 4.0 MiB of 20.0 MiB written\n");
+    const whole = crypto.createHash('sha256').update(Buffer.alloc(20 * MiB)).digest('hex');
+    expect(out.stderr).toBe(
+      "output truncated by the host's cap: stdout cut at 4.0 MiB of 20.0 MiB written; " +
+        `the whole stdout (20.0 MiB) is a file of this session with sha256 ${whole}: fetch it with RTR_GetExtractedFileContents\n`,
+    );
     expect(out.stdout).toBe('\u0000'.repeat(64 * 1024)); // the first sequence of 4 MiB
-    // As JSON the result is 24 MiB (each NUL is \u0000): more than a frame may carry.
+    // Two uploads: the whole output, and the result itself (as JSON 24 MiB: each NUL is \u0000),
+    // more than a frame may carry.
     const uploads = await uploadsOf(out.id);
-    expect(uploads).toHaveLength(1);
-    expect(uploads[0].size).toBeGreaterThan(24 * MiB);
+    expect(uploads.map((u) => u.size).sort((a, b) => a - b)).toEqual([20 * MiB, expect.any(Number)]);
+    expect(uploads.find((u) => u.size !== 20 * MiB)!.size).toBeGreaterThan(24 * MiB);
+
+    // The whole output is a file of the session, served like any retrieved file (7z, "infected").
+    const files = await admin.api('GET', `/real-time-response/entities/file/v2?session_id=${sid}`);
+    expect(files.body.resources).toContainEqual(expect.objectContaining({ sha256: whole, size: 20 * MiB, file_name: expect.stringMatching(/^runscript-.*\.stdout\.txt$/) }));
+    const res = await fetch(`${t.url}/real-time-response/entities/extracted-file-contents/v1?session_id=${sid}&sha256=${whole}&filename=stdout.txt`, {
+      headers: { authorization: `Bearer ${await t.token()}` },
+    });
+    expect(res.status).toBe(200);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-whole-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'a.7z'), Buffer.from(await res.arrayBuffer()));
+      const extracted = execFileSync(path7za, ['x', '-pinfected', '-so', path.join(dir, 'a.7z')], { maxBuffer: 64 * MiB });
+      expect(crypto.createHash('sha256').update(extracted).digest('hex')).toBe(whole);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
     const last = await admin.status(out.id, 63, 'admin');
     expect(last.body.resources[0].stdout).toBe('\u0000'.repeat(64 * 1024));
     expect((await admin.status(out.id, 64, 'admin')).status).toBe(404);
@@ -137,7 +161,7 @@ describe('results the server cannot accept are refused once', () => {
     a.ws.send(JSON.stringify({ t: 'result_upload', id: huge.id, size: RESULT_BLOB_MAX_BYTES + 1 }));
     await waitFor(() => a.refusal(huge.id) !== undefined, 10_000, 'refusal of the oversized result');
     expect(a.frames.some((f) => f.t === 'result_upload' && f.id === huge.id)).toBe(false);
-    expect((await ended(huge.id))?.error?.message).toMatch(/exceeds the server's 67108864-byte cap on results/);
+    expect((await ended(huge.id))?.error?.message).toMatch(/the result \(67108865 bytes\) exceeds the server's 67108864-byte cap/);
 
     // A reference to bytes this host never uploaded for this command (here: a put-file's blob).
     const named = await a.issue();
@@ -168,6 +192,14 @@ describe('results the server cannot accept are refused once', () => {
     a.ws.send(JSON.stringify({ t: 'result', id: proper.id, result_blob: { sha256: digest, size: body.length } }));
     await waitFor(async () => (await ended(proper.id))?.status === 'complete', 10_000, 'the uploaded result stored');
     expect((await t.server.core.commands.get(proper.id))?.result).toEqual({ processes: [] });
+
+    // A whole output it names but never uploaded is dropped from the result, with a note.
+    const claimed = await a.issue();
+    a.ws.send(JSON.stringify({ t: 'result', id: claimed.id, result: { ok: true, data: { stdout: 'x', truncated: true, full_output: { sha256, size, whole: true } }, cwd: '/' } }));
+    await waitFor(async () => (await ended(claimed.id))?.status === 'complete', 10_000, 'the result with an unbacked output stored');
+    const stored = (await t.server.core.commands.get(claimed.id))!.result!;
+    expect(stored.full_output).toBeUndefined();
+    expect(stored.full_output_error).toBe('the host named a whole output that it did not upload for this command');
 
     // Still connected and served.
     expect(a.ws.readyState).toBe(WebSocket.OPEN);

@@ -53,6 +53,8 @@ const ResultSchema = Type.Union([
 export const RESULT_INLINE_MAX_BYTES = 1024 * 1024;
 /** Largest result (serialised JSON) the server accepts, inline or as a blob. */
 export const RESULT_BLOB_MAX_BYTES = 64 * 1024 * 1024;
+/** Largest whole stdout of a run/runscript the server takes as a file (`purpose: 'output'`). */
+export const OUTPUT_FILE_MAX_BYTES = 1024 ** 3;
 /** Error messages longer than this are cut by the agent, with a marker saying how much was cut. */
 export const ERROR_MESSAGE_MAX_CHARS = 8192;
 
@@ -72,8 +74,16 @@ export const AgentMessageSchema = Type.Union([
   Type.Object({ t: Type.Literal('started'), id: Id }),
   Type.Object({ t: Type.Literal('result'), id: Id, result: ResultSchema }),
   Type.Object({ t: Type.Literal('result'), id: Id, result_blob: ResultBlobSchema }),
-  /** Asks for a token to upload a result of `size` bytes (too large to send inline). */
-  Type.Object({ t: Type.Literal('result_upload'), id: Id, size: Type.Integer({ minimum: 0 }) }),
+  /**
+   * Asks for a token to upload, for command `id`, its result of `size` bytes (too large to send
+   * inline), or (`purpose: 'output'`) the whole stdout of a run/runscript that passed its cap.
+   */
+  Type.Object({
+    t: Type.Literal('result_upload'),
+    id: Id,
+    size: Type.Integer({ minimum: 0 }),
+    purpose: Type.Optional(Type.Union([Type.Literal('result'), Type.Literal('output')])),
+  }),
 ]);
 
 export type AgentMessage = Static<typeof AgentMessageSchema>;
@@ -104,8 +114,11 @@ export type GatewayMessage =
       /** Results among `ids` the server could not accept; each command ended with an error saying why. */
       refused?: { id: string; reason: string }[];
     }
-  /** The token for uploading the result the agent asked to send as a blob. */
-  | { t: 'result_upload'; id: string; token: string }
+  /**
+   * The token for the upload the agent asked for; an output upload the server will not take gets
+   * `refused` instead (a refused result is acknowledged with `result_ack` … `refused`).
+   */
+  | { t: 'result_upload'; id: string; token?: string; refused?: string }
   | { t: 'error'; message: string };
 
 /** Largest frame the gateway accepts from an agent (results are bounded by the agent's output caps). */

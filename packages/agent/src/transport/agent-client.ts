@@ -29,7 +29,12 @@ class RunningCommand implements ExecutionContext {
   constructor(
     readonly req: CommandRequest,
     readonly transfers: FileTransfers,
+    private readonly uploads: (id: string, size: number) => Promise<void>,
   ) {}
+
+  requestUpload(size: number): Promise<void> {
+    return this.uploads(this.req.id, size);
+  }
 
   get signal(): AbortSignal {
     if (!this.#controller) {
@@ -136,6 +141,23 @@ export class AgentClient extends EventEmitter {
   private readonly noticeStarted = (id: string) => this.send({ t: 'started', id });
 
   private readonly offload: ResultOffload;
+  /** Commands waiting for the server's answer to an output upload request. */
+  private readonly uploadWaiters = new Map<string, (answer: { token?: string; refused?: string }) => void>();
+  /** Asks the server for a token to upload a command's whole output; resolves once it is in `tokens`. */
+  private readonly requestUpload = (id: string, size: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (!this.connected) return reject(new Error('not connected to the server'));
+      const timer = setTimeout(() => answer({ refused: 'the server did not answer the upload request' }), 60_000);
+      const answer = (a: { token?: string; refused?: string }) => {
+        clearTimeout(timer);
+        this.uploadWaiters.delete(id);
+        if (!a.token) return reject(new Error(a.refused ?? 'the server refused the upload'));
+        this.tokens.set(id, a.token);
+        resolve();
+      };
+      this.uploadWaiters.set(id, answer);
+      this.send({ t: 'result_upload', id, size, purpose: 'output' });
+    });
 
   constructor(private readonly opts: AgentClientOptions) {
     super();
@@ -278,9 +300,12 @@ export class AgentClient extends EventEmitter {
         for (const r of msg.refused ?? []) this.log('error', `the server refused the result of ${r.id}: ${r.reason}`, { command_id: r.id });
         this.acked(msg.ids);
         return;
-      case 'result_upload':
-        this.offload.granted(msg.id, msg.token);
+      case 'result_upload': {
+        const waiter = this.uploadWaiters.get(msg.id);
+        if (waiter) waiter(msg);
+        else if (msg.token) this.offload.granted(msg.id, msg.token);
         return;
+      }
       case 'error':
         this.log('warn', `server: ${msg.message}`);
         return;
@@ -316,7 +341,7 @@ export class AgentClient extends EventEmitter {
         cwd: cmd.cwd,
       });
     }
-    const run = new RunningCommand(cmd, this.transfers);
+    const run = new RunningCommand(cmd, this.transfers, this.requestUpload);
     this.running.set(cmd.id, run);
     // Taken synchronously when free: a fan-out's command starts within the frame that brought it.
     if (this.active < (this.opts.maxConcurrent ?? 4)) {

@@ -176,15 +176,23 @@ export class AgentConnection {
       return;
     }
     if (msg.t === 'result') return 'result' in msg ? this.onResult(msg.id, msg.result) : this.onResultBlob(msg.id, msg.result_blob);
-    if (msg.t === 'result_upload') return this.onResultUpload(msg.id, msg.size);
+    if (msg.t === 'result_upload') return this.onResultUpload(msg.id, msg.size, msg.purpose ?? 'result');
     this.handle(msg).catch((e) => this.failed(e));
   }
 
-  /** The agent asks to upload a result too large to send inline. */
-  private onResultUpload(id: string, size: number): void {
-    this.deps.results.mintUpload(id, this.deviceId, size).then(
+  /** The agent asks to upload a result too large to send inline, or a run's whole output. */
+  private onResultUpload(id: string, size: number, purpose: 'result' | 'output'): void {
+    this.deps.results.mintUpload(id, this.deviceId, size, purpose).then(
       (token) => this.send({ t: 'result_upload', id, token }),
-      (e) => (e instanceof RefusedResult ? this.refuse(id, e.message) : this.failed(e)),
+      (e) => {
+        if (!(e instanceof RefusedResult)) {
+          this.failed(e);
+          e = new RefusedResult('the server could not prepare the upload');
+        }
+        // A refused output upload leaves the command running (its capped output still comes).
+        if (purpose === 'output') this.send({ t: 'result_upload', id, refused: (e as Error).message });
+        else this.refuse(id, (e as Error).message);
+      },
     );
   }
 
@@ -215,6 +223,17 @@ export class AgentConnection {
 
   /** A result: stored, then acknowledged. No async function: a fan-out's 10,000 arrive within moments. */
   private onResult(id: string, result: AgentResult): void {
+    if (result.ok && result.data.full_output !== undefined) {
+      this.deps.results.withOutput(id, this.deviceId, result).then(
+        (checked) => this.store(id, checked),
+        (e) => this.failed(e),
+      );
+      return;
+    }
+    this.store(id, result);
+  }
+
+  private store(id: string, result: AgentResult): void {
     this.deps.core.commands
       .complete(id, this.deviceId, result)
       .then((applied) => {

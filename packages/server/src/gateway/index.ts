@@ -57,7 +57,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     return transfers.mint({ command_id: c.id, device_id: c.device_id, direction, sha256, size }).then(({ token }) => ({ token }));
   };
 
-  const results = resultBlobs(core.transfers, core.blobs);
+  const results = resultBlobs(core);
   const presence = new HostPresence(core, connections);
   const onClose = (conn: AgentConnection) => {
     if (connections.get(conn.deviceId) !== conn) return;

@@ -30,6 +30,13 @@ export function renderProcessOutcome(data: Data): Rendered {
   const notes: string[] = [];
   if (data.timed_out === true) notes.push('the process timed out and was killed');
   if (data.truncated === true) notes.push(truncationNote(data));
+  const whole = data.full_output as Data | undefined;
+  if (whole && typeof whole.sha256 === 'string') {
+    const partial = whole.whole === false ? ' (its first part: the host keeps at most that much)' : '';
+    notes.push(`the whole stdout (${bytes(num(whole.size))}${partial}) is a file of this session with sha256 ${whole.sha256}: fetch it with RTR_GetExtractedFileContents`);
+  } else if (typeof data.full_output_error === 'string') {
+    notes.push(data.full_output_error);
+  }
   if (data.exit_code === null && data.signal) notes.push(`the process was killed by ${str(data.signal)}`);
   else if (typeof data.exit_code === 'number' && data.exit_code !== 0) notes.push(`the process exited with code ${data.exit_code}`);
   const stderr = str(data.stderr) + (notes.length ? `${str(data.stderr) && !str(data.stderr).endsWith('\n') ? '\n' : ''}${notes.join('; ')}\n` : '');
