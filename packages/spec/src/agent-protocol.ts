@@ -121,5 +121,5 @@ export type GatewayMessage =
   | { t: 'result_upload'; id: string; token?: string; refused?: string }
   | { t: 'error'; message: string };
 
-/** Largest frame the gateway accepts from an agent (results are bounded by the agent's output caps). */
+/** Largest frame the gateway accepts from an agent (a result over RESULT_INLINE_MAX_BYTES travels as a blob instead). */
 export const MAX_AGENT_FRAME_BYTES = 16 * 1024 * 1024;

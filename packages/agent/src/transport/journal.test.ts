@@ -56,6 +56,16 @@ describe('FileJournal on a damaged file', () => {
     again.close();
   });
 
+  it('cuts a torn last line that ends inside a multi-byte character at the right byte', () => {
+    const file = fresh();
+    const good = line({ id: 'é1', s: 'started' });
+    fs.writeFileSync(file, Buffer.concat([Buffer.from(good), Buffer.from('{"id":"é2","s":"st€').subarray(0, 19)]));
+    const j = new FileJournal(file);
+    expect(j.damage).toEqual([]);
+    j.close();
+    expect(fs.readFileSync(file, 'utf8')).toBe(good);
+  });
+
   it('keeps a complete last line that only lacks its newline', () => {
     const file = fresh();
     fs.writeFileSync(file, line({ id: 'a', s: 'started' }).trimEnd());

@@ -129,15 +129,16 @@ export class FileJournal implements Journal {
    * is answered with an error and never run; one whose id cannot be read is reported.
    */
   private load(): void {
-    const text = fs.readFileSync(this.file, 'utf8');
-    const lines = text.split('\n');
-    const tail = lines.pop()!; // after the last newline: '' unless the last write was torn
+    const bytes = fs.readFileSync(this.file);
+    // Split on the last newline byte: a torn write may end inside a multi-byte character.
+    const end = bytes.lastIndexOf(0x0a) + 1;
+    const lines = bytes.subarray(0, end).toString('utf8').split('\n');
+    lines.pop(); // '' after the last newline
     lines.forEach((raw, i) => this.replay(raw, i + 1));
-    if (tail.trim() && !this.replay(tail, lines.length + 1, true)) {
-      fs.truncateSync(this.file, Buffer.byteLength(text) - Buffer.byteLength(tail));
-    } else if (tail.trim()) {
-      fs.appendFileSync(this.file, '\n');
-    }
+    const tail = bytes.subarray(end).toString('utf8'); // '' unless the last write was torn
+    if (!tail.trim()) return;
+    if (this.replay(tail, lines.length + 1, true)) fs.appendFileSync(this.file, '\n');
+    else fs.truncateSync(this.file, end);
   }
 
   /** Applies one line; false when it is damaged (and, unless torn, recorded as damage). */
