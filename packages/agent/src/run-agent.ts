@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { OsExecutor } from './commands/os-executor.ts';
+import { installCrashPolicy } from './crash-policy.ts';
 import { AgentClient } from './transport/agent-client.ts';
 import { FileJournal } from './transport/journal.ts';
 import { loadOrEnroll } from './transport/identity.ts';
@@ -25,13 +26,18 @@ export async function runAgent(opts: RunAgentOptions): Promise<RunningAgent> {
   const stateDir = path.resolve(opts.stateDir);
   const executor = new OsExecutor({ agentVersion: AGENT_VERSION, allowPower: opts.allowPower, stateDir });
   const identity = await loadOrEnroll(stateDir, opts.serverUrl, opts.enrollToken, () => executor.inventory());
+  const log = opts.log ?? ((level, msg, extra) => console[level](msg, extra ?? ''));
   const journal = new FileJournal(path.join(stateDir, 'journal.jsonl'));
+  for (const d of journal.damage) {
+    log('error', `journal line ${d.line} is damaged${d.id ? `; command ${d.id} is reported as failed and not run` : ' and names no legible command'}`, { journal: 'journal.jsonl' });
+  }
+  const crashes = installCrashPolicy({ log });
   const client = new AgentClient({
     identity,
     executor,
     journal,
     transfers: (tokenFor) => new HttpFileTransfers({ serverUrl: identity.server_url, tokenFor }),
-    log: opts.log,
+    log,
   });
   client.start();
   return {
@@ -40,6 +46,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<RunningAgent> {
     stop() {
       client.stop();
       journal.close();
+      crashes.uninstall();
     },
   };
 }

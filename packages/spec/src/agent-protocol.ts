@@ -42,15 +42,52 @@ const ResultSchema = Type.Union([
   }),
 ]);
 
+/**
+ * Results of any size. A result whose frame would exceed RESULT_INLINE_MAX_BYTES never travels
+ * inside the control channel: the agent asks for an upload token (`result_upload`), streams the
+ * result's JSON over the resumable HTTP transfer path, and sends a `result` frame whose
+ * `result_blob` names what it uploaded. The server reads the result from the transfer it received
+ * for this command (not from the agent's word), up to RESULT_BLOB_MAX_BYTES; anything it cannot
+ * accept ends the command with an error and is acknowledged (`refused`), so it is never re-sent.
+ */
+export const RESULT_INLINE_MAX_BYTES = 1024 * 1024;
+/** Largest result (serialised JSON) the server accepts, inline or as a blob. */
+export const RESULT_BLOB_MAX_BYTES = 64 * 1024 * 1024;
+/** Largest whole stdout of a run/runscript the server takes as a file (`purpose: 'output'`). */
+export const OUTPUT_FILE_MAX_BYTES = 1024 ** 3;
+/** Error messages longer than this are cut by the agent, with a marker saying how much was cut. */
+export const ERROR_MESSAGE_MAX_CHARS = 8192;
+
+/** `result_blob`: the result's JSON, uploaded for this command over the transfer path. */
+export const ResultBlobSchema = Type.Object(
+  { sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }), size: Type.Integer({ minimum: 0, maximum: RESULT_BLOB_MAX_BYTES }) },
+  { additionalProperties: false },
+);
+
+/** The result carried by a `result` frame (inline) or read from its `result_blob`. */
+export const AgentResultSchema = ResultSchema;
+
 /** What an agent may send. */
 export const AgentMessageSchema = Type.Union([
   Type.Object({ t: Type.Literal('hello'), protocol: Type.Integer(), inventory: InventorySchema }),
   Type.Object({ t: Type.Literal('inventory'), inventory: InventorySchema }),
   Type.Object({ t: Type.Literal('started'), id: Id }),
   Type.Object({ t: Type.Literal('result'), id: Id, result: ResultSchema }),
+  Type.Object({ t: Type.Literal('result'), id: Id, result_blob: ResultBlobSchema }),
+  /**
+   * Asks for a token to upload, for command `id`, its result of `size` bytes (too large to send
+   * inline), or (`purpose: 'output'`) the whole stdout of a run/runscript that passed its cap.
+   */
+  Type.Object({
+    t: Type.Literal('result_upload'),
+    id: Id,
+    size: Type.Integer({ minimum: 0 }),
+    purpose: Type.Optional(Type.Union([Type.Literal('result'), Type.Literal('output')])),
+  }),
 ]);
 
 export type AgentMessage = Static<typeof AgentMessageSchema>;
+export type ResultBlobRef = Static<typeof ResultBlobSchema>;
 export type AgentInventory = Static<typeof InventorySchema>;
 
 /** What the gateway sends. */
@@ -71,8 +108,18 @@ export type GatewayMessage =
    * or just before the heartbeat ping), or at once when many are waiting, so an agent holds a
    * result for up to one heartbeat.
    */
-  | { t: 'result_ack'; ids: string[] }
+  | {
+      t: 'result_ack';
+      ids: string[];
+      /** Results among `ids` the server could not accept; each command ended with an error saying why. */
+      refused?: { id: string; reason: string }[];
+    }
+  /**
+   * The token for the upload the agent asked for; an output upload the server will not take gets
+   * `refused` instead (a refused result is acknowledged with `result_ack` … `refused`).
+   */
+  | { t: 'result_upload'; id: string; token?: string; refused?: string }
   | { t: 'error'; message: string };
 
-/** Largest frame the gateway accepts from an agent (results are bounded by the agent's output caps). */
+/** Largest frame the gateway accepts from an agent (a result over RESULT_INLINE_MAX_BYTES travels as a blob instead). */
 export const MAX_AGENT_FRAME_BYTES = 16 * 1024 * 1024;

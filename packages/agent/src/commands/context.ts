@@ -6,8 +6,12 @@ export interface Settings {
   allowPower: boolean;
   /** Cap for each of a child process's stdout and stderr. */
   maxOutputBytes: number;
+  /** run/runscript: a stdout past maxOutputBytes is delivered whole as a file, up to this size. */
+  fullOutputMaxBytes: number;
   /** Upper bound for `cat`, whatever the request asks for. */
   catMaxBytes: number;
+  /** Entries `ls` describes at most; a larger directory's listing is cut (truncated, total_entries). */
+  lsMaxEntries: number;
   /** Where the agent writes its own files (dumps, exports, temp scripts); os.tmpdir() based if unset. */
   stateDir?: string;
 }
@@ -23,6 +27,8 @@ export interface CommandContext {
   /** The request's hard limit (ms); commands with their own timeouts never exceed it. */
   timeoutMs: number;
   transfers: FileTransfers;
+  /** See ExecutionContext.requestUpload. */
+  requestUpload?: (size: number) => Promise<void>;
   settings: Settings;
 }
 

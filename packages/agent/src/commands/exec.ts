@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import type { CommandContext } from './context.ts';
 import { CommandError, isTimeoutReason } from './errors.ts';
 
@@ -13,6 +14,9 @@ export interface ProcessOutcome {
   timed_out: boolean;
   /** True when stdout or stderr exceeded the cap and was cut. */
   truncated: boolean;
+  /** Bytes the program wrote to each stream, kept or not (present when `truncated`). */
+  stdout_bytes?: number;
+  stderr_bytes?: number;
 }
 
 export interface RunOptions {
@@ -24,6 +28,20 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Send stdout straight to this file descriptor instead of capturing it (exports of any size). */
   stdoutFd?: number;
+  /**
+   * When stdout outgrows maxOutputBytes, also write all of it (from the first byte, up to `max`)
+   * to this new file, so the whole output can be delivered as a file.
+   */
+  spillStdout?: { path: string; max: number };
+}
+
+/** Where a spilled stdout went (see RunOptions.spillStdout). */
+export interface Spill {
+  path: string;
+  /** Bytes written to the file. */
+  bytes: number;
+  /** False when the file stopped at `max` or a write failed. */
+  whole: boolean;
 }
 
 const isWindows = process.platform === 'win32';
@@ -31,22 +49,76 @@ const isWindows = process.platform === 'win32';
 /** How long to wait for stdio to drain after exit: a grandchild may hold the pipes open forever. */
 const DRAIN_AFTER_EXIT_MS = 250;
 
-/** Keeps the first `cap` bytes of a stream and counts the rest (it must still be read, or the child blocks). */
+const { O_CREAT, O_EXCL, O_WRONLY, O_NOFOLLOW = 0 } = fs.constants;
+
+/**
+ * Keeps the first `cap` bytes of a stream and counts the rest (it must still be read, or the
+ * child blocks); optionally spills the whole stream to a file once it outgrows the cap.
+ */
 class CappedBuffer {
   private chunks: Buffer[] = [];
   private kept = 0;
   truncated = false;
-  constructor(private readonly cap: number) {}
+  /** Every byte seen, kept or not. */
+  total = 0;
+  private spillFd: number | undefined;
+  spilled: Spill | undefined;
+
+  constructor(
+    private readonly cap: number,
+    private readonly spillTo?: { path: string; max: number },
+  ) {}
+
   push(chunk: Buffer): void {
+    this.total += chunk.length;
     const room = this.cap - this.kept;
-    if (chunk.length > room) this.truncated = true;
+    if (chunk.length > room) {
+      if (!this.truncated) this.startSpill();
+      this.truncated = true;
+    }
+    this.spill(chunk);
     if (room <= 0) return;
     const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
     this.chunks.push(part);
     this.kept += part.length;
   }
+
   text(): string {
     return Buffer.concat(this.chunks).toString('utf8');
+  }
+
+  /** Closes the spill file, if any. */
+  end(): void {
+    if (this.spillFd !== undefined) fs.closeSync(this.spillFd);
+    this.spillFd = undefined;
+  }
+
+  private startSpill(): void {
+    if (!this.spillTo) return;
+    try {
+      // A new file of our own (the directory is private; O_EXCL|O_NOFOLLOW all the same).
+      this.spillFd = fs.openSync(this.spillTo.path, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o600);
+      this.spilled = { path: this.spillTo.path, bytes: 0, whole: true };
+      for (const kept of this.chunks) this.spill(kept);
+    } catch {
+      this.spillFd = undefined;
+    }
+  }
+
+  private spill(chunk: Buffer): void {
+    const s = this.spilled;
+    if (this.spillFd === undefined || !s) return;
+    const room = this.spillTo!.max - s.bytes;
+    const part = chunk.length > room ? chunk.subarray(0, Math.max(0, room)) : chunk;
+    try {
+      if (part.length) fs.writeSync(this.spillFd, part);
+      s.bytes += part.length;
+      if (part.length < chunk.length) throw new Error('spill limit');
+    } catch {
+      // Full disk or the limit: what is there so far is kept, and said to be partial.
+      s.whole = false;
+      this.end();
+    }
   }
 }
 
@@ -54,7 +126,7 @@ class CappedBuffer {
  * Runs a program without a shell, capturing capped output. On POSIX the child leads its own
  * session/process group so a timeout can kill everything it started.
  */
-export function runProcess(file: string, args: string[], opts: RunOptions): Promise<ProcessOutcome> {
+export function runProcess(file: string, args: string[], opts: RunOptions): Promise<ProcessOutcome & { spilled?: Spill }> {
   return new Promise((resolve, reject) => {
     if (opts.signal.aborted) return reject(opts.signal.reason);
     const child = spawn(file, args, {
@@ -63,7 +135,7 @@ export function runProcess(file: string, args: string[], opts: RunOptions): Prom
       detached: !isWindows,
       windowsHide: true,
     });
-    const stdout = new CappedBuffer(opts.maxOutputBytes);
+    const stdout = new CappedBuffer(opts.maxOutputBytes, opts.spillStdout);
     const stderr = new CappedBuffer(opts.maxOutputBytes);
     child.stdout?.on('data', (c: Buffer) => stdout.push(c));
     child.stderr?.on('data', (c: Buffer) => stderr.push(c));
@@ -91,7 +163,11 @@ export function runProcess(file: string, args: string[], opts: RunOptions): Prom
       cleanup();
       child.stdout?.destroy();
       child.stderr?.destroy();
-      if (stopped === 'abort') return reject(opts.signal.reason);
+      stdout.end();
+      if (stopped === 'abort') {
+        if (stdout.spilled) fs.rmSync(stdout.spilled.path, { force: true });
+        return reject(opts.signal.reason);
+      }
       resolve({
         pid: child.pid ?? null,
         exit_code: code,
@@ -100,11 +176,15 @@ export function runProcess(file: string, args: string[], opts: RunOptions): Prom
         stderr: stderr.text(),
         timed_out: stopped === 'timeout',
         truncated: stdout.truncated || stderr.truncated,
+        ...(stdout.truncated || stderr.truncated ? { stdout_bytes: stdout.total, stderr_bytes: stderr.total } : {}),
+        ...(stdout.spilled ? { spilled: stdout.spilled } : {}),
       });
     };
     child.on('error', (err) => {
       if (settled) return;
       cleanup();
+      stdout.end();
+      if (stdout.spilled) fs.rmSync(stdout.spilled.path, { force: true });
       reject(err);
     });
     child.on('exit', (code, sig) => {

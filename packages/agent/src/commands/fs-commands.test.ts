@@ -32,6 +32,16 @@ describe('ls / cd / pwd', () => {
     expect(new Date(byName['b.txt'].mtime).getTime()).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('describes at most lsMaxEntries entries, the first by name, and says how many there are', async () => {
+    for (const n of ['e', 'a', 'd', 'b', 'c']) write(`many/${n}`);
+    const capped = await runner(root, { lsMaxEntries: 3 }).ok('ls', { path: 'many' });
+    expect(capped.entries.map((e: any) => e.name)).toEqual(['a', 'b', 'c']);
+    expect(capped).toMatchObject({ truncated: true, total_entries: 5 });
+    const whole = await r.ok('ls', { path: 'many' });
+    expect(whole.entries).toHaveLength(5);
+    expect(whole.truncated).toBeUndefined();
+  });
+
   it('lists a single file, defaults to cwd, and reports missing paths', async () => {
     const file = write('ls1/only.txt');
     const one = await r.ok('ls', { path: file });

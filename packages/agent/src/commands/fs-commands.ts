@@ -1,6 +1,8 @@
 /**
  * File-system commands. Result `data` shapes:
- *   ls     { path, entries: FileEntry[] }   a directory's entries sorted by name, or the one file named
+ *   ls     { path, entries: FileEntry[], truncated?, total_entries? }
+ *            a directory's entries sorted by name, or the one file named; past lsMaxEntries only the
+ *            first are described (truncated: true, total_entries: how many the directory holds)
  *   cd     { cwd }                          (the result's cwd changes too)
  *   pwd    { cwd }
  *   cat    { path, size, truncated, encoding: 'utf8' | 'base64', content }
@@ -27,13 +29,16 @@ export const ls: Handler<'ls'> = async (args, ctx) => {
     return { data: { path: target, entries: [toFileEntry(target, await fs.lstat(target))] } };
   }
   const names = (await fs.readdir(target)).sort(); // code-unit order: stable across locales
+  // A directory of millions: only the first lsMaxEntries are described, and the result says so.
+  const shown = names.length > ctx.settings.lsMaxEntries ? names.slice(0, ctx.settings.lsMaxEntries) : names;
   const entries = await Promise.all(
-    names.map((name) => {
+    shown.map((name) => {
       const p = path.join(target, name);
       return fs.lstat(p).then((entry) => toFileEntry(p, entry), () => null); // vanished while listing
     }),
   );
-  return { data: { path: target, entries: entries.filter((e) => e !== null) } };
+  const truncated = shown.length < names.length ? { truncated: true, total_entries: names.length } : {};
+  return { data: { path: target, entries: entries.filter((e) => e !== null), ...truncated } };
 };
 
 export const cd: Handler<'cd'> = async (args, ctx) => {

@@ -29,8 +29,12 @@ export interface OsExecutorOptions {
   allowPower?: boolean;
   /** Cap for each of stdout/stderr of run/runscript (default 4 MiB). */
   maxOutputBytes?: number;
+  /** Largest whole stdout of run/runscript delivered as a file when it passes the cap (default 1 GiB). */
+  fullOutputMaxBytes?: number;
   /** Cap for cat (default 1 MiB). */
   catMaxBytes?: number;
+  /** Cap for ls entries (default 20,000). */
+  lsMaxEntries?: number;
   /** Where dumps, exports and temporary scripts go (default: a directory under os.tmpdir()). */
   stateDir?: string;
 }
@@ -50,7 +54,9 @@ export class OsExecutor implements Executor {
       agentVersion: options.agentVersion,
       allowPower: options.allowPower ?? false,
       maxOutputBytes: options.maxOutputBytes ?? 4 * 1024 * 1024,
+      fullOutputMaxBytes: options.fullOutputMaxBytes ?? 1024 ** 3,
       catMaxBytes: options.catMaxBytes ?? 1024 * 1024,
+      lsMaxEntries: options.lsMaxEntries ?? 20_000,
       stateDir: options.stateDir,
     };
   }
@@ -79,6 +85,7 @@ export class OsExecutor implements Executor {
         signal,
         timeoutMs,
         transfers: ctx.transfers,
+        requestUpload: ctx.requestUpload?.bind(ctx),
         settings: this.settings,
       };
       const handler = HANDLERS[req.name] as Handler<CommandName>;

@@ -123,3 +123,61 @@ describe('runscript', () => {
     await r.fails('runscript', 'not_found', { script: 'true', interpreter: 'no-such-interpreter' });
   });
 });
+
+describe('the whole stdout past the cap', () => {
+  const small = runner(dir, { maxOutputBytes: 1000, fullOutputMaxBytes: 5000 });
+  const spooled = () => fs.readdirSync(path.join(dir, '.state')).filter((n) => n.startsWith('stdout-'));
+
+  /** Runs with an agent that may ask for upload tokens; records what it was asked and what it uploaded. */
+  async function runWithUploads(script: string, upload: (file: string) => Promise<{ sha256: string; size: number }>) {
+    const asked: number[] = [];
+    const uploaded: Buffer[] = [];
+    const result = await small.executor.execute(
+      { id: 'whole-1', name: 'run', args: { executable: 'sh', args: ['-c', script] }, cwd: dir, timeout_ms: 20_000 },
+      {
+        signal: new AbortController().signal,
+        requestUpload: async (size) => void asked.push(size),
+        transfers: {
+          upload: async (file) => {
+            uploaded.push(fs.readFileSync(file));
+            return upload(file);
+          },
+          download: () => Promise.reject(new Error('unused')),
+        },
+      },
+    );
+    if (!result.ok) throw new Error(result.error.message);
+    return { data: result.data as Record<string, any>, asked, uploaded };
+  }
+
+  it('keeps all of a stdout that passed the cap, uploads it for the command and removes it', async () => {
+    const { data, asked, uploaded } = await runWithUploads('seq 1 1000', async (file) => ({ sha256: 'a'.repeat(64), size: fs.statSync(file).size }));
+    const whole = Buffer.from(Array.from({ length: 1000 }, (_, i) => `${i + 1}\n`).join(''));
+    expect(data.stdout).toBe(whole.subarray(0, 1000).toString());
+    expect(data).toMatchObject({ truncated: true, stdout_bytes: whole.length, full_output: { sha256: 'a'.repeat(64), size: whole.length, whole: true } });
+    expect(asked).toEqual([whole.length]);
+    expect(uploaded).toEqual([whole]);
+    expect(spooled()).toEqual([]);
+  });
+
+  it('stops the file at fullOutputMaxBytes and says so; a failed upload leaves a note, not a failure', async () => {
+    const big = await runWithUploads('head -c 8000 /dev/zero', async (file) => ({ sha256: 'b'.repeat(64), size: fs.statSync(file).size }));
+    expect(big.uploaded[0].length).toBe(5000);
+    expect(big.data.full_output).toEqual({ sha256: 'b'.repeat(64), size: 5000, whole: false });
+
+    const refused = await runWithUploads('head -c 3000 /dev/zero', () => Promise.reject(new Error('server answered 507')));
+    expect(refused.data.full_output).toBeUndefined();
+    expect(refused.data.full_output_error).toBe('the whole stdout (3000 bytes) could not be delivered: server answered 507');
+    expect(refused.data.stdout).toHaveLength(1000);
+    expect(spooled()).toEqual([]);
+  });
+
+  it('keeps nothing when the output fits, or when the agent cannot upload (simulator, tests)', async () => {
+    const fits = await runWithUploads('echo short', () => Promise.reject(new Error('unused')));
+    expect(fits.asked).toEqual([]);
+    expect(fits.data.full_output).toBeUndefined();
+    const noUploads = await small.ok('run', { executable: 'sh', args: ['-c', 'head -c 3000 /dev/zero'] });
+    expect(noUploads).toMatchObject({ truncated: true, stdout_bytes: 3000 });
+    expect(noUploads.full_output).toBeUndefined();
+  });
+});

@@ -4,10 +4,14 @@
  *              wait: false:    { pid }   (started detached; its output is discarded)
  *   runscript  { pid, exit_code, signal, stdout, stderr, timed_out, truncated }
  * exit_code is null when the process was killed by a signal (then `signal` names it). stdout and
- * stderr are decoded as UTF-8, each cut at maxOutputBytes (truncated: true). On timeout — the
+ * stderr are decoded as UTF-8, each cut at maxOutputBytes (truncated: true, with stdout_bytes and
+ * stderr_bytes saying how much the program wrote). A stdout cut that way is also kept whole (up to
+ * fullOutputMaxBytes) and uploaded for this command: full_output { sha256, size, whole }, or
+ * full_output_error saying why it could not be. On timeout — the
  * smaller of args.timeout_ms and the request's limit — the whole process group is killed and the
  * partial output returned with timed_out: true; this is still a success, not a `timeout` error.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { optionalBoolean, optionalInteger, optionalString, optionalStringArray, requireString } from './args.ts';
@@ -59,12 +63,36 @@ export const runscript: Handler<'runscript'> = async (args, ctx) => {
   }
 };
 
-async function execute(file: string, argv: string[], cwd: string, timeoutMs: number, ctx: CommandContext): Promise<ProcessOutcome> {
+/** The outcome, and the whole stdout as an uploaded file when it passed the cap (see the header). */
+async function execute(file: string, argv: string[], cwd: string, timeoutMs: number, ctx: CommandContext): Promise<ProcessOutcome & FullOutput> {
+  // Only an agent that can ask the server for an upload token keeps the whole output.
+  const spillStdout = ctx.requestUpload
+    ? { path: path.join(await outputDir(ctx.settings), `stdout-${crypto.randomBytes(12).toString('hex')}`), max: ctx.settings.fullOutputMaxBytes }
+    : undefined;
+  let outcome;
   try {
-    return await runProcess(file, argv, { cwd, timeoutMs, maxOutputBytes: ctx.settings.maxOutputBytes, signal: ctx.signal });
+    outcome = await runProcess(file, argv, { cwd, timeoutMs, maxOutputBytes: ctx.settings.maxOutputBytes, signal: ctx.signal, spillStdout });
   } catch (err) {
     throw spawnError(err, file);
   }
+  const { spilled, ...rest } = outcome;
+  if (!spilled) return rest;
+  try {
+    await ctx.requestUpload!(spilled.bytes);
+    const stored = await ctx.transfers.upload(spilled.path, ctx.id);
+    return { ...rest, full_output: { ...stored, whole: spilled.whole } };
+  } catch (err) {
+    // The capped output still stands; the note says why the whole is missing.
+    return { ...rest, full_output_error: `the whole stdout (${spilled.bytes} bytes) could not be delivered: ${(err as Error).message}` };
+  } finally {
+    await fs.rm(spilled.path, { force: true });
+  }
+}
+
+/** `full_output`: the whole stdout, uploaded (whole: false when it stopped at fullOutputMaxBytes). */
+interface FullOutput {
+  full_output?: { sha256: string; size: number; whole: boolean };
+  full_output_error?: string;
 }
 
 /** A per-command timeout never outlives the request's hard limit. */

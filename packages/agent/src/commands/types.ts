@@ -130,6 +130,11 @@ export interface FileTransfers {
 export interface ExecutionContext {
   transfers: FileTransfers;
   signal: AbortSignal;
+  /**
+   * Asks the server for a token to upload a file of `size` bytes for this command (a command's
+   * whole output); `transfers.upload` then finds it. Absent when the agent cannot ask (simulator).
+   */
+  requestUpload?(size: number): Promise<void>;
 }
 
 /** Something that runs commands: the real OS, or a simulated host. */

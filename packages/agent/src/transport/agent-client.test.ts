@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { CommandRequest, CommandResult, ExecutionContext, Executor, Inventory } from '../commands/types.ts';
 import { AgentClient } from './agent-client.ts';
@@ -39,7 +39,9 @@ afterEach(() => {
   for (const f of cleanup.splice(0)) f();
 });
 
-async function connect(executor: Executor, opts: { maxConcurrent?: number; journal?: MemoryJournal } = {}) {
+type LogLine = { level: string; msg: string };
+
+async function connect(executor: Executor, opts: { maxConcurrent?: number; journal?: MemoryJournal; logs?: LogLine[] } = {}) {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((r) => wss.once('listening', r));
   const received: (Sent & { at: number })[] = [];
@@ -65,6 +67,7 @@ async function connect(executor: Executor, opts: { maxConcurrent?: number; journ
     transfers: () => ({ upload: () => Promise.reject(new Error('unused')), download: () => Promise.reject(new Error('unused')) }),
     inventoryEveryMs: 0,
     maxConcurrent: opts.maxConcurrent,
+    log: (level, msg) => opts.logs?.push({ level, msg }),
   });
   const connected = new Promise((r) => client.once('connected', r));
   client.start();
@@ -76,6 +79,7 @@ async function connect(executor: Executor, opts: { maxConcurrent?: number; journ
   });
   let sentAt = 0;
   return {
+    client,
     journal,
     received,
     command(id: string, timeout_ms = 10_000, name = 'pwd') {
@@ -256,5 +260,84 @@ describe('AgentClient', () => {
     } finally {
       JSON.stringify = toJSON;
     }
+  });
+
+  it('survives a journal that cannot write (disk full): the command is refused, logged, and the connection kept', async () => {
+    const diskFull = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    class FullDisk extends MemoryJournal {
+      full = true;
+      resultsFull = false;
+      override started(id: string) {
+        if (this.full) throw diskFull();
+        super.started(id);
+      }
+      override result(id: string, result: CommandResult) {
+        super.result(id, result);
+        if (this.full || this.resultsFull) throw diskFull();
+      }
+      override acked(id: string) {
+        if (this.full) throw diskFull();
+        super.acked(id);
+      }
+    }
+    const journal = new FullDisk();
+    const logs: LogLine[] = [];
+    const executor = new FakeExecutor(async (req) => ok(req));
+    const g = await connect(executor, { journal, logs });
+    const disconnected = vi.fn();
+    g.client.on('disconnected', disconnected);
+
+    g.command('f1');
+    const refused = await g.next(resultOf('f1'));
+    expect(refused.result).toMatchObject({ ok: false, error: { code: 'failed' } });
+    expect(JSON.stringify(refused.result)).toMatch(/could not record this command in its journal \(ENOSPC.*it was not run/);
+    expect(executor.ran).toHaveLength(0); // never run without its `started` line
+    expect(logs.some((l) => l.level === 'error' && /ENOSPC/.test(l.msg))).toBe(true);
+
+    // An ack it cannot write is logged too; the slot was released and the socket is still up.
+    g.send({ t: 'result_ack', ids: ['f1'] });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(logs.filter((l) => l.level === 'error' && /acknowledgement of f1/.test(l.msg))).toHaveLength(1);
+    expect(g.client.connected).toBe(true);
+
+    // Space again: the next command runs, and its result is journaled.
+    journal.full = false;
+    g.command('f2');
+    expect((await g.next(resultOf('f2'))).result).toEqual({ ok: true, data: { name: 'pwd' }, cwd: '/' });
+    expect(journal.get('f2')).toMatchObject({ state: 'result' });
+
+    // A result that cannot be journaled is still sent (and kept in memory for a re-send).
+    journal.resultsFull = true;
+    g.command('f3');
+    expect((await g.next(resultOf('f3'))).result).toMatchObject({ ok: true });
+    expect(logs.some((l) => l.level === 'error' && /could not journal the result of f3/.test(l.msg))).toBe(true);
+    expect(executor.ran).toHaveLength(2);
+    expect(disconnected).not.toHaveBeenCalled();
+  });
+
+  it('never sends a result too large for a frame inline: it asks for an upload token, and reports a failed upload as an error', async () => {
+    const big = 'x'.repeat(2 * 1024 * 1024);
+    const executor = new FakeExecutor(async (req) => ({ ok: true, data: { stdout: big }, cwd: req.cwd }));
+    const g = await connect(executor);
+    g.command('big1', 10_000, 'run');
+    const ask = await g.next((m) => m.t === 'result_upload' && m.id === 'big1');
+    expect(ask.text!.length).toBeLessThan(200);
+    expect(g.received.some(resultOf('big1'))).toBe(false);
+    // This stand-in's transfers refuse every upload: the command ends with a small error instead.
+    g.send({ t: 'result_upload', id: 'big1', token: 'tok' });
+    const failed = await g.next(resultOf('big1'));
+    expect(failed.result).toMatchObject({ ok: false, error: { code: 'transfer_failed' } });
+    expect(failed.text!.length).toBeLessThan(1000);
+    expect(g.journal.get('big1')).toMatchObject({ state: 'result', result: { ok: false } });
+  });
+
+  it('cuts a long error message before journaling and sending it', async () => {
+    const executor = new FakeExecutor(async (req) => ({ ok: false, error: { code: 'failed', message: 'e'.repeat(100_000) }, cwd: req.cwd }));
+    const g = await connect(executor);
+    g.command('err1');
+    const r = await g.next(resultOf('err1'));
+    const message = (r.result as { error: { message: string } }).error.message;
+    expect(message.length).toBeLessThan(8300);
+    expect(message).toMatch(/ … \[91808 more characters cut by the agent\]$/);
   });
 });

@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { AGENT_PROTOCOL_VERSION, type GatewayMessage } from '@riposte/spec';
+import { AGENT_PROTOCOL_VERSION, RESULT_BLOB_MAX_BYTES, type GatewayMessage } from '@riposte/spec';
 import type { CommandRequest, CommandResult, ExecutionContext, Executor, FileTransfers, Inventory } from '../commands/types.ts';
 import type { Journal } from './journal.ts';
 import type { AgentIdentity } from './identity.ts';
+import { ResultOffload, boundResult, tooLargeInline } from './result-offload.ts';
 
 /** A command still running after this long is reported as running. */
 const STARTED_NOTICE_MS = 250;
@@ -28,7 +29,12 @@ class RunningCommand implements ExecutionContext {
   constructor(
     readonly req: CommandRequest,
     readonly transfers: FileTransfers,
+    private readonly uploads: (id: string, size: number) => Promise<void>,
   ) {}
+
+  requestUpload(size: number): Promise<void> {
+    return this.uploads(this.req.id, size);
+  }
 
   get signal(): AbortSignal {
     if (!this.#controller) {
@@ -84,14 +90,14 @@ function noticeLater(run: RunningCommand, notice: Notice): void {
  */
 const frozenJson = new WeakMap<object, string>();
 
-/** `{ t: 'result', id, result }` as JSON text. */
-function resultMessage(id: string, result: CommandResult): string {
+/** The result object as JSON text. */
+function resultJson(result: CommandResult): string {
   if (result.ok && Object.isFrozen(result.data) && typeof result.cwd === 'string') {
     let data = frozenJson.get(result.data);
     if (data === undefined) frozenJson.set(result.data, (data = JSON.stringify(result.data)));
-    return `{"t":"result","id":${JSON.stringify(id)},"result":{"ok":true,"data":${data},"cwd":${JSON.stringify(result.cwd)}}}`;
+    return `{"ok":true,"data":${data},"cwd":${JSON.stringify(result.cwd)}}`;
   }
-  return JSON.stringify({ t: 'result', id, result });
+  return JSON.stringify(result);
 }
 
 export interface AgentClientOptions {
@@ -108,6 +114,8 @@ export interface AgentClientOptions {
   deadAfterMs?: number;
   /** How often the inventory is re-read and re-sent when it changed (0: never). */
   inventoryEveryMs?: number;
+  /** Where results too large for the control channel wait for their upload (default: a private temp dir). */
+  spoolDir?: string;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -132,9 +140,37 @@ export class AgentClient extends EventEmitter {
   /** Sent for a command still running after STARTED_NOTICE_MS. */
   private readonly noticeStarted = (id: string) => this.send({ t: 'started', id });
 
+  private readonly offload: ResultOffload;
+  /** Commands waiting for the server's answer to an output upload request. */
+  private readonly uploadWaiters = new Map<string, (answer: { token?: string; refused?: string }) => void>();
+  /** Asks the server for a token to upload a command's whole output; resolves once it is in `tokens`. */
+  private readonly requestUpload = (id: string, size: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (!this.connected) return reject(new Error('not connected to the server'));
+      const timer = setTimeout(() => answer({ refused: 'the server did not answer the upload request' }), 60_000);
+      const answer = (a: { token?: string; refused?: string }) => {
+        clearTimeout(timer);
+        this.uploadWaiters.delete(id);
+        if (!a.token) return reject(new Error(a.refused ?? 'the server refused the upload'));
+        this.tokens.set(id, a.token);
+        resolve();
+      };
+      this.uploadWaiters.set(id, answer);
+      this.send({ t: 'result_upload', id, size, purpose: 'output' });
+    });
+
   constructor(private readonly opts: AgentClientOptions) {
     super();
     this.transfers = opts.transfers((id) => this.tokens.get(id));
+    this.offload = new ResultOffload({
+      transfers: this.transfers,
+      setToken: (id, token) => this.tokens.set(id, token),
+      send: (frame) => this.connected && this.ws!.send(frame),
+      connected: () => this.connected,
+      undeliverable: (id, result) => this.finish(id, result),
+      log: (level, msg, extra) => this.log(level, msg, extra),
+      spoolDir: opts.spoolDir,
+    });
   }
 
   get connected(): boolean {
@@ -159,6 +195,7 @@ export class AgentClient extends EventEmitter {
     clearInterval(this.inventoryTimer);
     this.ws?.close(1000, 'agent stopping');
     this.ws?.terminate();
+    this.offload.close();
   }
 
   private connect(): void {
@@ -185,6 +222,7 @@ export class AgentClient extends EventEmitter {
     ws.on('close', () => {
       clearTimeout(this.deadTimer);
       if (this.ws === ws) this.ws = undefined;
+      this.offload.disconnected();
       this.emit('disconnected');
       if (!this.stopped) this.scheduleReconnect();
     });
@@ -208,8 +246,18 @@ export class AgentClient extends EventEmitter {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
   }
 
+  /** Inline when it fits a frame; otherwise as a blob over the transfer path (or an error when too large even for that). */
   private sendResult(id: string, result: CommandResult): void {
-    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(resultMessage(id, result));
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    const json = resultJson(result);
+    const frame = `{"t":"result","id":${JSON.stringify(id)},"result":${json}}`;
+    if (!tooLargeInline(frame)) return this.ws.send(frame);
+    if (this.offload.offer(id, json)) return;
+    this.finish(id, {
+      ok: false,
+      error: { code: 'too_large', message: `the result (${Buffer.byteLength(json)} bytes of JSON) exceeds the ${RESULT_BLOB_MAX_BYTES}-byte cap on results` },
+      cwd: result.cwd,
+    });
   }
 
   private async sendInventory(kind: 'hello' | 'inventory'): Promise<void> {
@@ -249,8 +297,15 @@ export class AgentClient extends EventEmitter {
         this.running.get(msg.id)?.abort(new Error('cancelled'));
         return;
       case 'result_ack':
+        for (const r of msg.refused ?? []) this.log('error', `the server refused the result of ${r.id}: ${r.reason}`, { command_id: r.id });
         this.acked(msg.ids);
         return;
+      case 'result_upload': {
+        const waiter = this.uploadWaiters.get(msg.id);
+        if (waiter) waiter(msg);
+        else if (msg.token) this.offload.granted(msg.id, msg.token);
+        return;
+      }
       case 'error':
         this.log('warn', `server: ${msg.message}`);
         return;
@@ -260,8 +315,14 @@ export class AgentClient extends EventEmitter {
   /** The server stored these results: the journal may forget them. */
   private acked(ids: string[]): void {
     for (const id of ids) {
-      this.opts.journal.acked(id);
       this.tokens.delete(id);
+      this.offload.acked(id);
+      try {
+        this.opts.journal.acked(id);
+      } catch (e) {
+        // The result stays in the journal and is re-sent after a restart: stored once, acked again.
+        this.log('error', `could not journal the acknowledgement of ${id}: ${(e as Error).message}`, { command_id: id });
+      }
     }
   }
 
@@ -280,7 +341,7 @@ export class AgentClient extends EventEmitter {
         cwd: cmd.cwd,
       });
     }
-    const run = new RunningCommand(cmd, this.transfers);
+    const run = new RunningCommand(cmd, this.transfers, this.requestUpload);
     this.running.set(cmd.id, run);
     // Taken synchronously when free: a fan-out's command starts within the frame that brought it.
     if (this.active < (this.opts.maxConcurrent ?? 4)) {
@@ -303,7 +364,17 @@ export class AgentClient extends EventEmitter {
     }
     // Journaled (and synced) only once it is about to run: a command still waiting when the agent
     // dies was never started, so it may safely run after the restart.
-    this.opts.journal.started(cmd.id);
+    try {
+      this.opts.journal.started(cmd.id);
+    } catch (e) {
+      // Without its `started` line a command could run twice: it is not run at all.
+      this.running.delete(cmd.id);
+      const message = `the agent could not record this command in its journal (${(e as Error).message}); it was not run`;
+      this.log('error', message, { command_id: cmd.id });
+      this.sendResult(cmd.id, { ok: false, error: { code: 'failed', message }, cwd: cmd.cwd });
+      this.emit('result', cmd.id);
+      return this.release();
+    }
     // Most commands finish in milliseconds: tell the server a command is running only when it
     // is still running a moment later, which spares a fan-out one message and one write per host.
     run.startTimer(this.noticeStarted);
@@ -330,8 +401,14 @@ export class AgentClient extends EventEmitter {
     }
   }
 
-  private finish(id: string, result: CommandResult): void {
-    this.opts.journal.result(id, result);
+  private finish(id: string, produced: CommandResult): void {
+    const result = boundResult(produced);
+    try {
+      this.opts.journal.result(id, result);
+    } catch (e) {
+      // Still sent: the server stores it; only a re-send after an agent restart is lost.
+      this.log('error', `could not journal the result of ${id}: ${(e as Error).message}`, { command_id: id });
+    }
     this.sendResult(id, result);
     this.emit('result', id);
   }

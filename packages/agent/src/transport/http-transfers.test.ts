@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Store } from '@riposte/core';
 import { openTestStore } from '../../../core/src/testing/db.ts';
 import { createFsBlobStore, type BlobStore } from '../../../core/src/blobs/index.ts';
@@ -44,6 +44,11 @@ afterAll(async () => {
   fs.rmSync(serverDir, { recursive: true, force: true });
   fs.rmSync(hostDir, { recursive: true, force: true });
 });
+
+/** Part files left beside `dest`. */
+function partFiles(dest: string): string[] {
+  return fs.readdirSync(path.dirname(dest)).filter((n) => n.startsWith(`${path.basename(dest)}.`) && n.endsWith('.part'));
+}
 
 /** A command id whose token the client will find, as the agent's control channel would provide. */
 async function command(direction: 'upload' | 'download', sha256?: string): Promise<{ commandId: string; transferId: string }> {
@@ -154,7 +159,7 @@ describe('HttpFileTransfers against the real routes', () => {
     const down = await command('download', sha256);
     expect(await client().download(sha256, dest, down.commandId)).toEqual({ size: 300_000 });
     expect(await sha256Of(dest)).toBe(sha256);
-    expect(fs.existsSync(`${dest}.part`)).toBe(false);
+    expect(partFiles(dest)).toEqual([]);
     await expect.poll(async () => (await transfers.get(down.transferId))?.status).toBe('complete');
   });
 
@@ -261,10 +266,48 @@ describe('HttpFileTransfers against the real routes', () => {
     const dest = path.join(hostDir, 'tampered.bin');
     await expect(client().download(sha256, dest, down.commandId)).rejects.toThrow(/hash/);
     expect(fs.existsSync(dest)).toBe(false);
-    expect(fs.existsSync(`${dest}.part`)).toBe(false);
+    expect(partFiles(dest)).toEqual([]);
 
     await expect(client().download('../../etc/passwd', dest, down.commandId)).rejects.toThrow(/invalid sha256/);
     const missing = await command('upload');
     await expect(client().upload(path.join(hostDir, 'no-such-file'), missing.commandId)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('never writes through a symlink planted where a part file could go (world-writable directory)', async () => {
+    const { file, sha256 } = hostFile('planted.bin', 5000);
+    await client().upload(file, (await command('upload')).commandId);
+    const shared = fs.mkdtempSync(path.join(hostDir, 'shared-'));
+    fs.chmodSync(shared, 0o1777);
+    const victim = path.join(hostDir, 'victim.txt');
+    fs.writeFileSync(victim, 'do not touch');
+    const dest = path.join(shared, 'tool.bin');
+    // The name the agent used to write to, and a dangling link beside it.
+    fs.symlinkSync(victim, `${dest}.part`);
+    fs.symlinkSync(path.join(hostDir, 'created-through-link'), `${dest}.tmp`);
+
+    expect(await client().download(sha256, dest, (await command('download', sha256)).commandId)).toEqual({ size: 5000 });
+    expect(await sha256Of(dest)).toBe(sha256);
+    expect(fs.lstatSync(dest).isSymbolicLink()).toBe(false);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('do not touch');
+    expect(fs.existsSync(path.join(hostDir, 'created-through-link'))).toBe(false);
+    expect(fs.readlinkSync(`${dest}.part`)).toBe(victim); // left alone, not followed
+    expect(partFiles(dest)).toEqual([`${path.basename(dest)}.part`]);
+  });
+
+  it('refuses to open a part file that is a symlink', async () => {
+    const { sha256 } = await blobs.put(Readable.from([Buffer.from('x'.repeat(100))]));
+    const victim = path.join(hostDir, 'victim2.txt');
+    fs.writeFileSync(victim, 'do not touch');
+    const dest = path.join(hostDir, 'raced.bin');
+    // Every name the agent could pick is a link: creation must fail (O_EXCL|O_NOFOLLOW), not follow it.
+    const planted = vi.spyOn(crypto, 'randomBytes').mockImplementation(((n: number) => Buffer.alloc(n)) as typeof crypto.randomBytes);
+    try {
+      fs.symlinkSync(victim, `${dest}.${'00'.repeat(8)}.part`);
+      await expect(client().download(sha256, dest, (await command('download', sha256)).commandId)).rejects.toMatchObject({ code: 'EEXIST' });
+    } finally {
+      planted.mockRestore();
+    }
+    expect(fs.readFileSync(victim, 'utf8')).toBe('do not touch');
+    expect(fs.existsSync(dest)).toBe(false);
   });
 });

@@ -33,6 +33,15 @@ export interface HttpFileTransfersOptions {
 }
 
 const PREFIX = '/agent/v1/transfers';
+const { O_CREAT, O_EXCL, O_WRONLY, O_RDWR, O_NOFOLLOW = 0 } = fs.constants;
+/** A download's part file is always new, never a link (O_NOFOLLOW is 0 where it does not exist: Windows). */
+const PART_CREATE = O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW;
+const PART_REOPEN = O_RDWR | O_NOFOLLOW;
+
+/** `<dest>.<random>.part`: beside the destination (same file system, so the rename is atomic) and unguessable. */
+function partName(destPath: string): string {
+  return `${destPath}.${crypto.randomBytes(8).toString('hex')}.part`;
+}
 const CHUNK = 1 << 20;
 const COMPLETE_TIMEOUT_MS = 15 * 60_000;
 
@@ -82,12 +91,17 @@ export class HttpFileTransfers implements FileTransfers {
   async download(sha256: string, destPath: string, commandId: string): Promise<{ size: number }> {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`invalid sha256 ${JSON.stringify(sha256)}`);
     const token = this.token(commandId);
-    const part = `${destPath}.part`;
+    // The bytes land in a file of our own making beside the destination, renamed into place once
+    // complete. In a world-writable directory anyone may plant a symlink at a name we would pick,
+    // so the name is unguessable and the file is created with O_EXCL|O_NOFOLLOW: a planted name
+    // makes the open fail instead of redirecting a root agent's write. Every later open of it
+    // refuses symlinks too, in case the file is swapped in a directory without the sticky bit.
+    const part = partName(destPath);
+    await (await fsp.open(part, PART_CREATE, 0o666)).close();
     // Set when one response delivered the whole file from byte 0; after a resume, re-read from disk.
     let streamedDigest: string | undefined;
     let total = 0;
     try {
-      await fsp.rm(part, { force: true }); // never resume another call's leftovers: they may be other bytes
       await this.withRetries(`download of ${sha256}`, async (progressed) => {
         const have = (await fileSize(part)) ?? 0;
         progressed(have);
@@ -104,7 +118,7 @@ export class HttpFileTransfers implements FileTransfers {
           res.resume();
           total = Number(/(\d+)$/.exec(String(res.headers['content-range']))![1]);
           if (total === have) return;
-          await fsp.rm(part, { force: true });
+          await truncatePart(part);
           throw new RetryableError(`server has ${total} bytes, ${have} were received`);
         } else {
           throw await responseError(res);
@@ -114,7 +128,9 @@ export class HttpFileTransfers implements FileTransfers {
           throw new PermanentError(`unexpected response: status ${res.statusCode}, ${res.headers['content-range'] ?? 'no content-range'}`);
         }
         const hash = start === 0 ? crypto.createHash('sha256') : undefined;
-        const out = fs.createWriteStream(part, { flags: start === 0 ? 'w' : 'r+', start, highWaterMark: CHUNK });
+        const fh = await fsp.open(part, PART_REOPEN);
+        if (start === 0) await fh.truncate(0);
+        const out = fs.createWriteStream('', { fd: fh, start, highWaterMark: CHUNK });
         const written = await receive(res, out, hash);
         if (start + written !== total) throw new RetryableError(`connection closed after ${start + written} of ${total} bytes`);
         streamedDigest = hash?.digest('hex');
@@ -350,8 +366,17 @@ async function fileSize(file: string): Promise<number | undefined> {
   }
 }
 
+async function truncatePart(file: string): Promise<void> {
+  const fh = await fsp.open(file, PART_REOPEN);
+  try {
+    await fh.truncate(0);
+  } finally {
+    await fh.close();
+  }
+}
+
 async function syncFile(file: string): Promise<void> {
-  const fh = await fsp.open(file, 'r+');
+  const fh = await fsp.open(file, PART_REOPEN);
   try {
     await fh.sync();
   } finally {

@@ -73,30 +73,91 @@ export class MemoryJournal implements Journal {
 
 type Line = { id: string; s: 'started' } | { id: string; s: 'result'; r: CommandResult } | { id: string; s: 'acked' };
 
+/** A journal line that could not be read: where, and whose it was when that much is legible. */
+export interface JournalDamage {
+  line: number;
+  id?: string;
+}
+
+/** The line as written by `append`, or undefined when it is not one. */
+function parseLine(raw: string): Line | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const l = v as { id?: unknown; s?: unknown; r?: { ok?: unknown; cwd?: unknown } };
+  if (typeof l.id !== 'string' || !l.id || l.id.length > 64) return undefined;
+  if (l.s === 'started' || l.s === 'acked') return l as Line;
+  if (l.s === 'result' && typeof l.r === 'object' && l.r !== null && typeof l.r.ok === 'boolean' && typeof l.r.cwd === 'string') return l as Line;
+  return undefined;
+}
+
+/** What a command with a damaged journal line is answered: it may have run, so it never runs again. */
+function damagedResult(id: string): CommandResult {
+  return {
+    ok: false,
+    error: { code: 'failed', message: `the agent's journal entry for command ${id} is damaged; it is not run (again) so that it runs at most once` },
+    cwd: '',
+  };
+}
+
 /** An append-only JSON-lines file, synced on every write, compacted when mostly acknowledged. */
 export class FileJournal implements Journal {
   private readonly entries = new Map<string, OpenEntry>();
   private readonly recentlyAcked = new RecentlyAcked();
   private fd: number;
   private lines = 0;
+  private compactAfter = 1000;
   private closed = false;
+
+  /** Damaged lines found on opening (not counting a torn last line), for the agent to report. */
+  readonly damage: JournalDamage[] = [];
 
   constructor(private readonly file: string) {
     fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    if (fs.existsSync(file)) {
-      for (const text of fs.readFileSync(file, 'utf8').split('\n')) {
-        if (!text.trim()) continue;
-        let line: Line;
-        try {
-          line = JSON.parse(text);
-        } catch {
-          continue; // a torn last line after a crash: everything before it is intact
-        }
-        this.apply(line);
-        this.lines++;
-      }
-    }
+    if (fs.existsSync(file)) this.load();
     this.fd = fs.openSync(file, 'a', 0o600);
+  }
+
+  /**
+   * Replays the file. A crash can tear only the last write, so an unparseable last line without
+   * its newline is dropped (and cut from the file, or the next line would be glued to it). Any
+   * other damage means the disk lost what it had accepted: such a command may have started, so it
+   * is answered with an error and never run; one whose id cannot be read is reported.
+   */
+  private load(): void {
+    const bytes = fs.readFileSync(this.file);
+    // Split on the last newline byte: a torn write may end inside a multi-byte character.
+    const end = bytes.lastIndexOf(0x0a) + 1;
+    const lines = bytes.subarray(0, end).toString('utf8').split('\n');
+    lines.pop(); // '' after the last newline
+    lines.forEach((raw, i) => this.replay(raw, i + 1));
+    const tail = bytes.subarray(end).toString('utf8'); // '' unless the last write was torn
+    if (!tail.trim()) return;
+    if (this.replay(tail, lines.length + 1, true)) fs.appendFileSync(this.file, '\n');
+    else fs.truncateSync(this.file, end);
+  }
+
+  /** Applies one line; false when it is damaged (and, unless torn, recorded as damage). */
+  private replay(raw: string, lineNumber: number, torn = false): boolean {
+    if (!raw.trim()) return true;
+    const line = parseLine(raw);
+    if (line) {
+      this.apply(line);
+      this.lines++;
+      return true;
+    }
+    if (torn) return false;
+    const id = /"id":"([^"\\]{1,64})"/.exec(raw)?.[1];
+    this.damage.push({ line: lineNumber, ...(id ? { id } : {}) });
+    if (id) {
+      this.entries.set(id, { state: 'result', result: damagedResult(id) });
+      this.lines++;
+    }
+    return false;
   }
 
   private apply(line: Line): void {
@@ -105,17 +166,34 @@ export class FileJournal implements Journal {
     else if (this.entries.delete(line.id)) this.recentlyAcked.add(line.id);
   }
 
+  /**
+   * Throws when the disk refuses the write (full, failing). A result or an ack is kept in memory
+   * even then (the result can still be sent); `started` counts only once it is on disk, because
+   * the command must not run unless it is.
+   */
   private append(line: Line): void {
-    this.apply(line);
+    if (line.s !== 'started') this.apply(line);
     // After close (agent stopping) a late result stays 'started' on disk: on the next start it is
     // reported as interrupted, never run again.
+    if (!this.closed) {
+      fs.writeSync(this.fd, JSON.stringify(line) + '\n');
+      // Only 'started' must survive a power cut before the command runs: that is what keeps it from
+      // running twice. A result or an ack that is written but not yet synced survives the agent's own
+      // crash (it is in the OS's cache); losing it to a power cut costs a result, never a second run.
+      if (line.s === 'started') fs.fdatasyncSync(this.fd);
+    }
+    if (line.s === 'started') this.apply(line);
     if (this.closed) return;
-    fs.writeSync(this.fd, JSON.stringify(line) + '\n');
-    // Only 'started' must survive a power cut before the command runs: that is what keeps it from
-    // running twice. A result or an ack that is written but not yet synced survives the agent's own
-    // crash (it is in the OS's cache); losing it to a power cut costs a result, never a second run.
-    if (line.s === 'started') fs.fdatasyncSync(this.fd);
-    if (++this.lines > 1000 && this.entries.size * 4 < this.lines) this.compact();
+    if (++this.lines > this.compactAfter && this.entries.size * 4 < this.lines) {
+      try {
+        this.compact();
+        this.compactAfter = 1000;
+      } catch {
+        // Compaction only saves space; the appended file is still whole. Try again much later.
+        fs.rmSync(`${this.file}.tmp`, { force: true });
+        this.compactAfter = this.lines + 1000;
+      }
+    }
   }
 
   private compact(): void {

@@ -96,4 +96,22 @@ describe('RtrService', () => {
     expect(ok.batch!.sessions.map((s) => s.device_id).sort()).toEqual([linux, windows].sort());
     await expect(core.rtr.batches.get(ok.batch!.id, them)).rejects.toMatchObject({ status: 404 });
   });
+
+  it('keeps the whole output of a run as a file of its session, once, for the session owner only', async () => {
+    const linuxDefault = await core.responsePolicies.query({ filter: "name:'platform_default'+platform_name:'Linux'" });
+    await core.responsePolicies.update([{ id: linuxDefault.ids[0], settings: [{ id: 'CustomScripts', value: { enabled: true } }, { id: 'ExecCommand', value: { enabled: true } }] }], { id: 'test', name: 'test' });
+    const { session } = await core.rtr.sessions.open({ device_id: linux, queue_offline: true }, me);
+    const run = { session, base_command: 'runscript', command_string: 'runscript -Raw=```yes```', tier: 'admin', name: 'runscript', args: {}, timeout_ms: 1000, queue_offline: true };
+    const issued = await core.rtr.log.issue([run], me);
+    const id = issued.issued[0].command.id;
+    const file = { sha256: 'c'.repeat(64), size: 20 * 1024 * 1024 };
+    expect(await core.rtr.outputs.record(id, file)).toBe(true);
+    expect(await core.rtr.outputs.record(id, file)).toBe(true); // a re-sent result: still one file
+    const files = await core.rtr.files.list(session.id, me);
+    expect(files).toEqual([expect.objectContaining({ name: `runscript-${id}.stdout.txt`, sha256: file.sha256, size: file.size, status: 'complete', client_id: 'client-a' })]);
+    await expect(core.rtr.files.list(session.id, them)).rejects.toMatchObject({ status: 404 });
+    // A command outside any RTR session has nowhere to be listed.
+    const bare = await core.commands.issue({ device_id: linux, name: 'run', args: {}, issued_by: 'test', queue_offline: true });
+    expect(await core.rtr.outputs.record(bare.id, file)).toBe(false);
+  });
 });

@@ -8,6 +8,7 @@ import { applySort, compileFilter } from '../fql/index.ts';
 import { RtrBatches } from './batches.ts';
 import { RtrCommandLog } from './command-log.ts';
 import { RtrFiles } from './files.ts';
+import { RtrOutputFiles } from './output-files.ts';
 import { rtrSessionFqlSchema } from './fql-schema.ts';
 import { toSession } from './rows.ts';
 import { RtrSessions } from './sessions.ts';
@@ -19,6 +20,8 @@ export class RtrService {
   readonly batches: RtrBatches;
   readonly log: RtrCommandLog;
   readonly files: RtrFiles;
+  /** Whole outputs of run/runscript that passed the host's cap, kept as session files. */
+  readonly outputs: RtrOutputFiles;
 
   private readonly unsubscribe: () => void;
 
@@ -27,6 +30,7 @@ export class RtrService {
     this.batches = new RtrBatches(deps.db, this.sessions, deps.audit);
     this.log = new RtrCommandLog(deps.db, deps.commands, this.sessions, deps.audit);
     this.files = new RtrFiles(deps.db, deps.commands, this.sessions);
+    this.outputs = new RtrOutputFiles(deps.db);
     this.unsubscribe = deps.notifier.subscribe('command_done', ({ ids }) => void this.log.advanceAfter(ids).catch(() => {}));
   }
 

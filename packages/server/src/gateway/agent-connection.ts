@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, MAX_FRAME_DEPTH, jsonDeeperThan, resultDataProblem, type AgentMessage, type GatewayMessage } from '@riposte/spec';
 import { PENDING_PAGE, ServiceError, type AgentResult, type CommandRecord, type Core, type HostFacts } from '@riposte/core';
 import type { FastifyBaseLogger } from 'fastify';
+import { RefusedResult, type ResultBlobs } from './result-blobs.ts';
 
 const checkMessage = TypeCompiler.Compile(AgentMessageSchema);
 /** An agent that keeps sending garbage (or frames about other hosts' commands) is cut off. */
@@ -34,6 +35,8 @@ export interface ConnectionDeps {
   transferFor(command: CommandRecord): Promise<{ token: string }> | undefined;
   /** Host facts from the agent's inventory report (its tags filtered, refusals audited). */
   facts(conn: AgentConnection, inventory: Extract<AgentMessage, { t: 'inventory' }>['inventory']): Promise<HostFacts>;
+  /** Results that travel as blobs over the transfer path. */
+  results: ResultBlobs;
   onClose(conn: AgentConnection): void;
 }
 
@@ -208,9 +211,13 @@ export class AgentConnection {
       msg = parsed;
     } catch (e) {
       this.refuse('agent.frame_refused', (e as Error).message);
+      // A result that can never be accepted is refused once, or the agent would re-send it forever.
+      const id = resultId(data, isBinary);
+      if (id) this.refuseResult(id, (e as Error).message);
       return;
     }
-    if (msg.t === 'result') return this.onResult(msg.id, msg.result);
+    if (msg.t === 'result') return 'result' in msg ? this.onResult(msg.id, msg.result) : this.onResultBlob(msg.id, msg.result_blob);
+    if (msg.t === 'result_upload') return this.onResultUpload(msg.id, msg.size, msg.purpose ?? 'result');
     this.handle(msg).catch((e) => this.failed(e));
   }
 
@@ -280,6 +287,60 @@ export class AgentConnection {
       this.refuse('agent.result_refused', message, { command_id: id, command: name });
       result = { ok: false, error: { code: 'invalid_result', message }, cwd: result.cwd };
     }
+    // A run whose whole output was uploaded: the file is checked and kept before the result is stored.
+    if (result.ok && result.data.full_output !== undefined) {
+      this.deps.results.withOutput(id, this.deviceId, result).then(
+        (checked) => this.store(id, checked),
+        (e) => this.failed(e),
+      );
+      return;
+    }
+    this.store(id, result);
+  }
+
+  /** The agent asks to upload a result too large to send inline, or a run's whole output. */
+  private onResultUpload(id: string, size: number, purpose: 'result' | 'output'): void {
+    this.deps.results.mintUpload(id, this.deviceId, size, purpose).then(
+      (token) => this.send({ t: 'result_upload', id, token }),
+      (e) => {
+        if (!(e instanceof RefusedResult)) {
+          this.failed(e);
+          e = new RefusedResult('the server could not prepare the upload');
+        }
+        // A refused output upload leaves the command running (its capped output still comes).
+        if (purpose === 'output') this.send({ t: 'result_upload', id, refused: (e as Error).message });
+        else this.refuseResult(id, (e as Error).message);
+      },
+    );
+  }
+
+  /** A result uploaded over the transfer path: read from what the server received, then stored like any other. */
+  private onResultBlob(id: string, ref: { sha256: string; size: number }): void {
+    this.deps.results.read(id, this.deviceId, ref).then(
+      (result) => this.onResult(id, result),
+      // Anything else (storage down) is not acknowledged: the agent sends it again after a reconnect.
+      (e) => (e instanceof RefusedResult ? this.refuseResult(id, e.message) : this.failed(e)),
+    );
+  }
+
+  /**
+   * Ends the command with an error saying why its result was refused, and acknowledges it with
+   * the reason so the agent drops it. Only a command open for this host is touched.
+   */
+  private refuseResult(id: string, reason: string): void {
+    this.deps.log.warn({ device_id: this.deviceId, command_id: id, reason }, 'agent result refused');
+    this.audit('agent.result_refused', { reason, command_id: id });
+    const message = `the host's result could not be accepted: ${reason}`.slice(0, 4096);
+    this.deps.core.commands
+      .complete(id, this.deviceId, { ok: false, error: { code: 'result_refused', message }, cwd: '' })
+      .then(() => {
+        this.inflight?.delete(id);
+        this.send({ t: 'result_ack', ids: [id], refused: [{ id, reason: message }] });
+      })
+      .catch((e) => this.failed(e));
+  }
+
+  private store(id: string, result: AgentResult): void {
     this.deps.core.commands
       .complete(id, this.deviceId, result)
       .then((applied) => {
@@ -295,7 +356,7 @@ export class AgentConnection {
     this.deps.log.error({ device_id: this.deviceId, err: e }, 'agent message failed');
   }
 
-  private async handle(msg: Exclude<AgentMessage, { t: 'result' }>): Promise<void> {
+  private async handle(msg: Exclude<AgentMessage, { t: 'result' | 'result_upload' }>): Promise<void> {
     const { core } = this.deps;
     switch (msg.t) {
       case 'hello':
@@ -319,5 +380,16 @@ export class AgentConnection {
         if (own && own !== 'foreign') await core.commands.markRunning(msg.id, this.deviceId);
         return;
     }
+  }
+}
+
+/** The id of a `result` frame that failed validation, when it is legible. */
+function resultId(data: Buffer, isBinary: boolean): string | undefined {
+  if (isBinary) return undefined;
+  try {
+    const v = JSON.parse(data.toString('utf8')) as { t?: unknown; id?: unknown };
+    return v?.t === 'result' && typeof v.id === 'string' && v.id.length > 0 && v.id.length <= 64 ? v.id : undefined;
+  } catch {
+    return undefined;
   }
 }

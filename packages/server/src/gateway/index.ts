@@ -10,6 +10,7 @@ import { startHeartbeat } from './heartbeat.ts';
 import { HostPresence } from './presence.ts';
 import { inventoryToFacts } from './inventory.ts';
 import { agentTags, auditRefusedTags } from './agent-tags.ts';
+import { resultBlobs } from './result-blobs.ts';
 
 /** What the gateway needs from the transfer service (one-time tokens for get/put). */
 export interface TransferMinter {
@@ -68,6 +69,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     return inventoryToFacts(inventory, conn.remoteIp);
   };
 
+  const results = resultBlobs(core);
   const presence = new HostPresence(core, connections);
   const onClose = (conn: AgentConnection) => {
     if (connections.get(conn.deviceId) !== conn) return;
@@ -103,7 +105,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     }
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       const previous = connections.get(deviceId);
-      const conn = new AgentConnection(deviceId, ws, ip, { core, log: app.log, welcome: (c, f) => presence.arrived(c, f), transferFor, facts, onClose });
+      const conn = new AgentConnection(deviceId, ws, ip, { core, log: app.log, welcome: (c, f) => presence.arrived(c, f), transferFor, facts, results, onClose });
       connections.set(deviceId, conn);
       // A second connection for the same host replaces the first (agent restarted, stale socket).
       previous?.close(4000, 'replaced by a newer connection');

@@ -11,6 +11,14 @@ export function renderLs(data: Data, ctx: RenderContext): string {
   return ctx.platform === 'windows' ? dirListing(dir, entries) : longListing(dir, entries);
 }
 
+/** A listing the host cut at its cap says so, in stderr (which the first sequence always carries). */
+export function lsNote(data: Data): string {
+  if (data.truncated !== true) return '';
+  const shown = list(data.entries).length;
+  const total = typeof data.total_entries === 'number' ? ` of ${grouped(data.total_entries)}` : '';
+  return `listing truncated by the host's cap: ${grouped(shown)}${total} entries shown\n`;
+}
+
 function dirListing(dir: string, entries: Data[]): string {
   const lines = ['', ` Directory of ${dir}`, ''];
   let files = 0;

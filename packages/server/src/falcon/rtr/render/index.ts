@@ -6,7 +6,7 @@
  */
 import type { CommandRecord } from '@riposte/core';
 import type { HostPlatform } from '../catalog.ts';
-import { renderCat, renderCopyMove, renderEncrypt, renderFileHash, renderLs, renderZip } from './fs.ts';
+import { lsNote, renderCat, renderCopyMove, renderEncrypt, renderFileHash, renderLs, renderZip } from './fs.ts';
 import { renderIpconfig, renderNetstat } from './network.ts';
 import { renderKill, renderMemdump, renderProcessOutcome, renderPs } from './process.ts';
 import { renderEnv, renderEventlog, renderGetsid, renderMap, renderMount, renderPower, renderReg, renderUpdate } from './system.ts';
@@ -35,7 +35,7 @@ export function renderData(name: string, data: Data, ctx: RenderContext): Render
   const out = (stdout: string): Rendered => ({ stdout, stderr: '' });
   const action = str(ctx.args.action);
   switch (name) {
-    case 'ls': return out(renderLs(data, ctx));
+    case 'ls': return { stdout: renderLs(data, ctx), stderr: lsNote(data) };
     case 'cd': return out(`${str(data.cwd)}\n`);
     case 'pwd': return out(`${str(data.cwd)}\n`);
     case 'cat': return out(renderCat(data, ctx));

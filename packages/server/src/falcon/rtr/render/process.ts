@@ -29,9 +29,31 @@ export function renderProcessOutcome(data: Data): Rendered {
   if (data.exit_code === undefined && data.stdout === undefined) return { stdout: `Process started with PID ${num(data.pid)}\n`, stderr: '' };
   const notes: string[] = [];
   if (data.timed_out === true) notes.push('the process timed out and was killed');
-  if (data.truncated === true) notes.push('output was truncated');
+  if (data.truncated === true) notes.push(truncationNote(data));
+  const whole = data.full_output as Data | undefined;
+  if (whole && typeof whole.sha256 === 'string') {
+    const partial = whole.whole === false ? ' (its first part: the host keeps at most that much)' : '';
+    notes.push(`the whole stdout (${bytes(num(whole.size))}${partial}) is a file of this session with sha256 ${whole.sha256}: fetch it with RTR_GetExtractedFileContents`);
+  } else if (typeof data.full_output_error === 'string') {
+    notes.push(data.full_output_error);
+  }
   if (data.exit_code === null && data.signal) notes.push(`the process was killed by ${str(data.signal)}`);
   else if (typeof data.exit_code === 'number' && data.exit_code !== 0) notes.push(`the process exited with code ${data.exit_code}`);
   const stderr = str(data.stderr) + (notes.length ? `${str(data.stderr) && !str(data.stderr).endsWith('\n') ? '\n' : ''}${notes.join('; ')}\n` : '');
   return { stdout: str(data.stdout), stderr };
+}
+
+/** Which stream was cut, where, and how much the program wrote (older agents say only that it was cut). */
+function truncationNote(data: Data): string {
+  const cut = (stream: 'stdout' | 'stderr') => {
+    const total = data[`${stream}_bytes`];
+    const kept = Buffer.byteLength(str(data[stream]));
+    return typeof total === 'number' && total > kept ? `${stream} cut at ${bytes(kept)} of ${bytes(total)} written` : undefined;
+  };
+  const parts = [cut('stdout'), cut('stderr')].filter((p) => p !== undefined);
+  return parts.length ? `output truncated by the host's cap: ${parts.join(', ')}` : 'output was truncated';
+}
+
+function bytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MiB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${n} bytes`;
 }

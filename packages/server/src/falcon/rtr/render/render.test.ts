@@ -32,6 +32,16 @@ describe('RTR renderers', () => {
     );
   });
 
+  it('says in stderr when the host cut a listing or a program’s output', () => {
+    const cut = renderData('ls', { path: '/srv', entries: posix, truncated: true, total_entries: 300_000 }, ctx('linux'));
+    expect(cut.stderr).toBe("listing truncated by the host's cap: 3 of 300,000 entries shown\n");
+    expect(renderData('ls', { path: '/srv', entries: posix }, ctx('linux')).stderr).toBe('');
+    const run = renderData('run', { pid: 1, exit_code: 0, signal: null, stdout: 'x'.repeat(4 * 1024 * 1024), stderr: 'warn\n', timed_out: false, truncated: true, stdout_bytes: 20 * 1024 * 1024, stderr_bytes: 5 }, ctx('linux'));
+    expect(run.stderr).toBe("warn\noutput truncated by the host's cap: stdout cut at 4.0 MiB of 20.0 MiB written\n");
+    // An agent that does not count says only that it cut.
+    expect(renderData('run', { pid: 1, exit_code: 0, signal: null, stdout: 'x', stderr: '', timed_out: false, truncated: true }, ctx('linux')).stderr).toBe('output was truncated\n');
+  });
+
   it('formats canonical and other ISO times in a Windows listing alike', () => {
     const time = (mtime: string) => renderData('ls', { path: 'C:\\', entries: [{ ...entries[1], mtime }] }, ctx('windows')).stdout.split('\n')[3].slice(0, 20);
     fc.assert(
