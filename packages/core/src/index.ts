@@ -37,7 +37,7 @@ export { BatchWriter } from './util/batch-writer.ts';
 export * from './util/errors.ts';
 export * from './util/ids.ts';
 export { hashSecret, verifySecret, constantTimeEqual, tokenDigest } from './util/secrets.ts';
-export { FqlError, compileFilter, compileSort, applySort, type FqlSchema, type FqlField } from './fql/index.ts';
+export { FqlError, compileFilter, compileSort, applySort, parseFqlDate, type FqlSchema, type FqlField } from './fql/index.ts';
 export { getOrCreateSetting, customerId } from './settings.ts';
 
 /** Every core service, wired together over one store. */

@@ -10,6 +10,14 @@ export const AGENT_PROTOCOL_VERSION = 1;
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
+const LoginSchema = Type.Object({
+  user_name: Type.String({ minLength: 1, maxLength: 255 }),
+  login_time: Type.String({ maxLength: 64 }),
+  login_type: Type.String({ maxLength: 64 }),
+  remote_address: Type.Optional(Type.String({ maxLength: 255 })),
+  success: Type.Boolean(),
+});
+
 export const InventorySchema = Type.Object(
   {
     hostname: Type.String({ minLength: 1, maxLength: 255 }),
@@ -26,7 +34,20 @@ export const InventorySchema = Type.Object(
     system_product_name: Type.String({ maxLength: 255 }),
     cpu_vendor: Type.String({ maxLength: 255 }),
     pointer_size: Type.String({ maxLength: 8 }),
-    users: Type.Array(Type.String({ maxLength: 255 }), { maxItems: 1000 }),
+    /** Older agents' account list; no longer recorded (accounts are not logins). */
+    users: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 1000 })),
+    /** Logins the agent read from the OS's records (Linux: wtmp, btmp, auth log), newest last. */
+    logins: Type.Optional(Type.Array(LoginSchema, { maxItems: 2000 })),
+    chassis_type: Type.Optional(Type.String({ maxLength: 16 })),
+    chassis_type_desc: Type.Optional(Type.String({ maxLength: 64 })),
+    product_type: Type.Optional(Type.String({ maxLength: 16 })),
+    product_type_desc: Type.Optional(Type.String({ maxLength: 64 })),
+    last_reboot: Type.Optional(Type.String({ maxLength: 64 })),
+    agent_local_time: Type.Optional(Type.String({ maxLength: 64 })),
+    host_utc_offset: Type.Optional(Type.String({ maxLength: 16 })),
+    bios_manufacturer: Type.Optional(Type.String({ maxLength: 255 })),
+    bios_version: Type.Optional(Type.String({ maxLength: 255 })),
+    serial_number: Type.Optional(Type.String({ maxLength: 255 })),
     interfaces: Type.Array(Type.Object({ name: Type.String({ maxLength: 255 }), ip: Type.String({ maxLength: 64 }), mac: Type.String({ maxLength: 64 }) }), { maxItems: 256 }),
     tags: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 100 }),
   },

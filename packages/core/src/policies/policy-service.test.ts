@@ -207,7 +207,8 @@ describe('ResponsePolicyService', () => {
       [() => core.responsePolicies.delete([d.id], actor), 400, /cannot be deleted/],
       [() => core.responsePolicies.act('disable', [d.id], [], actor), 400, /cannot be disabled/],
       [() => core.responsePolicies.act('add-host-group', [d.id], [], actor), 400, /needs action_parameters/],
-      [() => core.responsePolicies.act('add-rule-group', [d.id], [], actor), 400, /no rule groups/],
+      [() => core.responsePolicies.act('add-rule-group', [d.id], [], actor), 400, /rule_group_id/],
+      [() => core.responsePolicies.act('add-rule-group', [d.id], ['r1'], actor), 404, /rule group not found: r1/],
       [() => core.responsePolicies.setPrecedence('Windows', [d.id], actor), 400, /always last/],
       [() => core.responsePolicies.setPrecedence('Windows', ['f'.repeat(32)], actor), 404, /not found/],
     ];
