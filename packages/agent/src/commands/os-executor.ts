@@ -5,6 +5,7 @@ import { CommandError, describeError, invalidArgument } from './errors.ts';
 import { eventlog } from './eventlog.ts';
 import { cat, cd, cp, ls, mkdir, mv, pwd, rm } from './fs-commands.ts';
 import { collectInventory } from './inventory.ts';
+import type { LoginSources } from '../logins/index.ts';
 import { memdump, xmemdump } from './memdump.ts';
 import { ipconfig, netstat } from './network-commands.ts';
 import { restart, shutdown } from './power.ts';
@@ -33,6 +34,8 @@ export interface OsExecutorOptions {
   catMaxBytes?: number;
   /** Where dumps, exports and temporary scripts go (default: a directory under os.tmpdir()). */
   stateDir?: string;
+  /** Where login records are read (default: the OS's own; tests point at fixtures). */
+  loginSources?: LoginSources;
 }
 
 /** setTimeout's ceiling; longer limits would fire immediately. */
@@ -44,8 +47,10 @@ const ABANDON_AFTER_MS = 2_000;
 export class OsExecutor implements Executor {
   readonly platform: Platform = hostPlatform();
   private readonly settings: Settings;
+  private readonly loginSources?: LoginSources;
 
   constructor(options: OsExecutorOptions) {
+    this.loginSources = options.loginSources;
     this.settings = {
       agentVersion: options.agentVersion,
       allowPower: options.allowPower ?? false,
@@ -92,7 +97,7 @@ export class OsExecutor implements Executor {
   }
 
   inventory(): Promise<Inventory> {
-    return collectInventory(this.platform, this.settings.agentVersion);
+    return collectInventory(this.platform, this.settings.agentVersion, this.loginSources);
   }
 }
 

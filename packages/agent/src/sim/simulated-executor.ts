@@ -126,7 +126,6 @@ export class SimulatedExecutor implements Executor {
       system_product_name: p.hardware.model,
       cpu_vendor: p.hardware.cpu_vendor,
       pointer_size: '8',
-      users: [...(p.platform === 'linux' ? ['root'] : []), ...p.users.map((u) => u.name)],
       interfaces: nics.map((i) => ({ name: i.name, ip: i.addresses[0].address, mac: i.mac })),
       tags: ['SimulatedHost'],
     };
