@@ -27,6 +27,8 @@ export interface RunningAgent {
 export async function runAgent(opts: RunAgentOptions): Promise<RunningAgent> {
   const stateDir = path.resolve(opts.stateDir);
   const executor = new OsExecutor({ agentVersion: AGENT_VERSION, allowPower: opts.allowPower, stateDir, loginSources: opts.loginSources });
+  // A host contained before this (re)start is contained again before anything else happens.
+  await executor.containmentControl.restore().catch((err) => opts.log?.('error', 'containment could not be restored', { err: (err as Error).message }));
   const identity = await loadOrEnroll(stateDir, opts.serverUrl, opts.enrollToken, () => executor.inventory());
   const journal = new FileJournal(path.join(stateDir, 'journal.jsonl'));
   const client = new AgentClient({

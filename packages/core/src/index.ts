@@ -5,6 +5,7 @@ import { openStore, type Store } from './db/index.ts';
 import { EventBus } from './events.ts';
 import { ApiClientService, EnrollmentTokenService, TokenService } from './auth/index.ts';
 import { HostService } from './hosts/index.ts';
+import { ContainmentService } from './containment/index.ts';
 import { HostGroupService } from './hostgroups/index.ts';
 import { customerId } from './settings.ts';
 import { CommandService } from './commands/index.ts';
@@ -22,6 +23,7 @@ export * from './db/index.ts';
 export * from './events.ts';
 export * from './auth/index.ts';
 export * from './hosts/index.ts';
+export * from './containment/index.ts';
 export * from './hostgroups/index.ts';
 export * from './commands/index.ts';
 export * from './notify/index.ts';
@@ -50,6 +52,8 @@ export interface Core {
   enrollTokens: EnrollmentTokenService;
   hosts: HostService;
   hostGroups: HostGroupService;
+  /** Network containment requests, agents' answers, and the allow-list. */
+  containment: ContainmentService;
   notifier: Notifier;
   /** Response-policy enforcement point shared by every dialect. */
   guard: ResponseGuard;
@@ -97,6 +101,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     enrollTokens: new EnrollmentTokenService(store.db),
     hosts,
     hostGroups: new HostGroupService(store.db, hosts, events),
+    containment: new ContainmentService(store.db, notifier),
     // After hostGroups: its host-change hook (dynamic groups) must run before this one's.
     responsePolicies: new ResponsePolicyService(store, hosts, events, audit),
     notifier,

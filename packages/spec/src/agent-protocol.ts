@@ -69,6 +69,13 @@ export const AgentMessageSchema = Type.Union([
   Type.Object({ t: Type.Literal('inventory'), inventory: InventorySchema }),
   Type.Object({ t: Type.Literal('started'), id: Id }),
   Type.Object({ t: Type.Literal('result'), id: Id, result: ResultSchema }),
+  /** What came of the last containment order. */
+  Type.Object({
+    t: Type.Literal('containment_result'),
+    action: Type.Union([Type.Literal('contain'), Type.Literal('lift')]),
+    ok: Type.Boolean(),
+    error: Type.Optional(Type.String({ maxLength: 1024 })),
+  }),
 ]);
 
 export type AgentMessage = Static<typeof AgentMessageSchema>;
@@ -86,6 +93,13 @@ export type GatewayMessage =
       acks?: string[];
     }
   | { t: 'cancel'; id: string }
+  /**
+   * Isolate the host from the network but for the agent's own connection to the server and the
+   * `allow` CIDR blocks, or lift that. Sent when asked, and again on every connection while the
+   * host is (to be) contained; the agent answers with `containment_result`.
+   */
+  | { t: 'containment'; action: 'contain'; allow: string[] }
+  | { t: 'containment'; action: 'lift' }
   /**
    * These results are durable on the server (or not wanted): the agent may drop them from its
    * journal. Sent with the next frame the server writes anyway (inside the next command's frame,

@@ -6,6 +6,7 @@ import { eventlog } from './eventlog.ts';
 import { cat, cd, cp, ls, mkdir, mv, pwd, rm } from './fs-commands.ts';
 import { collectInventory } from './inventory.ts';
 import type { LoginSources } from '../logins/index.ts';
+import { Containment, type ContainmentOrder } from '../containment/index.ts';
 import { memdump, xmemdump } from './memdump.ts';
 import { ipconfig, netstat } from './network-commands.ts';
 import { restart, shutdown } from './power.ts';
@@ -48,9 +49,12 @@ export class OsExecutor implements Executor {
   readonly platform: Platform = hostPlatform();
   private readonly settings: Settings;
   private readonly loginSources?: LoginSources;
+  /** nftables containment; its state lives in the state directory. */
+  readonly containmentControl: Containment;
 
   constructor(options: OsExecutorOptions) {
     this.loginSources = options.loginSources;
+    this.containmentControl = new Containment(this.platform, options.stateDir);
     this.settings = {
       agentVersion: options.agentVersion,
       allowPower: options.allowPower ?? false,
@@ -94,6 +98,10 @@ export class OsExecutor implements Executor {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  containment(order: ContainmentOrder, serverUrl: string): Promise<void> {
+    return this.containmentControl.apply(order, serverUrl);
   }
 
   inventory(): Promise<Inventory> {

@@ -1,4 +1,5 @@
 import type { LoginRecord } from '../logins/index.ts';
+import type { ContainmentOrder } from '../containment/index.ts';
 /**
  * The internal command vocabulary. Both API dialects (Falcon RTR, Carbon Black Live Response)
  * translate their commands into these; agents (real or simulated) execute them and answer with
@@ -139,6 +140,11 @@ export interface Executor {
   execute(req: CommandRequest, ctx: ExecutionContext): Promise<CommandResult>;
   /** Host facts reported on connect and whenever they change. */
   inventory(): Promise<Inventory>;
+  /**
+   * Isolate the host from the network but for the server (at `serverUrl`) and the allow-list, or
+   * lift that; rejects with the reason it cannot. Absent: this agent cannot contain at all.
+   */
+  containment?(order: ContainmentOrder, serverUrl: string): Promise<void>;
 }
 
 export interface Inventory {

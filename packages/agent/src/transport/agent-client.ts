@@ -4,6 +4,7 @@ import { AGENT_PROTOCOL_VERSION, type GatewayMessage } from '@riposte/spec';
 import type { CommandRequest, CommandResult, ExecutionContext, Executor, FileTransfers, Inventory } from '../commands/types.ts';
 import type { Journal } from './journal.ts';
 import type { AgentIdentity } from './identity.ts';
+import type { ContainmentOrder } from '../containment/index.ts';
 
 /** A command still running after this long is reported as running. */
 const STARTED_NOTICE_MS = 250;
@@ -132,6 +133,9 @@ export class AgentClient extends EventEmitter {
   /** Sent for a command still running after STARTED_NOTICE_MS. */
   private readonly noticeStarted = (id: string) => this.send({ t: 'started', id });
 
+  /** Containment orders, applied one after another. */
+  private containment: Promise<void> = Promise.resolve();
+
   constructor(private readonly opts: AgentClientOptions) {
     super();
     this.transfers = opts.transfers((id) => this.tokens.get(id));
@@ -226,6 +230,19 @@ export class AgentClient extends EventEmitter {
     this.send(kind === 'hello' ? { t: 'hello', protocol: AGENT_PROTOCOL_VERSION, inventory } : { t: 'inventory', inventory });
   }
 
+  /** Apply a containment order and say how it went. */
+  private async onContainment(order: ContainmentOrder): Promise<void> {
+    try {
+      if (!this.opts.executor.containment) throw new Error('network containment is not supported by this agent');
+      await this.opts.executor.containment(order, this.opts.identity.server_url);
+      this.send({ t: 'containment_result', action: order.action, ok: true });
+      this.log('info', `containment: ${order.action} applied`);
+    } catch (err) {
+      this.send({ t: 'containment_result', action: order.action, ok: false, error: (err as Error).message.slice(0, 1024) });
+      this.log('error', `containment: ${order.action} failed`, { err: (err as Error).message });
+    }
+  }
+
   private onMessage(text: string): void {
     let msg: GatewayMessage;
     try {
@@ -247,6 +264,9 @@ export class AgentClient extends EventEmitter {
         return;
       case 'cancel':
         this.running.get(msg.id)?.abort(new Error('cancelled'));
+        return;
+      case 'containment':
+        this.containment = this.containment.then(() => this.onContainment(msg.action === 'contain' ? { action: 'contain', allow: msg.allow } : { action: 'lift' }));
         return;
       case 'result_ack':
         this.acked(msg.ids);

@@ -466,18 +466,6 @@ export class HostService {
     return found;
   }
 
-  async setStatus(ids: readonly string[], status: string): Promise<string[]> {
-    const found = (await this.getMany(ids)).map((h) => h.device_id);
-    if (found.length) {
-      await this.db
-        .updateTable('hosts')
-        .set((eb) => ({ status, modified_timestamp: nowIso(), revision: eb('revision', '+', 1) }))
-        .where('device_id', 'in', found)
-        .execute();
-    }
-    return found;
-  }
-
   /** Logins newest first, per host, within [from, to] (ISO instants). */
   async loginHistory(ids: readonly string[], range: { from?: string; to?: string; limit?: number } = {}) {
     const out: { device_id: string; recent_logins: LoginEvent[] }[] = [];

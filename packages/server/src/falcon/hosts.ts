@@ -96,16 +96,30 @@ export function hostHandlers(core: Core, devices: DeviceRenderCache): FalconHand
     },
     async PerformActionV2({ query, body }) {
       const ids = body.ids as string[];
+      const action = query.action_name as string;
+      if (action === 'contain' || action === 'lift_containment') {
+        const { done, errors } = await core.containment.request(action === 'contain' ? 'contain' : 'lift', ids);
+        return {
+          resources: done.map((id) => ({ id, path: '' })),
+          errors: errors.map((e) => ({ code: e.error.status, message: e.error.message, id: e.id })),
+          ...(done.length === 0 && errors.length ? { status: errors[0].error.status } : {}),
+        };
+      }
       let done: string[];
-      switch (query.action_name as string) {
+      switch (action) {
         case 'hide_host': done = await core.hosts.setHidden(ids, true); break;
         case 'unhide_host': done = await core.hosts.setHidden(ids, false); break;
         case 'detection_suppress': done = await core.hosts.setDetectionSuppressed(ids, true); break;
-        case 'detection_unsuppress': done = await core.hosts.setDetectionSuppressed(ids, false); break;
-        case 'contain': done = await core.hosts.setStatus(ids, 'containment_pending'); break;
-        default: done = await core.hosts.setStatus(ids, 'lift_containment_pending'); break;
+        default: done = await core.hosts.setDetectionSuppressed(ids, false); break;
       }
       return entitiesResult(ids, done, (id) => id, 'device', (id) => ({ id, path: '' }));
+    },
+    async riposte_GetContainmentAllowList() {
+      return { resources: await core.containment.allowList() };
+    },
+    async riposte_SetContainmentAllowList({ body }) {
+      const list = await core.containment.setAllowList(body.cidrs);
+      return { resources: list, writes: { resources_affected: list.length } };
     },
     async QueryDeviceLoginHistory({ body }) {
       const rows = await core.hosts.loginHistory(body.ids);
