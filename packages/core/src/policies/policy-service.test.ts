@@ -160,7 +160,8 @@ describe('ResponsePolicyService', () => {
     await core.responsePolicies.update([{ id: p.id, settings: on('RealTimeFunctionality', 'GetCommand') }], actor);
     await core.guard.check(linux.device_id, 'session');
     await core.guard.check(linux.device_id, 'get');
-    expect((await failure(core.guard.check(linux.device_id, 'memdump'))).message).toMatch(/MemDumpCommand \(memdump\): the setting is not available on Linux/);
+    expect((await failure(core.guard.check(linux.device_id, 'xmemdump'))).message).toMatch(/XMemDumpCommand \(xmemdump\): the setting is not available on Linux/);
+    expect((await failure(core.guard.check(linux.device_id, 'memdump'))).message).toMatch(/disables MemDumpCommand \(memdump\)/);
   });
 
   it('answers fan-outs in bulk, placing hosts that bypassed the host service', async () => {
@@ -197,7 +198,7 @@ describe('ResponsePolicyService', () => {
     const d = defaults.get('Windows')!;
     const cases: [() => Promise<unknown>, number, RegExp][] = [
       [() => core.responsePolicies.create([{ name: 'A1', platform_name: 'Linux' }, { name: 'a1', platform_name: 'Linux' }], actor), 400, /Linux response policy named "a1" already exists/],
-      [() => core.responsePolicies.create([{ name: 'A2', platform_name: 'Linux', settings: on('MemDumpCommand') }], actor), 400, /not available on Linux/],
+      [() => core.responsePolicies.create([{ name: 'A2', platform_name: 'Linux', settings: on('XMemDumpCommand') }], actor), 400, /not available on Linux/],
       [() => core.responsePolicies.create([{ name: 'platform_default', platform_name: 'Mac' }], actor), 400, /reserved/],
       [() => core.responsePolicies.create([{ name: 'A3', platform_name: 'Solaris' }], actor), 400, /platform_name must be one of/],
       [() => core.responsePolicies.create([{ name: 'A4', platform_name: 'Mac', clone_id: d.id }], actor), 400, /cannot clone Windows policy/],
