@@ -147,5 +147,15 @@ describe.skipIf(!!missing)('containment isolates a real agent (network namespace
     await until('normal', async () => (await device()).status === 'normal');
     expect(reaches(SECOND_PORT)).toBe(true);
     expect(inHost('nft', 'list', 'table', 'inet', 'riposte_containment').status).not.toBe(0);
+
+    // Uninstalling a contained host's agent leaves the host reachable.
+    await api('POST', '/devices/entities/devices-actions/v2?action_name=contain', { ids: [deviceId] });
+    await until('contained again', async () => (await device()).status === 'contained');
+    expect(reaches(SECOND_PORT)).toBe(false);
+    await stopAgent();
+    const uninstall = inHost(process.execPath, path.join(ROOT, 'packages/cli/bin/riposte.js'), 'agent-uninstall', '--state', stateDir);
+    expect(uninstall.status).toBe(0);
+    expect(reaches(SECOND_PORT)).toBe(true);
+    expect(fs.existsSync(stateDir)).toBe(false);
   }, 120_000);
 });

@@ -109,7 +109,7 @@ export class OsExecutor implements Executor {
   }
 }
 
-function hostPlatform(): Platform {
+export function hostPlatform(): Platform {
   if (process.platform === 'win32') return 'windows';
   if (process.platform === 'darwin') return 'mac';
   return 'linux'; // other Unixes: best effort with the Linux code paths
