@@ -585,8 +585,12 @@ async function recordSideFacts(trx: Kysely<Database>, device_id: string, f: Host
  * follow from all that are known.
  */
 async function recordLogins(trx: Kysely<Database>, device_id: string, logins: readonly LoginEvent[]): Promise<void> {
+  // Every report repeats the agent's recent records: only those from the newest known on are
+  // tried, so a reconnecting fleet does not re-insert hundreds of logins per host.
+  const newest = await trx.selectFrom('host_logins').select('login_time').where('device_id', '=', device_id).orderBy('login_time', 'desc').limit(1).executeTakeFirst();
   let added = 0;
   for (const l of logins) {
+    if (newest && l.login_time < newest.login_time) continue;
     const r = await trx
       .insertInto('host_logins')
       .values({ device_id, user_name: l.user_name, login_time: l.login_time, login_type: l.login_type, remote_address: l.remote_address ?? '', success: l.success ? 1 : 0 })
