@@ -64,12 +64,41 @@ describe('Falcon HostGroup collection', () => {
     expect(combined.body.resources.map((d: any) => d.device_id)).toEqual(pick);
     expect(combined.body.meta.pagination.total).toBe(3);
 
-    const rm = await t.api('POST', `/devices/entities/group-actions/v1?action_name=remove-hosts&ids=${g.id}`, {
+    const rm = await t.api('POST', `/devices/entities/group-actions/v1?action_name=remove_group_member&ids=${g.id}`, {
       token,
       json: { action_parameters: [{ name: 'filter', value: `device_id:'${pick[0]}'` }] },
     });
     expect(rm.status).toBe(200);
+    expect(rm.body.resources[0].cid).toBe(t.server.core.cid);
     expect(await members(g.id)).toEqual(pick.slice(1).sort());
+    const oldSpelling = await t.api('POST', `/devices/entities/group-actions/v1?action_name=remove-hosts&ids=${g.id}`, {
+      token,
+      json: { action_parameters: [{ name: 'filter', value: `device_id:'${pick[1]}'` }] },
+    });
+    expect(oldSpelling.status).toBe(400);
+    const addBack = await t.api('POST', `/devices/entities/group-actions/v1?action_name=add_group_member&ids=${g.id}`, {
+      token,
+      json: { action_parameters: [{ name: 'filter', value: `device_id:'${pick[0]}'` }] },
+    });
+    expect(addBack.status).toBe(200);
+    expect(await members(g.id)).toEqual([...pick].sort());
+    const needsFilter = await t.api('POST', `/devices/entities/group-actions/v1?action_name=add_group_member&ids=${g.id}`, { token, json: {} });
+    expect(needsFilter.status).toBe(400);
+    const [other] = (await create([{ name: 'Emptied', group_type: 'static' }])).body.resources;
+    await t.api('POST', `/devices/entities/group-actions/v1?action_name=add_group_member&ids=${other.id}`, {
+      token,
+      json: { action_parameters: [{ name: 'filter', value: filter }] },
+    });
+    const all = await t.api('POST', `/devices/entities/group-actions/v1?action_name=remove_all&ids=${other.id}`, { token, json: {} });
+    expect(all.status).toBe(200);
+    expect(await members(other.id)).toEqual([]);
+    expect(await members(g.id)).toEqual([...pick].sort());
+    const unknownGroup = await t.api('POST', `/devices/entities/group-actions/v1?action_name=remove_all&ids=${'0'.repeat(32)}`, { token, json: {} });
+    expect(unknownGroup.status).toBe(404);
+    await t.api('POST', `/devices/entities/group-actions/v1?action_name=remove_group_member&ids=${g.id}`, {
+      token,
+      json: { action_parameters: [{ name: 'filter', value: `device_id:'${pick[0]}'` }] },
+    });
 
     const [dyn] = (await create([{ name: 'Macs', group_type: 'dynamic', assignment_rule: "platform_name:'Mac'" }])).body.resources;
     const refused = await t.api('POST', '/devices/entities/host-group-actions/v1?action_name=add-hosts', {

@@ -156,6 +156,24 @@ describe('Falcon Hosts collection', () => {
     ]);
   });
 
+  it('lists hidden hosts only through the hidden-device queries; v1 details; detection suppression', async () => {
+    const id = hosts[9].device_id;
+    await t.api('POST', '/devices/entities/devices-actions/v2?action_name=hide_host', { token, json: { ids: [id] } });
+    expect((await get('/devices/queries/devices-hidden/v1')).body.resources).toEqual([id]);
+    expect((await get(`/devices/queries/devices-hidden/v1?filter=${encodeURIComponent("hostname:'nothing'")}`)).body.resources).toEqual([]);
+    const combined = await get('/devices/combined/devices-hidden/v1?fields=hostname');
+    expect(combined.body.resources).toEqual([{ device_id: id, hostname: hosts[9].hostname }]);
+    await t.api('POST', '/devices/entities/devices-actions/v2?action_name=unhide_host', { token, json: { ids: [id] } });
+    expect((await get('/devices/queries/devices-hidden/v1')).body.resources).toEqual([]);
+    const v1 = await get(`/devices/entities/devices/v1?ids=${id}`);
+    expect(v1.body.resources[0]).toMatchObject({ device_id: id, detection_suppression_status: 'unsuppressed' });
+    const sup = await t.api('POST', '/devices/entities/devices-actions/v2?action_name=detection_suppress', { token, json: { ids: [id] } });
+    expect(sup.status).toBe(202);
+    expect((await get(`/devices/entities/devices/v2?ids=${id}`)).body.resources[0].detection_suppression_status).toBe('suppressed');
+    await t.api('POST', '/devices/entities/devices-actions/v2?action_name=detection_unsuppress', { token, json: { ids: [id] } });
+    expect((await get(`/devices/entities/devices/v2?ids=${id}`)).body.resources[0].detection_suppression_status).toBe('unsuppressed');
+  });
+
   it('hides and unhides hosts, and marks containment requests pending', async () => {
     const id = hosts[5].device_id;
     const hide = await t.api('POST', '/devices/entities/devices-actions/v2?action_name=hide_host', { token, json: { ids: [id] } });
@@ -174,12 +192,31 @@ describe('Falcon Hosts collection', () => {
 
   it('keeps login and network address history from inventory reports', async () => {
     const h = hosts[7];
-    await t.server.core.hosts.updateFacts(h.device_id, { hostname: h.hostname, platform_name: h.platform_name as 'Linux', users: ['alice'], local_ip: '10.9.9.9', mac_address: '02:aa:bb:cc:dd:ee' });
-    const logins = await t.api('POST', '/devices/combined/devices/login-history/v1', { token, json: { ids: [h.device_id] } });
-    expect(logins.status).toBe(200);
-    expect(logins.body.resources[0].recent_logins[0].user_name).toBe('alice');
+    const recent = new Date(Date.now() - 3_600_000).toISOString();
+    const old = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    const logins = [
+      { user_name: 'carol', login_time: old, login_type: 'Interactive', success: true },
+      { user_name: 'alice', login_time: recent, login_type: 'Remote interactive', remote_address: '192.0.2.4', success: true },
+    ];
+    await t.server.core.hosts.updateFacts(h.device_id, { hostname: h.hostname, platform_name: h.platform_name as 'Linux', logins, local_ip: '10.9.9.9', mac_address: '02:aa:bb:cc:dd:ee' });
+    const v1 = await t.api('POST', '/devices/combined/devices/login-history/v1', { token, json: { ids: [h.device_id] } });
+    expect(v1.status).toBe(200);
+    expect(v1.body.resources[0]).toMatchObject({ device_id: h.device_id, cid: t.server.core.cid });
+    expect(v1.body.resources[0].recent_logins.map((l: any) => l.user_name)).toEqual(['alice', 'carol']);
+    // v2 defaults to the last 7 days, as the vendor.
     const v2 = await t.api('POST', '/devices/combined/devices/login-history/v2?limit=5', { token, json: { ids: [h.device_id] } });
-    expect(v2.body.resources[0].logins[0].user_name).toBe('alice');
+    expect(v2.body.resources[0].recent_logins).toEqual([
+      { user_name: 'alice', login_time: recent.replace(/\.\d{3}Z$/, 'Z'), login_type: 'Remote interactive', remote_address: '192.0.2.4', login_status: 'success' },
+    ]);
+    const wide = await t.api('POST', `/devices/combined/devices/login-history/v2?from=now-60d&to=${encodeURIComponent(new Date().toISOString())}`, { token, json: { ids: [h.device_id] } });
+    expect(wide.body.resources[0].recent_logins.map((l: any) => l.user_name)).toEqual(['alice', 'carol']);
+    const device = (await get(`/devices/entities/devices/v2?ids=${h.device_id}`)).body.resources[0];
+    expect(device).toMatchObject({ last_login_user: 'alice', first_login_user: 'carol', last_login_timestamp: recent.replace(/\.\d{3}Z$/, 'Z') });
+    const badFrom = await t.api('POST', '/devices/combined/devices/login-history/v2?from=last-tuesday', { token, json: { ids: [h.device_id] } });
+    expect(badFrom.status).toBe(400);
+    expect(badFrom.body.errors[0].message).toMatch(/from must be/);
+    const tooMany = await t.api('POST', '/devices/combined/devices/login-history/v2', { token, json: { ids: Array.from({ length: 101 }, (_, i) => String(i).padStart(32, '0')) } });
+    expect(tooMany.status).toBe(400);
     const net = await t.api('POST', '/devices/combined/devices/network-address-history/v1', { token, json: { ids: [h.device_id] } });
     expect(net.body.resources[0].history.map((x: any) => x.ip_address)).toEqual(['10.9.9.9', h.local_ip]);
   });

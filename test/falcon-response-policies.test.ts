@@ -70,7 +70,8 @@ describe('Falcon ResponsePolicies collection, driven by the official JS SDK', ()
       ['PutAndRunCommand', 'put-and-run', false],
     ]);
     const [linux] = (await client.responsePolicies.getRTResponsePolicies([defaults.Linux])).resources;
-    expect(linux.settings.flatMap((c) => c.settings.map((s) => s.id))).toEqual(['RealTimeFunctionality', 'CustomScripts', 'GetCommand', 'PutCommand', 'ExecCommand']);
+    // FalconScripts and MemDumpCommand on Linux are riposte extensions (off by default).
+    expect(linux.settings.flatMap((c) => c.settings.map((s) => s.id))).toEqual(['RealTimeFunctionality', 'CustomScripts', 'FalconScripts', 'GetCommand', 'PutCommand', 'MemDumpCommand', 'ExecCommand']);
     const members = await client.responsePolicies.queryRTResponsePolicyMembers(defaults.Windows, undefined, 0, 100);
     expect(members.resources.sort()).toEqual(windows().map((h) => h.device_id).sort());
     expect(members.meta.pagination?.total).toBe(4);
@@ -204,7 +205,7 @@ describe('Falcon ResponsePolicies collection, driven by the official JS SDK', ()
       ['POST', '/policy/entities/response/v1', { resources: [{ name: 'x2', platform_name: 'Linux', settings: toggles(['NoSuchSetting']) }] }, 400, /unknown response policy setting "NoSuchSetting"/],
       ['POST', '/policy/entities/response/v1', { resources: [{ name: 'x3', platform_name: 'Linux', settings: [{ id: 'GetCommand', value: true }] }] }, 400, /GetCommand: value must be \{"enabled": true\}/],
       ['POST', '/policy/entities/response/v1', { resources: [{ name: 'x4', platform_name: 'Linux', settings: [{ id: 'GetCommand', value: { enabled: 'yes' } }] }] }, 400, /value must be/],
-      ['POST', '/policy/entities/response/v1', { resources: [{ name: 'x5', platform_name: 'Linux', settings: toggles(['RealTimeFunctionality', 'MemDumpCommand']) }] }, 400, /MemDumpCommand \(memdump\) is not available on Linux/],
+      ['POST', '/policy/entities/response/v1', { resources: [{ name: 'x5', platform_name: 'Linux', settings: toggles(['RealTimeFunctionality', 'XMemDumpCommand']) }] }, 400, /XMemDumpCommand \(xmemdump\) is not available on Linux/],
       ['POST', '/policy/entities/response/v1', { resources: [{ name: 'x6', platform_name: 'Windows', settings: toggles(['GetCommand']) }] }, 400, /require RealTimeFunctionality/],
       ['POST', '/policy/entities/response/v1', { resources: [{ name: 'x7', platform_name: 'Windows', settings: toggles(['RealTimeFunctionality', 'FalconScripts']) }] }, 400, /FalconScripts requires CustomScripts/],
       ['POST', '/policy/entities/response/v1', { resources: [{ name: 'x8', platform_name: 'BeOS' }] }, 400, /platform_name must be one of Windows, Mac, Linux/],
@@ -224,7 +225,9 @@ describe('Falcon ResponsePolicies collection, driven by the official JS SDK', ()
       ['POST', '/policy/entities/response-actions/v1?action_name=add-host-group', { ids: [linuxB.id], action_parameters: [{ name: 'filter', value: 'x' }] }, 400, /unknown action parameter "filter"/],
       ['POST', '/policy/entities/response-actions/v1?action_name=add-host-group', { ids: [defaults.Linux], action_parameters: [{ name: 'group_id', value: group.id }] }, 400, /platform_default/],
       ['POST', '/policy/entities/response-actions/v1?action_name=disable', { ids: [defaults.Linux] }, 400, /cannot be disabled/],
-      ['POST', '/policy/entities/response-actions/v1?action_name=add-rule-group', { ids: [linuxB.id], action_parameters: [{ name: 'rule_group_id', value: 'x' }] }, 400, /no rule groups/],
+      ['POST', '/policy/entities/response-actions/v1?action_name=add-rule-group', { ids: [linuxB.id], action_parameters: [{ name: 'rule_group_id', value: 'x' }] }, 404, /rule group not found: x/],
+      ['POST', '/policy/entities/response-actions/v1?action_name=remove-rule-group', { ids: [linuxB.id] }, 400, /rule_group_id/],
+      ['POST', '/policy/entities/response-actions/v1?action_name=add-rule-group', { ids: ['0'.repeat(32)], action_parameters: [{ name: 'rule_group_id', value: 'x' }] }, 404, /response policy not found/],
       ['POST', '/policy/entities/response-actions/v1?action_name=explode', { ids: [linuxB.id] }, 400, /action_name/],
       ['POST', '/policy/entities/response-precedence/v1', { ids: [linuxA.id], platform_name: 'Linux' }, 400, /must name every non-default Linux policy; missing: "Linux B"/],
       ['POST', '/policy/entities/response-precedence/v1', { ids: [linuxA.id, linuxB.id, mac.id], platform_name: 'Linux' }, 404, /is a Mac policy: not found among the Linux policies/],

@@ -6,5 +6,6 @@ export { FileJournal, MemoryJournal, type Journal } from './transport/journal.ts
 export { enroll, loadIdentity, loadOrEnroll, saveIdentity, type AgentIdentity } from './transport/identity.ts';
 export { HttpFileTransfers } from './transport/http-transfers.ts';
 export { runAgent, type RunAgentOptions, type RunningAgent } from './run-agent.ts';
+export { uninstallAgent } from './uninstall.ts';
 export { AGENT_VERSION } from './version.ts';
 export * from './sim/fleet.ts';

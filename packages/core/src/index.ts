@@ -5,6 +5,7 @@ import { openStore, type Store } from './db/index.ts';
 import { EventBus } from './events.ts';
 import { ApiClientService, EnrollmentTokenService, TokenService } from './auth/index.ts';
 import { HostService } from './hosts/index.ts';
+import { ContainmentService } from './containment/index.ts';
 import { HostGroupService } from './hostgroups/index.ts';
 import { customerId } from './settings.ts';
 import { CommandService } from './commands/index.ts';
@@ -23,6 +24,7 @@ export * from './db/index.ts';
 export * from './events.ts';
 export * from './auth/index.ts';
 export * from './hosts/index.ts';
+export * from './containment/index.ts';
 export * from './hostgroups/index.ts';
 export * from './commands/index.ts';
 export * from './notify/index.ts';
@@ -39,7 +41,7 @@ export { LogSink, type CoreLog } from './util/log.ts';
 export * from './util/errors.ts';
 export * from './util/ids.ts';
 export { hashSecret, verifySecret, constantTimeEqual, tokenDigest } from './util/secrets.ts';
-export { FqlError, compileFilter, compileSort, applySort, type FqlSchema, type FqlField } from './fql/index.ts';
+export { FqlError, compileFilter, compileSort, applySort, parseFqlDate, type FqlSchema, type FqlField } from './fql/index.ts';
 export { getOrCreateSetting, customerId } from './settings.ts';
 
 /** Every core service, wired together over one store. */
@@ -54,6 +56,8 @@ export interface Core {
   enrollTokens: EnrollmentTokenService;
   hosts: HostService;
   hostGroups: HostGroupService;
+  /** Network containment requests, agents' answers, and the allow-list. */
+  containment: ContainmentService;
   notifier: Notifier;
   /** Response-policy enforcement point shared by every dialect. */
   guard: ResponseGuard;
@@ -103,6 +107,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     enrollTokens: new EnrollmentTokenService(store.db),
     hosts,
     hostGroups: new HostGroupService(store.db, hosts, events),
+    containment: new ContainmentService(store.db, notifier),
     // After hostGroups: its host-change hook (dynamic groups) must run before this one's.
     responsePolicies: new ResponsePolicyService(store, hosts, events, audit),
     notifier,

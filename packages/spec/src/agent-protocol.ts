@@ -10,6 +10,14 @@ export const AGENT_PROTOCOL_VERSION = 1;
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
+const LoginSchema = Type.Object({
+  user_name: Type.String({ minLength: 1, maxLength: 255 }),
+  login_time: Type.String({ maxLength: 64 }),
+  login_type: Type.String({ maxLength: 64 }),
+  remote_address: Type.Optional(Type.String({ maxLength: 255 })),
+  success: Type.Boolean(),
+});
+
 export const InventorySchema = Type.Object(
   {
     hostname: Type.String({ minLength: 1, maxLength: 255 }),
@@ -26,7 +34,20 @@ export const InventorySchema = Type.Object(
     system_product_name: Type.String({ maxLength: 255 }),
     cpu_vendor: Type.String({ maxLength: 255 }),
     pointer_size: Type.String({ maxLength: 8 }),
-    users: Type.Array(Type.String({ maxLength: 255 }), { maxItems: 1000 }),
+    /** Older agents' account list; no longer recorded (accounts are not logins). */
+    users: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 1000 })),
+    /** Logins the agent read from the OS's records (Linux: wtmp, btmp, auth log), newest last. */
+    logins: Type.Optional(Type.Array(LoginSchema, { maxItems: 2000 })),
+    chassis_type: Type.Optional(Type.String({ maxLength: 16 })),
+    chassis_type_desc: Type.Optional(Type.String({ maxLength: 64 })),
+    product_type: Type.Optional(Type.String({ maxLength: 16 })),
+    product_type_desc: Type.Optional(Type.String({ maxLength: 64 })),
+    last_reboot: Type.Optional(Type.String({ maxLength: 64 })),
+    agent_local_time: Type.Optional(Type.String({ maxLength: 64 })),
+    host_utc_offset: Type.Optional(Type.String({ maxLength: 16 })),
+    bios_manufacturer: Type.Optional(Type.String({ maxLength: 255 })),
+    bios_version: Type.Optional(Type.String({ maxLength: 255 })),
+    serial_number: Type.Optional(Type.String({ maxLength: 255 })),
     interfaces: Type.Array(Type.Object({ name: Type.String({ maxLength: 255 }), ip: Type.String({ maxLength: 64 }), mac: Type.String({ maxLength: 64 }) }), { maxItems: 256 }),
     tags: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 100 }),
   },
@@ -84,6 +105,13 @@ export const AgentMessageSchema = Type.Union([
     size: Type.Integer({ minimum: 0 }),
     purpose: Type.Optional(Type.Union([Type.Literal('result'), Type.Literal('output')])),
   }),
+  /** What came of the last containment order. */
+  Type.Object({
+    t: Type.Literal('containment_result'),
+    action: Type.Union([Type.Literal('contain'), Type.Literal('lift')]),
+    ok: Type.Boolean(),
+    error: Type.Optional(Type.String({ maxLength: 1024 })),
+  }),
 ]);
 
 export type AgentMessage = Static<typeof AgentMessageSchema>;
@@ -102,6 +130,13 @@ export type GatewayMessage =
       acks?: string[];
     }
   | { t: 'cancel'; id: string }
+  /**
+   * Isolate the host from the network but for the agent's own connection to the server and the
+   * `allow` CIDR blocks, or lift that. Sent when asked, and again on every connection while the
+   * host is (to be) contained; the agent answers with `containment_result`.
+   */
+  | { t: 'containment'; action: 'contain'; allow: string[] }
+  | { t: 'containment'; action: 'lift' }
   /**
    * These results are durable on the server (or not wanted): the agent may drop them from its
    * journal. Sent with the next frame the server writes anyway (inside the next command's frame,

@@ -2,6 +2,7 @@ import type { Operation } from './operation.ts';
 import { oauth2Operations } from './falcon/oauth2.ts';
 import { hostsOperations } from './falcon/hosts.ts';
 import { hostGroupOperations } from './falcon/hostgroups.ts';
+import { containmentOperations } from './falcon/containment.ts';
 import { responsePolicyOperations } from './falcon/response-policies.ts';
 import { rtrLibraryOperations } from './falcon/rtr-library.ts';
 import { rtrOperations } from './falcon/rtr.ts';
@@ -9,7 +10,7 @@ import { agentOperations } from './agent.ts';
 import { internalOperations } from './internal.ts';
 
 /** Every operation riposte serves. The server registers routes only from this list. */
-export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...agentOperations, ...internalOperations];
+export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...containmentOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...agentOperations, ...internalOperations];
 
 const byId = new Map(operations.map((op) => [op.operationId, op]));
 if (byId.size !== operations.length) throw new Error('duplicate operationId in registry');

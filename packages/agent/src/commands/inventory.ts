@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import { readUsers } from './accounts.ts';
+import { collectLogins, type LoginSources } from '../logins/index.ts';
+import { collectDeviceFacts } from './device-facts.ts';
 import type { Inventory, Platform } from './types.ts';
 
 /**
@@ -10,9 +11,10 @@ import type { Inventory, Platform } from './types.ts';
  *   os_product_name  Linux: PRETTY_NAME of /etc/os-release
  *   os_build         Linux/macOS: the kernel build string (os.version()); Windows: the build number
  *   local_ip/mac     the first non-internal IPv4 interface
- *   users            Linux: root plus accounts with uid ≥ 1000 (except nobody); elsewhere the agent's user
+ *   logins           Linux: wtmp, btmp and the authentication log (see logins/); elsewhere absent
+ *   hardware, boot   see device-facts.ts
  */
-export async function collectInventory(platform: Platform, agentVersion: string): Promise<Inventory> {
+export async function collectInventory(platform: Platform, agentVersion: string, loginSources?: LoginSources): Promise<Inventory> {
   const interfaces = Object.entries(os.networkInterfaces()).flatMap(([name, addrs = []]) =>
     addrs.filter((a) => !a.internal).map((a) => ({ name, ip: a.address, mac: a.mac, family: a.family })),
   );
@@ -29,11 +31,12 @@ export async function collectInventory(platform: Platform, agentVersion: string)
     local_ip: primary?.ip ?? '',
     mac_address: primary?.mac ?? '',
     machine_domain: await machineDomain(platform),
-    system_manufacturer: await readTrimmed('/sys/class/dmi/id/sys_vendor'),
-    system_product_name: await readTrimmed('/sys/class/dmi/id/product_name'),
+    system_manufacturer: '',
+    system_product_name: '',
+    ...(await collectDeviceFacts(platform)),
     cpu_vendor: await cpuVendor(),
     pointer_size: /64/.test(os.arch()) || os.arch() === 's390x' ? '8' : '4',
-    users: await users(platform),
+    logins: await collectLogins(platform, loginSources),
     interfaces: interfaces.map(({ name, ip, mac }) => ({ name, ip, mac })),
     tags: [],
   };
@@ -69,15 +72,6 @@ async function machineDomain(platform: Platform): Promise<string> {
 async function cpuVendor(): Promise<string> {
   const info = await readTrimmed('/proc/cpuinfo');
   return /^vendor_id\s*:\s*(.+)$/m.exec(info)?.[1] ?? os.cpus()[0]?.model ?? '';
-}
-
-async function users(platform: Platform): Promise<string[]> {
-  if (platform === 'linux') {
-    const NOBODY = 65534;
-    const names = (await readUsers()).filter((u) => u.uid === 0 || (u.uid >= 1000 && u.uid !== NOBODY)).map((u) => u.name);
-    if (names.length) return names;
-  }
-  return [os.userInfo().username];
 }
 
 /** A small system file's trimmed content; '' when absent or unreadable (e.g. no DMI in containers). */

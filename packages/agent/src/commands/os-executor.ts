@@ -5,6 +5,8 @@ import { CommandError, describeError, invalidArgument } from './errors.ts';
 import { eventlog } from './eventlog.ts';
 import { cat, cd, cp, ls, mkdir, mv, pwd, rm } from './fs-commands.ts';
 import { collectInventory } from './inventory.ts';
+import type { LoginSources } from '../logins/index.ts';
+import { Containment, type ContainmentOrder } from '../containment/index.ts';
 import { memdump, xmemdump } from './memdump.ts';
 import { ipconfig, netstat } from './network-commands.ts';
 import { restart, shutdown } from './power.ts';
@@ -37,6 +39,8 @@ export interface OsExecutorOptions {
   lsMaxEntries?: number;
   /** Where dumps, exports and temporary scripts go (default: a directory under os.tmpdir()). */
   stateDir?: string;
+  /** Where login records are read (default: the OS's own; tests point at fixtures). */
+  loginSources?: LoginSources;
 }
 
 /** setTimeout's ceiling; longer limits would fire immediately. */
@@ -48,8 +52,13 @@ const ABANDON_AFTER_MS = 2_000;
 export class OsExecutor implements Executor {
   readonly platform: Platform = hostPlatform();
   private readonly settings: Settings;
+  private readonly loginSources?: LoginSources;
+  /** nftables containment; its state lives in the state directory. */
+  readonly containmentControl: Containment;
 
   constructor(options: OsExecutorOptions) {
+    this.loginSources = options.loginSources;
+    this.containmentControl = new Containment(this.platform, options.stateDir);
     this.settings = {
       agentVersion: options.agentVersion,
       allowPower: options.allowPower ?? false,
@@ -98,12 +107,16 @@ export class OsExecutor implements Executor {
     }
   }
 
+  containment(order: ContainmentOrder, serverUrl: string): Promise<void> {
+    return this.containmentControl.apply(order, serverUrl);
+  }
+
   inventory(): Promise<Inventory> {
-    return collectInventory(this.platform, this.settings.agentVersion);
+    return collectInventory(this.platform, this.settings.agentVersion, this.loginSources);
   }
 }
 
-function hostPlatform(): Platform {
+export function hostPlatform(): Platform {
   if (process.platform === 'win32') return 'windows';
   if (process.platform === 'darwin') return 'mac';
   return 'linux'; // other Unixes: best effort with the Linux code paths

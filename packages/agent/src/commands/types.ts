@@ -1,3 +1,5 @@
+import type { LoginRecord } from '../logins/index.ts';
+import type { ContainmentOrder } from '../containment/index.ts';
 /**
  * The internal command vocabulary. Both API dialects (Falcon RTR, Carbon Black Live Response)
  * translate their commands into these; agents (real or simulated) execute them and answer with
@@ -143,6 +145,11 @@ export interface Executor {
   execute(req: CommandRequest, ctx: ExecutionContext): Promise<CommandResult>;
   /** Host facts reported on connect and whenever they change. */
   inventory(): Promise<Inventory>;
+  /**
+   * Isolate the host from the network but for the server (at `serverUrl`) and the allow-list, or
+   * lift that; rejects with the reason it cannot. Absent: this agent cannot contain at all.
+   */
+  containment?(order: ContainmentOrder, serverUrl: string): Promise<void>;
 }
 
 export interface Inventory {
@@ -160,7 +167,19 @@ export interface Inventory {
   system_product_name: string;
   cpu_vendor: string;
   pointer_size: string;
-  users: string[];
+  /** Logins from the OS's own records; absent where the agent cannot read them. */
+  logins?: LoginRecord[];
+  chassis_type?: string;
+  chassis_type_desc?: string;
+  product_type?: string;
+  product_type_desc?: string;
+  last_reboot?: string;
+  /** The agent's clock when it made this report. */
+  agent_local_time?: string;
+  host_utc_offset?: string;
+  bios_manufacturer?: string;
+  bios_version?: string;
+  serial_number?: string;
   interfaces: { name: string; ip: string; mac: string }[];
   /** Tags the agent asks to carry (simulated agents add `SimulatedHost`). */
   tags: string[];

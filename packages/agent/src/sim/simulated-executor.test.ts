@@ -442,3 +442,17 @@ function unzip(archive: Buffer): Map<string, Buffer> {
   }
   return out;
 }
+
+describe('virtual containment', () => {
+  it('shows in netstat: while contained only the connection to the server is left', async () => {
+    const h = simHost('linux', 'contain');
+    const before = (await h.ok('netstat')).connections as { remote_address: string }[];
+    await h.executor.containment({ action: 'contain', allow: [] });
+    const during = (await h.ok('netstat')).connections as { remote_address: string }[];
+    expect(during.length).toBeGreaterThan(0);
+    expect(during.length).toBeLessThan(before.length);
+    expect(new Set(during.map((c) => c.remote_address)).size).toBe(1);
+    await h.executor.containment({ action: 'lift' });
+    expect((await h.ok('netstat')).connections).toHaveLength(before.length);
+  });
+});

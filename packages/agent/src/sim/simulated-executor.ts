@@ -8,6 +8,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import nodePath from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ContainmentOrder } from '../containment/index.ts';
 import type {
   CommandErrorCode, CommandName, CommandRequest, CommandResult, ExecutionContext, Executor, Inventory, Platform,
 } from '../commands/types.ts';
@@ -66,6 +67,7 @@ export class SimulatedExecutor implements Executor {
   readonly #index: number | undefined;
   readonly #agentVersion: string | undefined;
   #host: VirtualHost | undefined;
+  #contained = false;
 
   constructor(options: SimulatedExecutorOptions) {
     if (!PLATFORMS.includes(options.platform)) throw new TypeError(`platform must be one of ${PLATFORMS.join(', ')}`);
@@ -88,6 +90,14 @@ export class SimulatedExecutor implements Executor {
     return this.#host?.pendingPower ?? null;
   }
 
+  /**
+   * Virtual containment: nothing is isolated (there is no real network), but the host's own
+   * network commands show it: netstat lists only the connection to the server while contained.
+   */
+  async containment(order: ContainmentOrder): Promise<void> {
+    this.#contained = order.action === 'contain';
+  }
+
   /** Never throws: every outcome, including bad requests, is a CommandResult. */
   async execute(req: CommandRequest, ctx: ExecutionContext): Promise<CommandResult> {
     let cwd = '';
@@ -102,6 +112,7 @@ export class SimulatedExecutor implements Executor {
       if (isAborted(ctx)) throw ctx.signal.reason;
       const call: Call = { host, platform: this.platform, args: args as Args, cwd, req, ctx };
       const data = await HANDLERS[req.name](call);
+      if (req.name === 'netstat' && this.#contained) return { ok: true, data: isolatedConnections(data, host.profile.server_address), cwd: call.cwd };
       return { ok: true, data, cwd: call.cwd };
     } catch (err) {
       return { ok: false, error: describeError(err, ctx), cwd };
@@ -126,7 +137,6 @@ export class SimulatedExecutor implements Executor {
       system_product_name: p.hardware.model,
       cpu_vendor: p.hardware.cpu_vendor,
       pointer_size: '8',
-      users: [...(p.platform === 'linux' ? ['root'] : []), ...p.users.map((u) => u.name)],
       interfaces: nics.map((i) => ({ name: i.name, ip: i.addresses[0].address, mac: i.mac })),
       tags: ['SimulatedHost'],
     };
@@ -559,3 +569,9 @@ function utf8Boundary(buf: Buffer): number {
   return buf.length;
 }
 
+
+/** A contained host's sockets: only those to the server survive the isolation. */
+function isolatedConnections(data: Record<string, unknown>, server: string): Record<string, unknown> {
+  const connections = (data.connections as { remote_address: string }[]).filter((c) => c.remote_address === server);
+  return { ...data, connections };
+}

@@ -5,6 +5,7 @@ import type { CommandRequest, CommandResult, ExecutionContext, Executor, FileTra
 import type { Journal } from './journal.ts';
 import type { AgentIdentity } from './identity.ts';
 import { ResultOffload, boundResult, tooLargeInline } from './result-offload.ts';
+import type { ContainmentOrder } from '../containment/index.ts';
 
 /** A command still running after this long is reported as running. */
 const STARTED_NOTICE_MS = 250;
@@ -158,6 +159,8 @@ export class AgentClient extends EventEmitter {
       this.uploadWaiters.set(id, answer);
       this.send({ t: 'result_upload', id, size, purpose: 'output' });
     });
+  /** Containment orders, applied one after another. */
+  private containment: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: AgentClientOptions) {
     super();
@@ -274,6 +277,19 @@ export class AgentClient extends EventEmitter {
     this.send(kind === 'hello' ? { t: 'hello', protocol: AGENT_PROTOCOL_VERSION, inventory } : { t: 'inventory', inventory });
   }
 
+  /** Apply a containment order and say how it went. */
+  private async onContainment(order: ContainmentOrder): Promise<void> {
+    try {
+      if (!this.opts.executor.containment) throw new Error('network containment is not supported by this agent');
+      await this.opts.executor.containment(order, this.opts.identity.server_url);
+      this.send({ t: 'containment_result', action: order.action, ok: true });
+      this.log('info', `containment: ${order.action} applied`);
+    } catch (err) {
+      this.send({ t: 'containment_result', action: order.action, ok: false, error: (err as Error).message.slice(0, 1024) });
+      this.log('error', `containment: ${order.action} failed`, { err: (err as Error).message });
+    }
+  }
+
   private onMessage(text: string): void {
     let msg: GatewayMessage;
     try {
@@ -295,6 +311,9 @@ export class AgentClient extends EventEmitter {
         return;
       case 'cancel':
         this.running.get(msg.id)?.abort(new Error('cancelled'));
+        return;
+      case 'containment':
+        this.containment = this.containment.then(() => this.onContainment(msg.action === 'contain' ? { action: 'contain', allow: msg.allow } : { action: 'lift' }));
         return;
       case 'result_ack':
         for (const r of msg.refused ?? []) this.log('error', `the server refused the result of ${r.id}: ${r.reason}`, { command_id: r.id });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { runAgent } from '@riposte/agent';
+import { runAgent, uninstallAgent } from '@riposte/agent';
 
 export function registerAgentCommands(program: Command): void {
   program
@@ -25,5 +25,13 @@ export function registerAgentCommands(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+    });
+  program
+    .command('agent-uninstall')
+    .description("remove the agent's traces from this machine: lift its network containment, delete its state directory")
+    .option('--state <dir>', 'the agent state directory', process.env.RIPOSTE_AGENT_STATE ?? './agent-state')
+    .action(async (opts) => {
+      await uninstallAgent(opts.state);
+      process.stderr.write(`agent state ${path.resolve(opts.state)} removed\n`);
     });
 }

@@ -74,8 +74,20 @@ export interface HostsTable {
   first_seen: string;
   last_seen: string;
   modified_timestamp: string;
+  chassis_type: Generated<string>;
+  chassis_type_desc: Generated<string>;
+  product_type: Generated<string>;
+  last_reboot: Generated<string>;
+  /** The agent's clock at its last report, with its UTC offset. */
+  agent_local_time: Generated<string>;
+  host_utc_offset: Generated<string>;
+  first_login_user: Generated<string>;
+  first_login_timestamp: Generated<string>;
   /** normal | containment_pending | contained | lift_containment_pending */
   status: string;
+  /** Why the agent could not contain (or lift containment); '' when it has not failed. */
+  containment_failed: Generated<string>;
+  detection_suppressed: Generated<number>;
   /** 1 while the agent holds a connection to some replica. */
   online: number;
   hidden: number;
@@ -95,6 +107,11 @@ export interface HostLoginsTable {
   device_id: string;
   user_name: string;
   login_time: string;
+  /** Interactive, Remote interactive, Elevation, … */
+  login_type: Generated<string>;
+  remote_address: Generated<string>;
+  /** 0 for a failed attempt. */
+  success: Generated<number>;
 }
 
 export interface HostAddressHistoryTable {

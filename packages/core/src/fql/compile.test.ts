@@ -284,6 +284,7 @@ describe('compileSort', () => {
     ['hostname.desc', [['hostname', 'desc']]],
     ['hostname|asc', [['hostname', 'asc']]],
     ['hostname|DESC', [['hostname', 'desc']]],
+    ['hostname | desc', [['hostname', 'desc']]], // the spelling of the vendor's own examples
     ['hostname', [['hostname', 'asc']]],
     [' hostname.desc , last_seen ', [['hostname', 'desc'], ['last_seen', 'asc']]],
     ['os.desc', [['os_version', 'desc']]],

@@ -8,8 +8,8 @@ export interface FqlSortTerm {
   direction: 'asc' | 'desc';
 }
 
-/** `prop`, `prop.asc`, `prop.desc`, `prop|asc` or `prop|desc` (direction in any case). */
-const TERM = /^([A-Za-z_][A-Za-z0-9_.]*?)(?:[.|](asc|desc))?$/i;
+/** `prop`, `prop.asc`, `prop.desc`, `prop|asc` or `prop | desc` (direction in any case). */
+const TERM = /^([A-Za-z_][A-Za-z0-9_.]*?)(?:\.(asc|desc)|\s*\|\s*(asc|desc))?$/i;
 
 /**
  * Reads a Falcon sort string (`hostname.asc,last_seen|desc`) into ORDER BY terms; `defaultSort`
@@ -29,7 +29,8 @@ export function compileSort(schema: FqlSchema, sort: string | undefined, default
       new FqlError(`Invalid sort at position ${position}: ${detail}`, position, expected);
     const m = TERM.exec(term);
     if (!m) throw fail(`expected property, property.asc or property.desc, found "${term.slice(0, 60)}"`);
-    const [, property, direction] = m;
+    const [, property, dotted, piped] = m;
+    const direction = dotted ?? piped;
     const field = lookupField(schema, property, 'sort', fail);
     const column = columnOf(property, field);
     if (terms.some((t) => t.column === column)) continue; // a later term for the same column cannot change the order

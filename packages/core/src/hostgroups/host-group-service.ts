@@ -162,8 +162,12 @@ export class HostGroupService {
    * Add or remove the hosts an FQL filter selects. Only static groups take hand-picked members;
    * dynamic groups follow their rule.
    */
-  async changeMembers(action: 'add-hosts' | 'remove-hosts', groupIds: readonly string[], filter: string, by: string): Promise<HostGroup[]> {
-    if (!filter.trim()) throw badRequest('action parameter "filter" must not be empty');
+  /**
+   * Add the hosts an FQL filter matches to static groups, remove them, or (`remove-all`, no
+   * filter) empty the groups.
+   */
+  async changeMembers(action: 'add-hosts' | 'remove-hosts' | 'remove-all', groupIds: readonly string[], filter: string, by: string): Promise<HostGroup[]> {
+    if (action !== 'remove-all' && !filter.trim()) throw badRequest('action parameter "filter" must not be empty');
     const groups = await this.get(groupIds);
     const missing = groupIds.filter((id) => !groups.some((g) => g.id === id));
     if (missing.length) throw notFound(`host group(s) not found: ${missing.join(', ')}`);
@@ -171,7 +175,7 @@ export class HostGroupService {
     if (dynamic) throw badRequest(`host group ${dynamic.id} is dynamic: its members follow its assignment_rule`);
     let where;
     try {
-      where = compileFilter(hostFqlSchema, filter)!;
+      where = action === 'remove-all' ? undefined : compileFilter(hostFqlSchema, filter)!;
     } catch (e) {
       if (e instanceof FqlError) throw new ServiceError(400, `invalid filter action parameter: ${e.message}`);
       throw e;
@@ -179,9 +183,11 @@ export class HostGroupService {
     const now = nowIso();
     const changed = new Map<string, string[]>();
     await this.db.transaction().execute(async (trx) => {
-      const hosts = await trx.selectFrom('hosts').select('hosts.device_id').where(where).execute();
-      const ids = hosts.map((h) => h.device_id);
+      const matched = where ? (await trx.selectFrom('hosts').select('hosts.device_id').where(where).execute()).map((h) => h.device_id) : [];
       for (const g of groups) {
+        const ids = where
+          ? matched
+          : (await trx.selectFrom('host_group_members').select('device_id').where('group_id', '=', g.id).execute()).map((m) => m.device_id);
         if (action === 'add-hosts') {
           for (let i = 0; i < ids.length; i += 500) {
             const chunk = ids.slice(i, i + 500);

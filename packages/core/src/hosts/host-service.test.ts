@@ -68,7 +68,7 @@ describe('HostService presence (touchMany, markOffline)', () => {
     await core.hosts.setOnline(b, true);
     const [beforeA, beforeB] = [await row(a), await row(b)];
     const items = [
-      { device_id: a, facts: { hostname: 'a', platform_name: 'Linux' as const, os_version: '2', users: ['root'] } },
+      { device_id: a, facts: { hostname: 'a', platform_name: 'Linux' as const, os_version: '2', logins: [{ user_name: 'root', login_time: '2026-01-02T03:04:05.000Z', login_type: 'Interactive', success: true }] } },
       { device_id: b, facts: { hostname: 'b', platform_name: 'Linux' as const } },
       { device_id: a, facts: { hostname: '', platform_name: 'Linux' as const } },
       { device_id: 'f'.repeat(32), facts: { hostname: 'nobody', platform_name: 'Linux' as const } },
@@ -89,7 +89,7 @@ describe('HostService presence (touchMany, markOffline)', () => {
 describe('HostService registration (register, many at once)', () => {
   it('creates hosts registering at the same moment together: distinct numbers, facts, policies', async () => {
     const hosts = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => core.hosts.register({ hostname: `many-${i}`, platform_name: i % 2 ? 'Windows' : 'Linux', local_ip: `10.1.0.${i}`, users: ['root'], tags: ['SimulatedHost'] })),
+      Array.from({ length: 40 }, (_, i) => core.hosts.register({ hostname: `many-${i}`, platform_name: i % 2 ? 'Windows' : 'Linux', local_ip: `10.1.0.${i}`, logins: [{ user_name: 'root', login_time: '2026-01-02T03:04:05.000Z', login_type: 'Interactive', success: true }], tags: ['SimulatedHost'] })),
     );
     expect(hosts.map((h) => h.hostname)).toEqual(Array.from({ length: 40 }, (_, i) => `many-${i}`));
     const rows = await core.store.db.selectFrom('hosts').select(['device_id', 'cb_device_id']).where('hostname', 'like', 'many-%').execute();
@@ -111,5 +111,29 @@ describe('HostService registration (register, many at once)', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((await core.hosts.get(taken))!.hostname).toBe('taken');
     await expect(core.hosts.register({ hostname: '', platform_name: 'Linux' })).rejects.toThrow(/hostname/);
+  });
+});
+
+describe('HostService login history', () => {
+  it('records each login once and takes first and last login from successful ones', async () => {
+    const h = await core.hosts.register({ hostname: 'logins', platform_name: 'Linux' });
+    const at = (m: number) => new Date(Date.UTC(2026, 0, 1, 0, m)).toISOString();
+    const logins = [
+      { user_name: 'alice', login_time: at(1), login_type: 'Interactive', success: true },
+      { user_name: 'bob', login_time: at(2), login_type: 'Remote interactive', remote_address: '192.0.2.7', success: true },
+      { user_name: 'mallory', login_time: at(3), login_type: 'Remote interactive', remote_address: '198.51.100.9', success: false },
+    ];
+    await core.hosts.updateFacts(h.device_id, { hostname: 'logins', platform_name: 'Linux', logins });
+    await core.hosts.updateFacts(h.device_id, { hostname: 'logins', platform_name: 'Linux', logins });
+    const [history] = await core.hosts.loginHistory([h.device_id], { limit: 100 });
+    expect(history.recent_logins.map((l) => [l.user_name, l.success])).toEqual([['mallory', false], ['bob', true], ['alice', true]]);
+    expect(history.recent_logins[1].remote_address).toBe('192.0.2.7');
+    const host = (await core.hosts.get(h.device_id))!;
+    expect([host.last_login_user, host.last_login_timestamp, host.first_login_user, host.first_login_timestamp]).toEqual(['bob', at(2), 'alice', at(1)]);
+    const window = await core.hosts.loginHistory([h.device_id], { from: at(2), to: at(2) });
+    expect(window[0].recent_logins.map((l) => l.user_name)).toEqual(['bob']);
+    await expect(
+      core.hosts.updateFacts(h.device_id, { hostname: 'logins', platform_name: 'Linux', logins: [{ user_name: 'x', login_time: 'yesterday', login_type: 'Interactive', success: true }] }),
+    ).rejects.toThrow(/login_time/);
   });
 });

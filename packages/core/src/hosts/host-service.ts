@@ -54,15 +54,34 @@ export interface HostFacts {
   bios_manufacturer?: string;
   bios_version?: string;
   pointer_size?: string;
-  /** Users seen logged in; recorded as login history. */
-  users?: string[];
+  chassis_type?: string;
+  chassis_type_desc?: string;
+  product_type?: string;
+  last_reboot?: string;
+  host_utc_offset?: string;
+  /** The agent's clock when it reported (changes every report: not a change of the host). */
+  agent_local_time?: string;
+  /** Logins the agent read from the OS's own records; each is recorded once. */
+  logins?: LoginEvent[];
   /** Tags the agent asks for (e.g. SimulatedHost); merged, never removed by inventory. */
   tags?: string[];
 }
 
-export type HostRecord = Omit<Selectable<HostsTable>, 'agent_secret_hash' | 'online' | 'hidden' | 'revision'> & {
+/** One login (or failed attempt) from the host's own records. */
+export interface LoginEvent {
+  user_name: string;
+  /** ISO-8601 UTC. */
+  login_time: string;
+  /** Interactive, Remote interactive, Elevation, … */
+  login_type: string;
+  remote_address?: string;
+  success: boolean;
+}
+
+export type HostRecord = Omit<Selectable<HostsTable>, 'agent_secret_hash' | 'online' | 'hidden' | 'revision' | 'detection_suppressed'> & {
   online: boolean;
   hidden: boolean;
+  detection_suppressed: boolean;
   tags: string[];
   groups: string[];
 };
@@ -74,6 +93,8 @@ export interface HostQuery {
   limit?: number;
   /** Hidden hosts are left out unless asked for. */
   includeHidden?: boolean;
+  /** Only hidden hosts. */
+  onlyHidden?: boolean;
 }
 
 export interface HostPage {
@@ -88,12 +109,14 @@ const FACT_COLUMNS = [
   'minor_version', 'product_type_desc', 'local_ip', 'external_ip', 'connection_ip', 'mac_address',
   'connection_mac_address', 'default_gateway_ip', 'machine_domain', 'agent_version', 'system_manufacturer',
   'system_product_name', 'serial_number', 'cpu_vendor', 'bios_manufacturer', 'bios_version', 'pointer_size',
+  'chassis_type', 'chassis_type_desc', 'product_type', 'last_reboot', 'host_utc_offset',
 ] as const;
 
 /** Every column but the agent's secret. */
 const HOST_COLUMNS = [
-  'device_id', 'cb_device_id', ...FACT_COLUMNS, 'last_login_user', 'last_login_timestamp', 'first_seen', 'last_seen',
-  'modified_timestamp', 'status', 'online', 'hidden',
+  'device_id', 'cb_device_id', ...FACT_COLUMNS, 'agent_local_time', 'last_login_user', 'last_login_timestamp',
+  'first_login_user', 'first_login_timestamp', 'first_seen', 'last_seen', 'modified_timestamp', 'status', 'containment_failed',
+  'detection_suppressed', 'online', 'hidden',
 ] as const;
 type HostRow = Pick<Selectable<HostsTable>, (typeof HOST_COLUMNS)[number]>;
 
@@ -176,6 +199,7 @@ export class HostService {
               .values({
                 ...EMPTY_FACTS,
                 ...pickFacts(facts),
+                ...(facts.agent_local_time ? { agent_local_time: facts.agent_local_time } : {}),
                 last_login_user: '',
                 device_id,
                 cb_device_id: cb_device_id++,
@@ -350,6 +374,7 @@ export class HostService {
       const record = r as unknown as HostRecord;
       record.online = !!r.online;
       record.hidden = !!r.hidden;
+      record.detection_suppressed = !!r.detection_suppressed;
       record.tags = tags.get(id) ?? [];
       record.groups = groups.get(id) ?? [];
       out.push(record);
@@ -374,7 +399,8 @@ export class HostService {
         ),
       );
     }
-    if (!q.includeHidden) base = base.where('hosts.hidden', '=', 0);
+    if (q.onlyHidden) base = base.where('hosts.hidden', '=', 1);
+    else if (!q.includeHidden) base = base.where('hosts.hidden', '=', 0);
     if (where) base = base.where(where);
     const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
     const rows = await applySort(base.select('hosts.device_id'), hostFqlSchema, q.sort ?? 'device_id.asc')
@@ -433,26 +459,31 @@ export class HostService {
     return found;
   }
 
-  async setStatus(ids: readonly string[], status: string): Promise<string[]> {
+  /** Responders' detection suppression: stored and shown; riposte raises no detections itself. */
+  async setDetectionSuppressed(ids: readonly string[], suppressed: boolean): Promise<string[]> {
     const found = (await this.getMany(ids)).map((h) => h.device_id);
     if (found.length) {
       await this.db
         .updateTable('hosts')
-        .set((eb) => ({ status, modified_timestamp: nowIso(), revision: eb('revision', '+', 1) }))
+        .set((eb) => ({ detection_suppressed: suppressed ? 1 : 0, modified_timestamp: nowIso(), revision: eb('revision', '+', 1) }))
         .where('device_id', 'in', found)
         .execute();
     }
     return found;
   }
 
+  /** Logins newest first, per host, within [from, to] (ISO instants). */
   async loginHistory(ids: readonly string[], range: { from?: string; to?: string; limit?: number } = {}) {
-    const out: { device_id: string; recent_logins: { user_name: string; login_time: string }[] }[] = [];
+    const out: { device_id: string; recent_logins: LoginEvent[] }[] = [];
     for (const id of new Set(ids)) {
-      let q = this.db.selectFrom('host_logins').select(['user_name', 'login_time']).where('device_id', '=', id);
-      if (range.from) q = q.where('login_time', '>=', new Date(range.from).toISOString());
-      if (range.to) q = q.where('login_time', '<=', new Date(range.to).toISOString());
-      const rows = await q.orderBy('login_time', 'desc').limit(range.limit ?? 10).execute();
-      out.push({ device_id: id, recent_logins: rows });
+      let q = this.db
+        .selectFrom('host_logins')
+        .select(['user_name', 'login_time', 'login_type', 'remote_address', 'success'])
+        .where('device_id', '=', id);
+      if (range.from) q = q.where('login_time', '>=', range.from);
+      if (range.to) q = q.where('login_time', '<=', range.to);
+      const rows = await q.orderBy('login_time', 'desc').orderBy('id', 'desc').limit(range.limit ?? 10).execute();
+      out.push({ device_id: id, recent_logins: rows.map((r) => ({ ...r, success: !!r.success })) });
     }
     return out;
   }
@@ -498,6 +529,11 @@ function validateFacts(f: HostFacts): void {
     const v = f[c];
     if (v !== undefined && (typeof v !== 'string' || v.length > 1024)) throw badRequest(`${c} must be a string of at most 1024 characters`);
   }
+  for (const l of f.logins ?? []) {
+    if (!l.user_name || l.user_name.length > 255) throw badRequest('login user_name must be 1-255 characters');
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(l.login_time)) throw badRequest(`login_time must be an ISO-8601 UTC instant: ${l.login_time.slice(0, 40)}`);
+    if (l.login_type.length > 64 || (l.remote_address?.length ?? 0) > 255) throw badRequest('login_type or remote_address too long');
+  }
 }
 
 function pickFacts(f: HostFacts): Partial<Record<(typeof FACT_COLUMNS)[number], string>> {
@@ -518,6 +554,7 @@ async function writeFacts(trx: Kysely<Database>, current: Selectable<HostsTable>
     .updateTable('hosts')
     .set((eb) => ({
       ...next,
+      ...(facts.agent_local_time ? { agent_local_time: facts.agent_local_time } : {}),
       last_seen: now,
       ...(online ? { online: 1 } : {}),
       ...(changed ? { modified_timestamp: now } : {}),
@@ -537,25 +574,7 @@ async function recordSideFacts(trx: Kysely<Database>, device_id: string, f: Host
     newTags += Number(r.numInsertedOrUpdatedRows ?? 0);
   }
   if (newTags) await trx.updateTable('hosts').set((eb) => ({ revision: eb('revision', '+', 1) })).where('device_id', '=', device_id).execute();
-  if (f.users?.length) {
-    const last = await trx
-      .selectFrom('host_logins')
-      .select('user_name')
-      .where('device_id', '=', device_id)
-      .orderBy('login_time', 'desc')
-      .limit(f.users.length)
-      .execute();
-    const known = new Set(last.map((r) => r.user_name));
-    for (const user of f.users) {
-      if (!known.has(user)) await trx.insertInto('host_logins').values({ device_id, user_name: user, login_time: now }).execute();
-    }
-    await trx
-      .updateTable('hosts')
-      .set((eb) => ({ last_login_user: f.users![0], last_login_timestamp: now, revision: eb('revision', '+', 1) }))
-      .where('device_id', '=', device_id)
-      .where('last_login_user', '!=', f.users[0])
-      .execute();
-  }
+  if (f.logins?.length) await recordLogins(trx, device_id, f.logins);
   if (f.local_ip || f.mac_address) {
     const last = await trx
       .selectFrom('host_address_history')
@@ -570,4 +589,40 @@ async function recordSideFacts(trx: Kysely<Database>, device_id: string, f: Host
       await trx.insertInto('host_address_history').values({ device_id, ip_address: ip, mac_address: mac, timestamp: now }).execute();
     }
   }
+}
+
+/**
+ * Logins from the host's records, each kept once; the host's first and last (successful) login
+ * follow from all that are known.
+ */
+async function recordLogins(trx: Kysely<Database>, device_id: string, logins: readonly LoginEvent[]): Promise<void> {
+  // Every report repeats the agent's recent records: only those from the newest known on are
+  // tried, so a reconnecting fleet does not re-insert hundreds of logins per host.
+  const newest = await trx.selectFrom('host_logins').select('login_time').where('device_id', '=', device_id).orderBy('login_time', 'desc').limit(1).executeTakeFirst();
+  let added = 0;
+  for (const l of logins) {
+    if (newest && l.login_time < newest.login_time) continue;
+    const r = await trx
+      .insertInto('host_logins')
+      .values({ device_id, user_name: l.user_name, login_time: l.login_time, login_type: l.login_type, remote_address: l.remote_address ?? '', success: l.success ? 1 : 0 })
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    added += Number(r.numInsertedOrUpdatedRows ?? 0);
+  }
+  if (!added) return;
+  const ok = trx.selectFrom('host_logins').select(['user_name', 'login_time']).where('device_id', '=', device_id).where('success', '=', 1);
+  const last = await ok.orderBy('login_time', 'desc').limit(1).executeTakeFirst();
+  const first = await ok.orderBy('login_time', 'asc').limit(1).executeTakeFirst();
+  if (!last || !first) return;
+  await trx
+    .updateTable('hosts')
+    .set((eb) => ({
+      last_login_user: last.user_name,
+      last_login_timestamp: last.login_time,
+      first_login_user: first.user_name,
+      first_login_timestamp: first.login_time,
+      revision: eb('revision', '+', 1),
+    }))
+    .where('device_id', '=', device_id)
+    .execute();
 }

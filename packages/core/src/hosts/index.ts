@@ -2,5 +2,5 @@
  * Hosts: the enrolled endpoints. Registered and updated by agent enrollment and inventory
  * reports; queried by FQL; tagged; contained or hidden by responders.
  */
-export { HostService, isOnline, isValidTag, ONLINE_WINDOW_MS, type HostRecord, type HostFacts, type WelcomeItem, type HostQuery, type HostPage, type HostPlatform } from './host-service.ts';
+export { HostService, isOnline, isValidTag, ONLINE_WINDOW_MS, type HostRecord, type HostFacts, type WelcomeItem, type HostQuery, type HostPage, type HostPlatform, type LoginEvent } from './host-service.ts';
 export { hostFqlSchema } from './fql-schema.ts';

@@ -10,6 +10,8 @@ export interface NotifyChannels {
   command_done: { ids: string[] };
   /** A sent command was cancelled: its agent should abort it. */
   cancel: { id: string; device_id: string };
+  /** Hosts whose containment was asked for or lifted (or whose allow-list changed). */
+  containment: { device_ids: string[] };
 }
 
 export type ChannelName = keyof NotifyChannels;

@@ -4,7 +4,7 @@ import type { ChannelName, Notifier, NotifyChannels } from './index.ts';
 import { Subscribers } from './subscribers.ts';
 
 const PREFIX = 'riposte_';
-const CHANNELS: ChannelName[] = ['dispatch', 'command_done', 'cancel'];
+const CHANNELS: ChannelName[] = ['dispatch', 'command_done', 'cancel', 'containment'];
 /** NOTIFY payloads are limited to 8000 bytes; id lists are split to stay well below. */
 const MAX_IDS = 150;
 

@@ -160,7 +160,8 @@ describe('ResponsePolicyService', () => {
     await core.responsePolicies.update([{ id: p.id, settings: on('RealTimeFunctionality', 'GetCommand') }], actor);
     await core.guard.check(linux.device_id, 'session');
     await core.guard.check(linux.device_id, 'get');
-    expect((await failure(core.guard.check(linux.device_id, 'memdump'))).message).toMatch(/MemDumpCommand \(memdump\): the setting is not available on Linux/);
+    expect((await failure(core.guard.check(linux.device_id, 'xmemdump'))).message).toMatch(/XMemDumpCommand \(xmemdump\): the setting is not available on Linux/);
+    expect((await failure(core.guard.check(linux.device_id, 'memdump'))).message).toMatch(/disables MemDumpCommand \(memdump\)/);
   });
 
   it('answers fan-outs in bulk, placing hosts that bypassed the host service', async () => {
@@ -197,7 +198,7 @@ describe('ResponsePolicyService', () => {
     const d = defaults.get('Windows')!;
     const cases: [() => Promise<unknown>, number, RegExp][] = [
       [() => core.responsePolicies.create([{ name: 'A1', platform_name: 'Linux' }, { name: 'a1', platform_name: 'Linux' }], actor), 400, /Linux response policy named "a1" already exists/],
-      [() => core.responsePolicies.create([{ name: 'A2', platform_name: 'Linux', settings: on('MemDumpCommand') }], actor), 400, /not available on Linux/],
+      [() => core.responsePolicies.create([{ name: 'A2', platform_name: 'Linux', settings: on('XMemDumpCommand') }], actor), 400, /not available on Linux/],
       [() => core.responsePolicies.create([{ name: 'platform_default', platform_name: 'Mac' }], actor), 400, /reserved/],
       [() => core.responsePolicies.create([{ name: 'A3', platform_name: 'Solaris' }], actor), 400, /platform_name must be one of/],
       [() => core.responsePolicies.create([{ name: 'A4', platform_name: 'Mac', clone_id: d.id }], actor), 400, /cannot clone Windows policy/],
@@ -207,7 +208,8 @@ describe('ResponsePolicyService', () => {
       [() => core.responsePolicies.delete([d.id], actor), 400, /cannot be deleted/],
       [() => core.responsePolicies.act('disable', [d.id], [], actor), 400, /cannot be disabled/],
       [() => core.responsePolicies.act('add-host-group', [d.id], [], actor), 400, /needs action_parameters/],
-      [() => core.responsePolicies.act('add-rule-group', [d.id], [], actor), 400, /no rule groups/],
+      [() => core.responsePolicies.act('add-rule-group', [d.id], [], actor), 400, /rule_group_id/],
+      [() => core.responsePolicies.act('add-rule-group', [d.id], ['r1'], actor), 404, /rule group not found: r1/],
       [() => core.responsePolicies.setPrecedence('Windows', [d.id], actor), 400, /always last/],
       [() => core.responsePolicies.setPrecedence('Windows', ['f'.repeat(32)], actor), 404, /not found/],
     ];

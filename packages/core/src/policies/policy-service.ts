@@ -502,14 +502,17 @@ export class ResponsePolicyService {
   }
 
   async act(action: PolicyAction, ids: readonly string[], groupIds: readonly string[], actor: PolicyActor): Promise<ResponsePolicy[]> {
-    if (action === 'add-rule-group' || action === 'remove-rule-group') {
-      throw badRequest(`action "${action}" does not apply to response policies: they have no rule groups`);
-    }
     const unique = [...new Set(ids)];
     await this.write(async (trx) => {
       const rows = await this.rows(trx, unique);
       const missing = unique.filter((id) => !rows.some((r) => r.id === id));
       if (missing.length) throw notFound(`response policy not found: ${missing.join(', ')}`);
+      if (action === 'add-rule-group' || action === 'remove-rule-group') {
+        // The vendor's action exists for every policy type; response policies have no rule
+        // groups, so no rule group id can name one.
+        if (!groupIds.length) throw badRequest(`action "${action}" needs action_parameters [{"name": "rule_group_id", "value": "<rule group id>"}]`);
+        throw notFound(`rule group not found: ${[...new Set(groupIds)].join(', ')} (response policies have no rule groups)`);
+      }
       const now = nowIso();
       if (action === 'enable' || action === 'disable') {
         const enabled = action === 'enable' ? 1 : 0;

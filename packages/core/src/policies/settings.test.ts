@@ -29,14 +29,15 @@ describe('response policy settings', () => {
   it('offers each platform exactly the vendor settings', () => {
     const ids = (p: PolicyPlatform) => settingsOf(p).map((s) => s.id).sort();
     const common = ['CustomScripts', 'ExecCommand', 'GetCommand', 'PutCommand', 'RealTimeFunctionality'];
-    expect(ids('Linux')).toEqual(common);
-    expect(ids('Mac')).toEqual([...common, 'PutAndRunCommand'].sort());
+    // FalconScripts everywhere and MemDumpCommand on Linux are riposte extensions.
+    expect(ids('Linux')).toEqual([...common, 'FalconScripts', 'MemDumpCommand'].sort());
+    expect(ids('Mac')).toEqual([...common, 'FalconScripts', 'PutAndRunCommand'].sort());
     expect(ids('Windows')).toEqual([...common, 'FalconScripts', 'MemDumpCommand', 'PutAndRunCommand', 'XMemDumpCommand'].sort());
   });
 
   it('starts new policies with everything off and platform defaults with only RTR on', () => {
     expect(Object.values(newPolicySettings('Windows')).every((v) => v === false)).toBe(true);
-    expect(platformDefaultSettings('Linux')).toEqual({ RealTimeFunctionality: true, CustomScripts: false, GetCommand: false, PutCommand: false, ExecCommand: false });
+    expect(platformDefaultSettings('Linux')).toEqual({ RealTimeFunctionality: true, CustomScripts: false, FalconScripts: false, GetCommand: false, PutCommand: false, MemDumpCommand: false, ExecCommand: false });
   });
 
   it('reads back as categories of toggles', () => {
@@ -58,13 +59,13 @@ describe('response policy settings', () => {
     rejects(() => applySettingWrites('Windows', base, [{ id: 'GetCommand', value: { enabled: 'yes' } }], 'p'), /GetCommand: value must be/);
     rejects(() => applySettingWrites('Windows', base, [{ id: 'GetCommand', value: true }], 'p'), /value must be/);
     rejects(() => applySettingWrites('Windows', base, [{ id: 'GetCommand', value: { enabled: true, extra: 1 } }], 'p'), /value must be/);
-    rejects(() => applySettingWrites('Linux', newPolicySettings('Linux'), [on('RealTimeFunctionality'), on('MemDumpCommand')], 'p'), /MemDumpCommand .* not available on Linux/);
+    rejects(() => applySettingWrites('Linux', newPolicySettings('Linux'), [on('RealTimeFunctionality'), on('XMemDumpCommand')], 'p'), /XMemDumpCommand .* not available on Linux/);
     rejects(() => applySettingWrites('Linux', newPolicySettings('Linux'), [on('PutAndRunCommand')], 'p'), /not available on Linux; it exists on Windows and Mac only/);
     rejects(() => applySettingWrites('Windows', base, [on('GetCommand')], 'p'), /GetCommand require RealTimeFunctionality/);
     rejects(() => applySettingWrites('Windows', base, [on('RealTimeFunctionality'), on('FalconScripts')], 'p'), /FalconScripts requires CustomScripts/);
     rejects(() => applySettingWrites('Windows', base, [on('GetCommand'), off('GetCommand')], 'p'), /more than once/);
     const allOn = applySettingWrites('Mac', newPolicySettings('Mac'), settingsOf('Mac').map((s) => on(s.id)), 'p');
-    rejects(() => applySettingWrites('Mac', allOn, [off('RealTimeFunctionality')], 'p'), /CustomScripts, GetCommand, PutCommand, ExecCommand, PutAndRunCommand require RealTimeFunctionality/);
+    rejects(() => applySettingWrites('Mac', allOn, [off('RealTimeFunctionality')], 'p'), /CustomScripts, FalconScripts, GetCommand, PutCommand, ExecCommand, PutAndRunCommand require RealTimeFunctionality/);
   });
 
   it('decides capabilities: RTR off refuses everything, each command its own setting', () => {
@@ -79,7 +80,8 @@ describe('response policy settings', () => {
     expect(refusalReason('Windows', s, 'put-and-run')?.setting).toBe('PutAndRunCommand');
     expect(refusalReason('Windows', s, 'custom-script')?.setting).toBe('CustomScripts');
     expect(refusalReason('Windows', s, 'falcon-script')?.setting).toBe('CustomScripts');
-    expect(refusalReason('Linux', { ...newPolicySettings('Linux'), RealTimeFunctionality: true }, 'memdump')?.why).toMatch(/not available on Linux/);
+    expect(refusalReason('Linux', { ...newPolicySettings('Linux'), RealTimeFunctionality: true }, 'xmemdump')?.why).toMatch(/not available on Linux/);
+    expect(refusalReason('Linux', { ...newPolicySettings('Linux'), RealTimeFunctionality: true, MemDumpCommand: true }, 'memdump')).toBeUndefined();
     const rtrOff = newPolicySettings('Linux');
     for (const c of ['session', 'command', 'get'] as const) expect(refusalReason('Linux', rtrOff, c)?.setting).toBe('RealTimeFunctionality');
   });

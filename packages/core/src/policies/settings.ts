@@ -47,12 +47,15 @@ export const SETTINGS: readonly SettingDefinition[] = [
     id: 'FalconScripts',
     name: 'Falcon Scripts',
     category: 'Custom scripts',
-    platforms: ['Windows'],
+    // The vendor offers it on Windows only; riposte ships Falcon scripts for every platform and
+    // lets this setting govern them everywhere (a riposte extension on Linux and Mac).
+    platforms: ALL,
     description: 'Allow administrators to run Falcon scripts. Requires Custom Scripts.',
   },
   { id: 'GetCommand', name: 'get', category: 'High risk commands', platforms: ALL, description: 'Extract files from a remote host.' },
   { id: 'PutCommand', name: 'put', category: 'High risk commands', platforms: ALL, description: 'Send files to a remote host.' },
-  { id: 'MemDumpCommand', name: 'memdump', category: 'High risk commands', platforms: ['Windows'], description: 'Dump process memory of a remote host.' },
+  // Windows as the vendor; Linux is a riposte extension (its agent dumps /proc/<pid>/mem).
+  { id: 'MemDumpCommand', name: 'memdump', category: 'High risk commands', platforms: ['Windows', 'Linux'], description: 'Dump process memory of a remote host.' },
   { id: 'XMemDumpCommand', name: 'xmemdump', category: 'High risk commands', platforms: ['Windows'], description: 'Dump the complete memory of a remote host.' },
   { id: 'ExecCommand', name: 'run', category: 'High risk commands', platforms: ALL, description: 'Run any executable on the remote host.' },
   {

@@ -65,6 +65,8 @@ export interface FalconScript {
   categories: string[];
   is_disruptive: boolean;
   modifies_system: boolean;
+  /** `falconscript -JsonInput` keys the script takes, in the order a shell script reads them ($1, $2…). */
+  parameters: string[];
   revision: number;
   created_by: string;
   created_timestamp: string;

@@ -5,9 +5,11 @@ import { falconTime } from './device-model.ts';
 import type { DeviceRenderCache } from './device-cache.ts';
 import { entitiesResult } from './hosts.ts';
 
-export function toFalconHostGroup(g: HostGroup): Record<string, unknown> {
+/** A host group as Falcon's `DeviceapiGroupResponseV1`; `cid` where the vendor's model has it. */
+export function toFalconHostGroup(g: HostGroup, cid?: string): Record<string, unknown> {
   return {
     id: g.id,
+    ...(cid ? { cid } : {}),
     group_type: g.group_type,
     name: g.name,
     description: g.description,
@@ -19,26 +21,30 @@ export function toFalconHostGroup(g: HostGroup): Record<string, unknown> {
   };
 }
 
-function filterParameter(params: { name: string; value: string }[]): string {
+function filterParameter(params: { name: string; value: string }[] = []): string {
   const p = params.find((x) => x.name === 'filter');
   if (!p) throw badRequest('action_parameters must include {"name":"filter","value":"<FQL over hosts>"}');
   return p.value;
 }
 
+/** The Hosts collection's group-action names for the host group service's actions. */
+const GROUP_ACTIONS = { add_group_member: 'add-hosts', remove_group_member: 'remove-hosts', remove_all: 'remove-all' } as const;
+
 export function hostGroupHandlers(core: Core, devices: DeviceRenderCache): FalconHandlers {
+  const render = (g: HostGroup) => toFalconHostGroup(g, core.cid);
   const who = (c: { principal?: { client_name: string; client_id: string } }) => c.principal?.client_name ?? 'api';
   const groupsResult = async (ids: string[]) => {
     const groups = await core.hostGroups.get(ids);
-    return entitiesResult(ids, groups, (g) => g.id, 'host group', toFalconHostGroup);
+    return entitiesResult(ids, groups, (g) => g.id, 'host group', render);
   };
   return {
     async createHostGroups(call) {
       const groups = await core.hostGroups.create(call.body.resources, who(call));
-      return { resources: groups.map(toFalconHostGroup), writes: { resources_affected: groups.length } };
+      return { resources: groups.map(render), writes: { resources_affected: groups.length } };
     },
     async updateHostGroups(call) {
       const groups = await core.hostGroups.update(call.body.resources, who(call));
-      return { resources: groups.map(toFalconHostGroup), writes: { resources_affected: groups.length } };
+      return { resources: groups.map(render), writes: { resources_affected: groups.length } };
     },
     async deleteHostGroups({ query }) {
       const { deleted, missing } = await core.hostGroups.delete(query.ids);
@@ -59,7 +65,7 @@ export function hostGroupHandlers(core: Core, devices: DeviceRenderCache): Falco
     async queryCombinedHostGroups({ query }) {
       const page = await core.hostGroups.query(query);
       const groups = await core.hostGroups.get(page.ids);
-      return { resources: groups.map(toFalconHostGroup), pagination: { offset: page.offset, limit: page.limit, total: page.total } };
+      return { resources: groups.map(render), pagination: { offset: page.offset, limit: page.limit, total: page.total } };
     },
     async queryGroupMembers({ query }) {
       const page = await core.hostGroups.members(query.id, query);
@@ -74,11 +80,13 @@ export function hostGroupHandlers(core: Core, devices: DeviceRenderCache): Falco
     },
     async performGroupAction(call) {
       const groups = await core.hostGroups.changeMembers(call.query.action_name, call.body.ids, filterParameter(call.body.action_parameters), who(call));
-      return { resources: groups.map(toFalconHostGroup) };
+      return { resources: groups.map(render) };
     },
     async entities_perform_action(call) {
-      const groups = await core.hostGroups.changeMembers(call.query.action_name, call.query.ids, filterParameter(call.body.action_parameters), who(call));
-      return { resources: groups.map(toFalconHostGroup) };
+      const action = GROUP_ACTIONS[call.query.action_name as keyof typeof GROUP_ACTIONS];
+      const filter = action === 'remove-all' ? '' : filterParameter(call.body.action_parameters);
+      const groups = await core.hostGroups.changeMembers(action, call.query.ids, filter, who(call));
+      return { resources: groups.map(render) };
     },
   };
 }

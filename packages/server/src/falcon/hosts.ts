@@ -1,4 +1,5 @@
-import type { Core } from '@riposte/core';
+import type { Core, LoginEvent } from '@riposte/core';
+import { badRequest, parseFqlDate } from '@riposte/core';
 import type { FalconHandlers } from '../routes.ts';
 import type { FalconError, FalconResult } from './envelope.ts';
 import { falconTime, pickFields, toFalconDevice } from './device-model.ts';
@@ -11,7 +12,39 @@ export function entitiesResult<T>(ids: readonly string[], found: T[], idOf: (t: 
   return { resources: found.map(render), errors, ...(found.length === 0 && errors.length ? { status: 404 } : {}) };
 }
 
+/**
+ * A login history bound: RFC 3339 or FQL-style (`now-7d`); a date without a time means the
+ * day's start (`from`) or end (`to`).
+ */
+function historyBound(name: 'from' | 'to', text: string | undefined, fallback: string): string {
+  const d = parseFqlDate(text ?? fallback, new Date());
+  if (!d) throw badRequest(`${name} must be an RFC 3339 date-time or a relative date such as now-7d, not "${(text ?? '').slice(0, 64)}"`);
+  return d.kind === 'instant' ? d.iso : name === 'from' ? d.first : d.last;
+}
+
+/** A login as `deviceapi.LoginInfoV1`, with riposte's type, source and outcome beside it. */
+function falconLogin(l: LoginEvent): Record<string, unknown> {
+  return {
+    user_name: l.user_name,
+    login_time: falconTime(l.login_time),
+    login_type: l.login_type,
+    ...(l.remote_address ? { remote_address: l.remote_address } : {}),
+    login_status: l.success ? 'success' : 'failure',
+  };
+}
+
 export function hostHandlers(core: Core, devices: DeviceRenderCache): FalconHandlers {
+  const combined = async (query: { filter?: string; sort?: string; offset?: string; limit?: number; fields?: string[] }, hidden: boolean): Promise<FalconResult> => {
+    // `offset` is either a plain number or the `next` token of the previous page.
+    const numeric = query.offset === undefined || /^\d+$/.test(query.offset);
+    const q = { ...query, onlyHidden: hidden };
+    const page = numeric ? await core.hosts.queryScroll({ ...q, offset: undefined, start: Number(query.offset ?? 0) }) : await core.hosts.queryScroll(q);
+    const pagination = { offset: page.offset, limit: page.limit, total: page.total, next: page.next };
+    if (!query.fields?.length) return { resourcesJson: (await devices.render(page.ids)).json, pagination };
+    const hosts = await core.hosts.getMany(page.ids);
+    const policies = await core.responsePolicies.effective(page.ids);
+    return { resources: hosts.map((h) => pickFields(toFalconDevice(h, core.cid, policies.get(h.device_id)), query.fields)), pagination };
+  };
   const details = async (ids: string[]): Promise<FalconResult> => {
     const rendered = await devices.render(ids);
     const result = entitiesResult(ids, rendered.ids, (id) => id, 'device', () => undefined);
@@ -29,17 +62,18 @@ export function hostHandlers(core: Core, devices: DeviceRenderCache): FalconHand
         pagination: { offset: page.next, limit: page.limit, total: page.total, expires_at: Date.parse(page.expires_at) * 1_000_000 },
       };
     },
+    async QueryHiddenDevices({ query }) {
+      const page = await core.hosts.query({ ...query, onlyHidden: true });
+      return { resources: page.ids, pagination: { offset: page.offset, limit: page.limit, total: page.total } };
+    },
     async CombinedDevicesByFilter({ query }) {
-      // `offset` is either a plain number or the `next` token of the previous page.
-      const numeric = query.offset === undefined || /^\d+$/.test(query.offset);
-      const page = numeric
-        ? await core.hosts.queryScroll({ ...query, offset: undefined, start: Number(query.offset ?? 0) })
-        : await core.hosts.queryScroll(query);
-      const pagination = { offset: page.offset, limit: page.limit, total: page.total, next: page.next };
-      if (!query.fields?.length) return { resourcesJson: (await devices.render(page.ids)).json, pagination };
-      const hosts = await core.hosts.getMany(page.ids);
-      const policies = await core.responsePolicies.effective(page.ids);
-      return { resources: hosts.map((h) => pickFields(toFalconDevice(h, core.cid, policies.get(h.device_id)), query.fields)), pagination };
+      return combined(query, false);
+    },
+    async CombinedHiddenDevicesByFilter({ query }) {
+      return combined(query, true);
+    },
+    async GetDeviceDetailsV1({ query }) {
+      return details(query.ids);
     },
     async GetDeviceDetailsV2({ query }) {
       return details(query.ids);
@@ -62,27 +96,39 @@ export function hostHandlers(core: Core, devices: DeviceRenderCache): FalconHand
     },
     async PerformActionV2({ query, body }) {
       const ids = body.ids as string[];
+      const action = query.action_name as string;
+      if (action === 'contain' || action === 'lift_containment') {
+        const { done, errors } = await core.containment.request(action === 'contain' ? 'contain' : 'lift', ids);
+        return {
+          resources: done.map((id) => ({ id, path: '' })),
+          errors: errors.map((e) => ({ code: e.error.status, message: e.error.message, id: e.id })),
+          ...(done.length === 0 && errors.length ? { status: errors[0].error.status } : {}),
+        };
+      }
       let done: string[];
-      switch (query.action_name as string) {
+      switch (action) {
         case 'hide_host': done = await core.hosts.setHidden(ids, true); break;
         case 'unhide_host': done = await core.hosts.setHidden(ids, false); break;
-        case 'contain': done = await core.hosts.setStatus(ids, 'containment_pending'); break;
-        default: done = await core.hosts.setStatus(ids, 'lift_containment_pending'); break;
+        case 'detection_suppress': done = await core.hosts.setDetectionSuppressed(ids, true); break;
+        default: done = await core.hosts.setDetectionSuppressed(ids, false); break;
       }
       return entitiesResult(ids, done, (id) => id, 'device', (id) => ({ id, path: '' }));
     },
+    async riposte_GetContainmentAllowList() {
+      return { resources: await core.containment.allowList() };
+    },
+    async riposte_SetContainmentAllowList({ body }) {
+      const list = await core.containment.setAllowList(body.cidrs);
+      return { resources: list, writes: { resources_affected: list.length } };
+    },
     async QueryDeviceLoginHistory({ body }) {
       const rows = await core.hosts.loginHistory(body.ids);
-      return { resources: rows.map((r) => ({ device_id: r.device_id, recent_logins: r.recent_logins.map((l) => ({ ...l, login_time: falconTime(l.login_time) })) })) };
+      return { resources: rows.map((r) => ({ device_id: r.device_id, cid: core.cid, recent_logins: r.recent_logins.map(falconLogin) })) };
     },
     async QueryDeviceLoginHistoryV2({ body, query }) {
-      const rows = await core.hosts.loginHistory(body.ids, { from: query.from, to: query.to, limit: query.limit });
-      return {
-        resources: rows.map((r) => ({
-          device_id: r.device_id,
-          logins: r.recent_logins.map((l) => ({ user_name: l.user_name, login_time: falconTime(l.login_time), login_type: 'Interactive' })),
-        })),
-      };
+      const range = { from: historyBound('from', query.from, 'now-7d'), to: historyBound('to', query.to, 'now'), limit: query.limit };
+      const rows = await core.hosts.loginHistory(body.ids, range);
+      return { resources: rows.map((r) => ({ device_id: r.device_id, cid: core.cid, recent_logins: r.recent_logins.map(falconLogin) })) };
     },
     async QueryGetNetworkAddressHistoryV1({ body }) {
       const rows = await core.hosts.addressHistory(body.ids);

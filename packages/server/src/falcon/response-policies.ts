@@ -15,7 +15,7 @@ export function toFalconResponsePolicy(p: ResponsePolicy, cid: string): Record<s
     description: p.description,
     platform_name: p.platform_name,
     enabled: p.enabled,
-    groups: p.groups.map(toFalconHostGroup),
+    groups: p.groups.map((g) => toFalconHostGroup(g)),
     settings: settingCategories(p.platform_name, p.settings),
     created_by: p.created_by,
     created_timestamp: falconTime(p.created_timestamp),
@@ -29,10 +29,10 @@ function actor(call: Call): PolicyActor {
 }
 
 /** `group_id` action parameters; any other parameter name is a mistake worth reporting. */
-function groupIdsOf(params: { name: string; value: string }[] | undefined): string[] {
+function groupIdsOf(params: { name: string; value: string }[] | undefined, name = 'group_id'): string[] {
   const out: string[] = [];
   for (const p of params ?? []) {
-    if (p.name !== 'group_id') throw badRequest(`unknown action parameter "${p.name}": response policy actions take {"name": "group_id", "value": "<host group id>"}`);
+    if (p.name !== name) throw badRequest(`unknown action parameter "${p.name}": this action takes {"name": "${name}", "value": "<id>"}`);
     out.push(p.value);
   }
   return out;
@@ -81,7 +81,12 @@ export function responsePolicyHandlers(core: Core, devices: DeviceRenderCache): 
     },
     async performRTResponsePoliciesAction(call) {
       const action = call.query.action_name;
-      const groupIds = action === 'add-host-group' || action === 'remove-host-group' ? groupIdsOf(call.body.action_parameters) : [];
+      const groupIds =
+        action === 'add-host-group' || action === 'remove-host-group'
+          ? groupIdsOf(call.body.action_parameters)
+          : action === 'add-rule-group' || action === 'remove-rule-group'
+            ? groupIdsOf(call.body.action_parameters, 'rule_group_id')
+            : [];
       const changed = await policies.act(action, call.body.ids, groupIds, actor(call));
       return { resources: render(changed), writes: { resources_affected: changed.length } };
     },

@@ -196,6 +196,13 @@ export class AgentConnection {
     if (c.status === 'queued') this.deps.core.commands.markSent(c.id, this.deviceId);
   }
 
+  /** Tell the agent what its host's containment should be, if it is (to be) contained or lifted. */
+  async sendContainment(): Promise<void> {
+    if (!this.welcomed) return;
+    const order = await this.deps.core.containment.orderFor(this.deviceId);
+    if (order) this.send({ t: 'containment', ...order });
+  }
+
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.cutOff) return;
     let msg: AgentMessage;
@@ -371,6 +378,7 @@ export class AgentConnection {
         this.welcomed = true;
         this.send({ t: 'welcome', device_id: this.deviceId, protocol: AGENT_PROTOCOL_VERSION });
         await this.sendPending();
+        await this.sendContainment();
         return;
       case 'inventory':
         await core.hosts.updateFacts(this.deviceId, await this.deps.facts(this, msg.inventory));
@@ -378,6 +386,9 @@ export class AgentConnection {
       case 'started':
         const own = await this.ownCommand(msg.id, 'started');
         if (own && own !== 'foreign') await core.commands.markRunning(msg.id, this.deviceId);
+        return;
+      case 'containment_result':
+        await core.containment.answered(this.deviceId, msg);
         return;
     }
   }

@@ -133,6 +133,9 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
       if (origin !== core.commands.origin) void dispatch(device_ids, batch_id);
     }),
     core.notifier.subscribe('cancel', ({ id, device_id }) => connections.get(device_id)?.send({ t: 'cancel', id })),
+    core.notifier.subscribe('containment', ({ device_ids }) => {
+      for (const id of device_ids) connections.get(id)?.sendContainment().catch((err) => app.log.error({ err, device_id: id }, 'containment order failed'));
+    }),
   ];
 
   async function dispatch(deviceIds?: string[], batchId?: string): Promise<void> {

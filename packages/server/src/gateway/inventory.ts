@@ -26,7 +26,17 @@ export function inventoryToFacts(inv: AgentInventory, connectionIp?: string): Ho
     system_product_name: inv.system_product_name,
     cpu_vendor: inv.cpu_vendor,
     pointer_size: inv.pointer_size,
-    users: inv.users,
+    chassis_type: inv.chassis_type,
+    chassis_type_desc: inv.chassis_type_desc,
+    product_type: inv.product_type,
+    product_type_desc: inv.product_type_desc,
+    last_reboot: inv.last_reboot,
+    agent_local_time: inv.agent_local_time,
+    host_utc_offset: inv.host_utc_offset,
+    bios_manufacturer: inv.bios_manufacturer,
+    bios_version: inv.bios_version,
+    serial_number: inv.serial_number,
+    logins: inv.logins,
     tags: agentTags(inv.tags).accepted,
   };
 }

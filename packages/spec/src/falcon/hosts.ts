@@ -23,6 +23,21 @@ const IdsBody = (max: number) =>
     additionalProperties: false,
   });
 
+const combinedQuery = Type.Object(
+  {
+    filter: Type.Optional(Filter),
+    sort: Type.Optional(Sort),
+    // A number, or the `next` token of the previous page.
+    offset: Type.Optional(Type.String({ maxLength: 512 })),
+    limit: Type.Optional(Limit(10000)),
+    fields: Type.Optional(IdsQuery(200, Type.String({ minLength: 1, maxLength: 64 }))),
+  },
+  { additionalProperties: false },
+);
+
+/** FQL-style (`now-7d`) or RFC 3339 dates, as the vendor's login history takes them. */
+const HistoryDate = Type.String({ minLength: 1, maxLength: 64 });
+
 export const hostsOperations: Operation[] = [
   {
     operationId: 'QueryDevicesByFilter',
@@ -57,6 +72,30 @@ export const hostsOperations: Operation[] = [
     response: Type.String(),
   },
   {
+    operationId: 'QueryHiddenDevices',
+    collection,
+    dialect: 'falcon',
+    method: 'GET',
+    path: '/devices/queries/devices-hidden/v1',
+    scope: 'devices:read',
+    summary: 'Search hidden hosts by FQL filter; returns device ids.',
+    query: Type.Object(listQuery(5000), { additionalProperties: false }),
+    successStatus: 200,
+    response: Type.String(),
+  },
+  {
+    operationId: 'CombinedHiddenDevicesByFilter',
+    collection,
+    dialect: 'falcon',
+    method: 'GET',
+    path: '/devices/combined/devices-hidden/v1',
+    scope: 'devices:read',
+    summary: 'Search hidden hosts by FQL filter; returns full device records (optionally only `fields`).',
+    query: combinedQuery,
+    successStatus: 200,
+    response: Device,
+  },
+  {
     operationId: 'CombinedDevicesByFilter',
     collection,
     dialect: 'falcon',
@@ -64,17 +103,19 @@ export const hostsOperations: Operation[] = [
     path: '/devices/combined/devices/v1',
     scope: 'devices:read',
     summary: 'Search for hosts by FQL filter; returns full device records (optionally only `fields`).',
-    query: Type.Object(
-      {
-        filter: Type.Optional(Filter),
-        sort: Type.Optional(Sort),
-        // A number, or the `next` token of the previous page.
-        offset: Type.Optional(Type.String({ maxLength: 512 })),
-        limit: Type.Optional(Limit(10000)),
-        fields: Type.Optional(IdsQuery(200, Type.String({ minLength: 1, maxLength: 64 }))),
-      },
-      { additionalProperties: false },
-    ),
+    query: combinedQuery,
+    successStatus: 200,
+    response: Device,
+  },
+  {
+    operationId: 'GetDeviceDetailsV1',
+    collection,
+    dialect: 'falcon',
+    method: 'GET',
+    path: '/devices/entities/devices/v1',
+    scope: 'devices:read',
+    summary: 'Details of up to 100 hosts by device id (deprecated by the vendor in favour of v2; same records).',
+    query: Type.Object({ ids: IdsQuery(100) }, { additionalProperties: false }),
     successStatus: 200,
     response: Device,
   },
@@ -140,7 +181,7 @@ export const hostsOperations: Operation[] = [
     method: 'POST',
     path: '/devices/entities/devices-actions/v2',
     scope: 'devices:write',
-    summary: 'Contain, lift containment, hide or unhide hosts.',
+    summary: 'Contain, lift containment, hide or unhide hosts, suppress or unsuppress their detections.',
     query: Type.Object(
       {
         action_name: Type.Union([
@@ -148,6 +189,8 @@ export const hostsOperations: Operation[] = [
           Type.Literal('lift_containment'),
           Type.Literal('hide_host'),
           Type.Literal('unhide_host'),
+          Type.Literal('detection_suppress'),
+          Type.Literal('detection_unsuppress'),
         ]),
       },
       { additionalProperties: false },
@@ -170,7 +213,7 @@ export const hostsOperations: Operation[] = [
     path: '/devices/combined/devices/login-history/v1',
     scope: 'devices:read',
     summary: 'Recent logins on hosts (up to 10 per host).',
-    body: IdsBody(500),
+    body: IdsBody(100),
     successStatus: 200,
   },
   {
@@ -183,13 +226,13 @@ export const hostsOperations: Operation[] = [
     summary: 'Logins on hosts in a time range.',
     query: Type.Object(
       {
-        from: Type.Optional(Type.String({ format: 'date-time' })),
-        to: Type.Optional(Type.String({ format: 'date-time' })),
+        from: Type.Optional(HistoryDate),
+        to: Type.Optional(HistoryDate),
         limit: Type.Optional(Limit(100)),
       },
       { additionalProperties: false },
     ),
-    body: IdsBody(500),
+    body: IdsBody(100),
     successStatus: 200,
   },
   {

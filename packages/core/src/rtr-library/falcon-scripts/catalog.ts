@@ -14,6 +14,8 @@ interface CatalogEntry {
   description: string;
   use_case: string;
   categories: string[];
+  /** `-JsonInput` keys, in argument order. */
+  parameters: string[];
   /** Bump when the text changes. */
   revision: number;
   /** When this entry (at this revision) shipped. */
@@ -30,6 +32,7 @@ const entries: CatalogEntry[] = [
     description: 'Logged-in users, recent logins, listening sockets and the latest authentication log lines (argument: number of log lines, default 50).',
     use_case: 'triage',
     categories: ['triage', 'users', 'network', 'authentication'],
+    parameters: ['Lines'],
     revision: 1,
     modified: SHIPPED,
   },
@@ -40,6 +43,7 @@ const entries: CatalogEntry[] = [
     description: 'Common persistence locations: cron, systemd units and timers, rc.local, shell start-up files, SSH authorized keys, ld.so.preload.',
     use_case: 'hunting',
     categories: ['persistence', 'hunting'],
+    parameters: [],
     revision: 1,
     modified: SHIPPED,
   },
@@ -50,6 +54,7 @@ const entries: CatalogEntry[] = [
     description: 'Logged-on users and interactive sessions, listening TCP/UDP endpoints with owning processes, recent logon events 4624/4625/4634/4648/4672 (-Events N, default 50).',
     use_case: 'triage',
     categories: ['triage', 'users', 'network', 'authentication'],
+    parameters: ['Events'],
     revision: 1,
     modified: SHIPPED,
   },
@@ -60,6 +65,7 @@ const entries: CatalogEntry[] = [
     description: 'Logged-in and console users, recent logins, listening sockets (lsof) and authentication events from the unified log (argument: minutes, default 60).',
     use_case: 'triage',
     categories: ['triage', 'users', 'network', 'authentication'],
+    parameters: ['Minutes'],
     revision: 1,
     modified: SHIPPED,
   },
@@ -79,6 +85,7 @@ function load(entry: CatalogEntry): FalconScript {
     categories: entry.categories,
     is_disruptive: false,
     modifies_system: false,
+    parameters: entry.parameters,
     revision: entry.revision,
     created_by: 'riposte',
     created_timestamp: SHIPPED,

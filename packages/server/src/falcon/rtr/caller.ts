@@ -31,6 +31,9 @@ export function libraryFor(core: Core, caller: RtrPrincipal): LibraryLookup {
       if (!scripts.has(name)) scripts.set(name, core.rtrLibrary.scripts.getByName(name, { client_id: caller.client_id, admin: caller.role === 'admin' }));
       return scripts.get(name)!;
     },
+    falconScript(name) {
+      return core.rtrLibrary.falconScripts.getByName(name);
+    },
   };
 }
 

@@ -7,6 +7,8 @@ const script = (over: Partial<ScriptRef>): ScriptRef => ({ id: 's1', name: 'coll
 const library = (scripts: ScriptRef[] = []): LibraryLookup => ({
   putFile: async (name) => (name === 'tool.exe' ? { id: 'p1', name, sha256: 'a'.repeat(64), size: 3 } : undefined),
   script: async (name) => scripts.find((s) => s.name === name),
+  falconScript: async (name) =>
+    name.toLowerCase() === 'triage-linux' ? { name: 'triage-linux', content: 'echo triage "$1"', platform: ['linux'], parameters: ['Lines'] } : undefined,
 });
 const ctx = (over: Partial<TranslateContext> = {}): TranslateContext => ({ platform: 'linux', caller: { client_id: 'me', role: 'admin' }, library: library(), ...over });
 const translate = async (line: string, c = ctx()) => {
@@ -20,7 +22,7 @@ describe('Falcon RTR command catalog', () => {
     const active = commandNames('active').filter((c) => !commandNames('read').includes(c));
     expect(active).toEqual(['cp', 'encrypt', 'get', 'kill', 'map', 'memdump', 'mkdir', 'mv', 'restart', 'rm', 'runscript', 'shutdown', 'unmap', 'update', 'xmemdump', 'zip']);
     const admin = commandNames('admin').filter((c) => !commandNames('active').includes(c));
-    expect(admin).toEqual(['put', 'put-and-run', 'run']);
+    expect(admin).toEqual(['falconscript', 'put', 'put-and-run', 'run']);
     // reg is split: query is read-only, the rest active responder.
     expect(allCommands().filter((d) => d.base === 'reg').map((d) => [d.command, d.tier])).toEqual([
       ['reg query', 'read'], ['reg set', 'active'], ['reg delete', 'active'], ['reg load', 'active'], ['reg unload', 'active'],
@@ -106,5 +108,23 @@ describe('Falcon RTR command catalog', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('falconscript', () => {
+  it('runs a built-in script with its JSON input as arguments, refusing what it does not take', async () => {
+    expect(await translate('falconscript -Name=triage-linux -JsonInput=```{"Lines": 7}```')).toMatchObject({
+      kind: 'agent',
+      name: 'runscript',
+      capability: 'falcon-script',
+      args: { script: 'echo triage "$1"', args: ['7'] },
+    });
+    expect(await translate('falconscript -Name=triage-linux')).toMatchObject({ args: { args: [] } });
+    await expect(translate('falconscript -Name=nothing')).rejects.toThrow(/no Falcon script named "nothing"/);
+    await expect(translate('falconscript -Name=triage-linux', ctx({ platform: 'windows' }))).rejects.toThrow(/is for linux, not windows/);
+    await expect(translate('falconscript -Name=triage-linux -JsonInput=```{"Colour": 1}```')).rejects.toThrow(/takes only Lines; not "Colour"/);
+    await expect(translate('falconscript -Name=triage-linux -JsonInput=[1]')).rejects.toThrow(/JSON object/);
+    await expect(translate('falconscript -Name=triage-linux -JsonInput={oops')).rejects.toThrow(/not JSON/);
+    await expect(translate('falconscript')).rejects.toThrow(/needs -Name/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Capability } from '@riposte/core';
+import { falconscript } from './falconscript.ts';
 import { CommandLineError, parseArgs, splitArgv, tokenize, type OptionSpec, type ParsedArgs } from './command-line.ts';
 
 /**
@@ -33,6 +34,15 @@ export interface ScriptRef {
 export interface LibraryLookup {
   putFile(name: string): Promise<PutFileRef | undefined>;
   script(name: string): Promise<ScriptRef | undefined>;
+  falconScript(name: string): Promise<FalconScriptRef | undefined>;
+}
+
+/** What `falconscript` needs of a built-in Falcon script. */
+export interface FalconScriptRef {
+  name: string;
+  content: string;
+  platform: HostPlatform[];
+  parameters: string[];
 }
 
 export interface TranslateContext {
@@ -87,13 +97,14 @@ const SCRIPT_TIMEOUT_MAX_S = 600;
 /** Time after a script's own timeout for the agent to report back. */
 const SCRIPT_GRACE_MS = 15_000;
 
-const agent = (name: string, args: Record<string, unknown>, capability: Capability = 'command', timeout_ms = SHORT_MS): AgentTranslation => ({
+export const agentTranslation = (name: string, args: Record<string, unknown>, capability: Capability = 'command', timeout_ms = SHORT_MS): AgentTranslation => ({
   kind: 'agent',
   name,
   args,
   capability,
   timeout_ms,
 });
+const agent = agentTranslation;
 
 const pos = (name: string, description: string, required = true): PositionalSpec => ({ name, required, description });
 const opt = (name: string, description: string, value = true): OptionSpec => ({ name, value, description });
@@ -363,6 +374,13 @@ const DEFS: CommandDef[] = [
     ],
     examples: ['runscript -CloudFile="Collect Logs" -CommandLine="-Days 7"', 'runscript -Raw=```Get-Process | Select -First 5```', 'runscript -HostPath="/opt/ir/triage.sh" -Timeout=120'],
     translate: runscript,
+  },
+  {
+    command: 'falconscript', base: 'falconscript', tier: 'admin', description: "Run one of riposte's built-in Falcon scripts (RTR_ListFalconScripts) on the host",
+    positionals: [],
+    options: [opt('Name', 'Name of the Falcon script'), opt('JsonInput', 'The script\'s input as a JSON object')],
+    examples: ['falconscript -Name=triage-linux -JsonInput=```{"Lines": 100}```'],
+    translate: falconscript,
   },
   {
     command: 'shutdown', base: 'shutdown', tier: 'active', description: 'Shut the host down', positionals: [], options: [opt('Confirm', 'Confirm the shutdown', false)],
