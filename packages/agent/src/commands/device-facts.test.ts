@@ -20,14 +20,12 @@ describe('device facts', () => {
       bios_version: '1.2.3',
       chassis_type: '10',
       chassis_type_desc: 'Notebook',
-      product_type: '3',
-      product_type_desc: 'Server',
       last_reboot: '2025-12-05T00:00:00.000Z',
       host_utc_offset: expect.stringMatching(/^[+-]\d\d:\d\d$/),
     });
     expect(facts).not.toHaveProperty('serial_number'); // product_serial absent (root-only on real hosts)
     const none = await collectDeviceFacts('linux', path.join(dmi, 'missing'), path.join(dmi, 'missing'));
-    expect(Object.keys(none).sort()).toEqual(['agent_local_time', 'host_utc_offset', 'product_type', 'product_type_desc']);
+    expect(Object.keys(none).sort()).toEqual(['agent_local_time', 'host_utc_offset']);
     expect(Object.keys(await collectDeviceFacts('windows')).sort()).toEqual(['agent_local_time', 'host_utc_offset']);
   });
 });

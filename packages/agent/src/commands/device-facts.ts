@@ -47,9 +47,8 @@ export async function collectDeviceFacts(platform: Platform, dmiDir = '/sys/clas
     facts.chassis_type = String(chassis);
     facts.chassis_type_desc = CHASSIS[chassis];
   }
-  // The vendor classes every Linux host as a server (product type 3).
-  facts.product_type = '3';
-  facts.product_type_desc = 'Server';
+  // product_type is left out: Linux has no OS-reported product type (workstation/server), and a
+  // constant would be a guess, not evidence.
   const btime = /^btime (\d+)$/m.exec(await fs.readFile(procStat, 'utf8').catch(() => ''));
   if (btime) facts.last_reboot = new Date(Number(btime[1]) * 1000).toISOString();
   for (const k of Object.keys(facts) as (keyof DeviceFacts)[]) if (facts[k] === undefined) delete facts[k];
