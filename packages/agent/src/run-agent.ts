@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { OsExecutor } from './commands/os-executor.ts';
+import { ProtectedPaths } from './commands/protected-paths.ts';
 import { AgentClient } from './transport/agent-client.ts';
 import { FileJournal } from './transport/journal.ts';
 import { loadOrEnroll } from './transport/identity.ts';
@@ -11,6 +12,8 @@ export interface RunAgentOptions {
   enrollToken?: string;
   stateDir: string;
   allowPower?: boolean;
+  /** More paths to protect besides the state directory (the server's data directory on its host). */
+  protect?: string[];
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -20,11 +23,26 @@ export interface RunningAgent {
   stop(): void;
 }
 
-/** A real agent on this machine: enroll once (identity kept in the state dir), then stay connected. */
+/** Files the agent makes for responders to fetch (dumps, exports): the one part of the state directory commands may use. */
+export const OUTPUT_SUBDIR = 'output';
+
+/**
+ * A real agent on this machine: enroll once (identity kept in the state dir), then stay connected.
+ * The state directory (its secret and journal) is protected from every command, as are `protect`.
+ */
 export async function runAgent(opts: RunAgentOptions): Promise<RunningAgent> {
   const stateDir = path.resolve(opts.stateDir);
-  const executor = new OsExecutor({ agentVersion: AGENT_VERSION, allowPower: opts.allowPower, stateDir });
-  const identity = await loadOrEnroll(stateDir, opts.serverUrl, opts.enrollToken, () => executor.inventory());
+  const outputDir = path.join(stateDir, OUTPUT_SUBDIR);
+  const protect = new ProtectedPaths({ roots: [stateDir, ...(opts.protect ?? [])], allowed: [outputDir] });
+  const inventoryOnly = new OsExecutor({ agentVersion: AGENT_VERSION });
+  const identity = await loadOrEnroll(stateDir, opts.serverUrl, opts.enrollToken, () => inventoryOnly.inventory());
+  const executor = new OsExecutor({
+    agentVersion: AGENT_VERSION,
+    allowPower: opts.allowPower,
+    stateDir: outputDir,
+    protect,
+    secretValues: [identity.agent_secret, opts.enrollToken ?? ''],
+  });
   const journal = new FileJournal(path.join(stateDir, 'journal.jsonl'));
   const client = new AgentClient({
     identity,
