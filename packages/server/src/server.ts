@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { createCore, openStore, type Core } from '@riposte/core';
 import { buildApp } from './app.ts';
 import { bootstrapIfEmpty, type BootstrapInfo } from './bootstrap.ts';
+import type { EnrollLimits } from './gateway/enroll.ts';
 
 export interface ServerOptions {
   dataDir: string;
@@ -18,6 +19,8 @@ export interface ServerOptions {
   maxScriptBytes?: number;
   /** How often agents are pinged (and sent the acknowledgements waiting for them); default 30 s. */
   heartbeatMs?: number;
+  /** Enrollment attempts allowed per source address (defaults: 600 a minute, 10 failures a minute). */
+  enrollLimits?: EnrollLimits;
 }
 
 export interface RunningServer {
@@ -40,7 +43,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const app = await buildApp({
     core,
     rateLimitPerMinute: opts.rateLimitPerMinute,
-    gateway: { heartbeatMs: opts.heartbeatMs },
+    gateway: { heartbeatMs: opts.heartbeatMs, enroll: opts.enrollLimits },
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel ?? 'info', redact: ['req.headers.authorization'] },
   });
   const host = opts.host ?? '127.0.0.1';
