@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Option, type Command } from 'commander';
-import { runAgent } from '@riposte/agent';
+import { runAgent, type AgentTls } from '@riposte/agent';
 
 /**
  * What the agent protects by default besides its state directory: on Linux its own /proc entry
@@ -16,6 +17,29 @@ export function scrubRiposteEnvironment(): void {
   for (const name of Object.keys(process.env)) if (/^RIPOSTE_/i.test(name)) delete process.env[name];
 }
 
+/** Exit status when the server refuses the agent's identity (`riposte start` re-enrolls its local agent on it). */
+export const UNKNOWN_IDENTITY_EXIT = 3;
+
+/** `--ca FILE` / `--insecure` (shared with `agent simulate`), with the warning --insecure deserves. */
+export function agentTls(opts: { ca?: string; insecure?: boolean; server: string }): AgentTls | undefined {
+  if (opts.ca && opts.insecure) throw new Error('give --ca or --insecure, not both');
+  const secure = /^(https|wss):/i.test(opts.server);
+  if (!secure && (opts.ca || opts.insecure)) throw new Error(`--ca and --insecure apply to https:// servers; ${opts.server} is plain http`);
+  if (opts.insecure) {
+    process.stderr.write(
+      '\n*** WARNING: --insecure: the server certificate is NOT checked. Anyone on the network path can pose as the\n' +
+        '*** server, read this agent\'s secret and run commands on this host. Use --ca FILE instead outside a lab. ***\n\n',
+    );
+    return { insecure: true };
+  }
+  if (!opts.ca) return undefined;
+  try {
+    return { ca: fs.readFileSync(path.resolve(opts.ca)) };
+  } catch (err) {
+    throw new Error(`--ca ${opts.ca}: ${(err as Error).message}`);
+  }
+}
+
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerAgentCommands(program: Command): void {
@@ -27,20 +51,32 @@ export function registerAgentCommands(program: Command): void {
     .option('--state <dir>', 'where the agent keeps its identity and journal', process.env.RIPOSTE_AGENT_STATE ?? './agent-state')
     .option('--allow-power', 'permit the restart and shutdown commands', false)
     .option('--protect <path>', "refuse every file command on PATH (repeatable; the state directory is always protected; give the server's data directory when the agent runs beside a server)", collect, [])
+    .option('--ca <file>', 'PEM file of the CA (or the self-signed certificate) to trust for an https:// server')
+    .option('--insecure', 'do not check the server certificate at all (lab use only: anyone on the path can impersonate the server)', false)
     .addOption(new Option('--supervised', 'read {"enroll_token"} from the first line of stdin and stop when stdin closes (riposte start)').hideHelp())
     .action(async (opts) => {
       scrubRiposteEnvironment();
       const supervisor = opts.supervised ? await readSupervisorLine() : undefined;
       const protect = [...defaultProtected(), ...(opts.protect as string[]).map((p) => path.resolve(p))];
+      const stateDir = path.resolve(opts.state);
       const agent = await runAgent({
+        tls: agentTls(opts),
         serverUrl: opts.server,
         enrollToken: supervisor?.enroll_token ?? opts.enrollToken,
-        stateDir: path.resolve(opts.state),
+        stateDir,
         allowPower: opts.allowPower,
         protect,
         log: (level, msg, extra) => process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra })}\n`),
       });
       agent.client.on('connected', () => process.stderr.write(`agent ${agent.deviceId} connected to ${opts.server}\n`));
+      agent.client.once('unauthorized', () => {
+        process.stderr.write(
+          `riposte: the server does not accept the identity in ${path.join(stateDir, 'identity.json')} (host ${agent.deviceId}): it was revoked, ` +
+            `or enrolled with another server. Remove that file and run again with --enroll-token to enroll as a new host.\n`,
+        );
+        agent.stop();
+        process.exit(UNKNOWN_IDENTITY_EXIT);
+      });
       const stop = () => {
         agent.stop();
         process.exit(0);

@@ -4,7 +4,10 @@
 // stdin (argv would show in `ps`), and the server's data directory and /proc entry are protected.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import readline from 'node:readline';
+import { UNKNOWN_IDENTITY_EXIT } from './agent.ts';
 
 export interface LocalAgentOptions {
   serverUrl: string;
@@ -59,6 +62,13 @@ export function startLocalAgent(opts: LocalAgentOptions): LocalAgent {
     }
     c.once('exit', (code, signal) => {
       if (stopping) return;
+      if (code === UNKNOWN_IDENTITY_EXIT && opts.enrollToken) {
+        // Its state outlived the server's database: this server's own agent simply enrolls anew.
+        opts.onLine('the server does not know the local agent\'s identity; enrolling it again');
+        fs.rmSync(path.join(opts.stateDir, 'identity.json'), { force: true });
+        restartTimer = setTimeout(launch, 0);
+        return;
+      }
       if (Date.now() - startedAt > 5 * 60_000) delay = 1000; // it ran a good while: start the backoff afresh
       opts.onLine(`local agent exited (${signal ?? code}); restarting in ${delay / 1000} s`);
       restartTimer = setTimeout(launch, delay);
