@@ -17,7 +17,7 @@ export function registerStartCommand(program: Command): void {
         const boot = server.bootstrap ?? readBootstrapFile(dataDir);
         let announced = false;
         agent = startLocalAgent({
-          serverUrl: server.url,
+          serverUrl: loopbackUrl(server.url),
           enrollToken: boot?.enroll_token,
           stateDir: path.join(dataDir, 'local-agent'),
           dataDir,
@@ -41,6 +41,14 @@ export function registerStartCommand(program: Command): void {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+}
+
+/** The local agent reaches a server listening on every address through loopback. */
+function loopbackUrl(url: string): string {
+  const u = new URL(url);
+  if (u.hostname === '0.0.0.0') u.hostname = '127.0.0.1';
+  if (u.hostname === '[::]') u.hostname = '[::1]';
+  return u.toString().replace(/\/$/, '');
 }
 
 /** How the local agent reaches a server with TLS: it trusts the server's own certificate file as its CA. */
