@@ -12,6 +12,7 @@ import { startTestServer, type TestServer } from './support/server.ts';
 import { waitFor } from './support/agent.ts';
 import { makeTestCa, type TestCa } from './support/certificates.ts';
 import { allowAllCommands } from './support/rtr.ts';
+import { freePort, ProcessGroup } from './support/processes.ts';
 
 const run = promisify(execFile);
 const CLI = path.resolve('packages/cli/bin/riposte.js');
@@ -88,6 +89,32 @@ describe('TLS: HTTPS and WSS on one port', () => {
         s.once('error', reject);
       }),
     ).rejects.toThrow();
+  });
+
+  it('riposte agent trusts the file given with --ca (here the server certificate itself), or warns loudly with --insecure', async () => {
+    const group = new ProcessGroup();
+    try {
+      const pinned = group.spawn('agent --ca', ['agent', '--server', t.url, '--ca', good.certFile, '--state', fs.mkdtempSync(path.join(dir, 'cli-agent-')), '--enroll-token', t.enrollToken]);
+      await pinned.waitFor(/agent [0-9a-f]{32} connected to https:/, 60_000);
+      const insecure = group.spawn('agent --insecure', ['agent', '--server', t.url, '--insecure', '--state', fs.mkdtempSync(path.join(dir, 'cli-insecure-')), '--enroll-token', t.enrollToken]);
+      await insecure.waitFor(/agent [0-9a-f]{32} connected to https:/, 60_000);
+      expect(insecure.output()).toMatch(/WARNING: --insecure: the server certificate is NOT checked/);
+    } finally {
+      await group.killAll();
+    }
+  });
+
+  it('riposte start --tls-cert/--tls-key: its local agent connects over WSS, trusting exactly that certificate', async () => {
+    const named = makeTestCa(dir, 'named', 'DNS:riposte.example'); // a name the loopback address does not carry
+    const group = new ProcessGroup();
+    try {
+      const data = fs.mkdtempSync(path.join(dir, 'start-'));
+      const start = group.spawn('start', ['start', '--data', data, '--port', String(await freePort()), '--tls-cert', named.certFile, '--tls-key', named.keyFile, '--log-level', 'warn']);
+      await start.waitFor(/riposte is listening on https:\/\/127\.0\.0\.1:\d+/, 60_000);
+      await start.waitFor(/local agent enrolled as host [0-9a-f]{32}/, 60_000);
+    } finally {
+      await group.killAll();
+    }
   });
 
   it('refuses to listen in plain text on an address other machines can reach', async () => {

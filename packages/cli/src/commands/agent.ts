@@ -21,7 +21,7 @@ export function scrubRiposteEnvironment(): void {
 export const UNKNOWN_IDENTITY_EXIT = 3;
 
 /** `--ca FILE` / `--insecure` (shared with `agent simulate`), with the warning --insecure deserves. */
-export function agentTls(opts: { ca?: string; insecure?: boolean; server: string }): AgentTls | undefined {
+export function agentTls(opts: { ca?: string; insecure?: boolean; caIsServerCert?: boolean; server: string }): AgentTls | undefined {
   if (opts.ca && opts.insecure) throw new Error('give --ca or --insecure, not both');
   const secure = /^(https|wss):/i.test(opts.server);
   if (!secure && (opts.ca || opts.insecure)) throw new Error(`--ca and --insecure apply to https:// servers; ${opts.server} is plain http`);
@@ -34,7 +34,7 @@ export function agentTls(opts: { ca?: string; insecure?: boolean; server: string
   }
   if (!opts.ca) return undefined;
   try {
-    return { ca: fs.readFileSync(path.resolve(opts.ca)) };
+    return { ca: fs.readFileSync(path.resolve(opts.ca)), pinned: opts.caIsServerCert === true };
   } catch (err) {
     throw new Error(`--ca ${opts.ca}: ${(err as Error).message}`);
   }
@@ -53,6 +53,7 @@ export function registerAgentCommands(program: Command): void {
     .option('--protect <path>', "refuse every file command on PATH (repeatable; the state directory is always protected; give the server's data directory when the agent runs beside a server)", collect, [])
     .option('--ca <file>', 'PEM file of the CA (or the self-signed certificate) to trust for an https:// server')
     .option('--insecure', 'do not check the server certificate at all (lab use only: anyone on the path can impersonate the server)', false)
+    .addOption(new Option('--ca-is-server-cert', 'the --ca file is the server\'s own certificate: accept it under any name (riposte start)').hideHelp())
     .addOption(new Option('--supervised', 'read {"enroll_token"} from the first line of stdin and stop when stdin closes (riposte start)').hideHelp())
     .action(async (opts) => {
       scrubRiposteEnvironment();

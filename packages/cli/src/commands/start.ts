@@ -51,7 +51,7 @@ function loopbackUrl(url: string): string {
   return u.toString().replace(/\/$/, '');
 }
 
-/** How the local agent reaches a server with TLS: it trusts the server's own certificate file as its CA. */
+/** How the local agent reaches a server with TLS: it trusts exactly the server's own certificate, whatever name it carries. */
 function localAgentTransportArgs(opts: Record<string, string>): string[] {
-  return opts.tlsCert ? ['--ca', path.resolve(opts.tlsCert)] : [];
+  return opts.tlsCert ? ['--ca', path.resolve(opts.tlsCert), '--ca-is-server-cert'] : [];
 }
