@@ -13,11 +13,12 @@ const run = promisify(execFile);
 const CLI = path.resolve('packages/cli/bin/riposte.js');
 
 /** POST /agent/v1/enroll from a chosen loopback source address. */
-function enrollFrom(url: string, token: string, inventory: Inventory, localAddress = '127.0.0.1'): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
+function enrollFrom(url: string, token: string, inventory: Inventory, localAddress = '127.0.0.1', forwardedFor?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: any }> {
   const { hostname, port } = new URL(url);
   const body = JSON.stringify({ enroll_token: token, inventory });
+  const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) };
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: hostname, port, path: '/agent/v1/enroll', method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+    const req = http.request({ host: hostname, port, path: '/agent/v1/enroll', method: 'POST', localAddress, headers });
     req.on('response', (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
@@ -124,5 +125,20 @@ describe('enrollment tokens and agent identities', () => {
     } finally {
       agent.stop();
     }
+  });
+});
+
+describe('enrollment behind a reverse proxy (--trust-proxy)', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ trustProxy: '127.0.0.1', enrollLimits: { failuresPerMinute: 1 } });
+  });
+  afterAll(() => t.close());
+
+  it("counts failures per client address from X-Forwarded-For, not per proxy", async () => {
+    const inventory = await new OsExecutor({ agentVersion: '0.0.0-test' }).inventory();
+    expect((await enrollFrom(t.url, 'wrong', inventory, '127.0.0.1', '203.0.113.1')).status).toBe(401);
+    expect((await enrollFrom(t.url, 'wrong', inventory, '127.0.0.1', '203.0.113.1')).status).toBe(429);
+    expect((await enrollFrom(t.url, 'wrong', inventory, '127.0.0.1', '203.0.113.2')).status).toBe(401);
   });
 });

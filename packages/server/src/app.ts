@@ -23,6 +23,8 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Agent gateway settings; false for an API-only app (unit tests, benchmarks). */
   gateway?: GatewayOptions | false;
+  /** Proxies whose X-Forwarded-For names the client (Fastify's trustProxy: addresses or CIDRs). */
+  trustProxy?: string;
   /** TLS options: the app then serves HTTPS (and WSS for agents) only. */
   https?: import('node:tls').SecureContextOptions & { minVersion?: import('node:tls').SecureVersion };
 }
@@ -39,6 +41,7 @@ declare module 'fastify' {
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
     logger: opts.logger ?? false,
     genReqId: () => crypto.randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'trace_id' }),

@@ -26,6 +26,8 @@ export interface ServerOptions {
   tls?: ServerTls;
   /** Listen without TLS on an address other machines can reach (behind a TLS-terminating proxy). */
   allowPlaintext?: boolean;
+  /** Reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For gives the client's address. */
+  trustProxy?: string;
 }
 
 export interface RunningServer {
@@ -53,6 +55,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     rateLimitPerMinute: opts.rateLimitPerMinute,
     gateway: { heartbeatMs: opts.heartbeatMs, enroll: opts.enrollLimits },
     https,
+    trustProxy: opts.trustProxy,
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel ?? 'info', redact: ['req.headers.authorization'] },
   });
   await app.listen({ host, port: opts.port ?? 8080 });

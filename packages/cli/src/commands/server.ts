@@ -14,7 +14,8 @@ export function serverOptions(cmd: Command): Command {
     .option('--rate-limit <n>', 'requests per minute per API client', '6000')
     .option('--tls-cert <file>', 'PEM certificate (chain) file: serve HTTPS and WSS on the port (TLS 1.2 or later)', process.env.RIPOSTE_TLS_CERT)
     .option('--tls-key <file>', 'PEM private key file of that certificate', process.env.RIPOSTE_TLS_KEY)
-    .option('--allow-plaintext', 'listen without TLS on an address other machines can reach (a TLS-terminating proxy in front)', false);
+    .option('--allow-plaintext', 'listen without TLS on an address other machines can reach (a TLS-terminating proxy in front)', false)
+    .option('--trust-proxy <addresses>', 'reverse proxies (comma-separated addresses or CIDRs) whose X-Forwarded-For names the client');
 }
 
 /** Start a server from those options. */
@@ -23,6 +24,7 @@ export function startServerFrom(opts: Record<string, string>) {
   return startServer({
     tls: opts.tlsCert ? { certFile: path.resolve(opts.tlsCert), keyFile: path.resolve(opts.tlsKey) } : undefined,
     allowPlaintext: Boolean(opts.allowPlaintext),
+    trustProxy: opts.trustProxy,
     dataDir: opts.data,
     host: opts.host,
     port: parsePort(opts.port),
