@@ -13,7 +13,14 @@ export interface TestCa {
 /** A throwaway CA and a server certificate it signed (for `names`), made with the openssl CLI in `dir`. */
 export function makeTestCa(dir: string, name: string, names = 'IP:127.0.0.1,IP:::1,DNS:localhost'): TestCa {
   const f = (n: string) => path.join(dir, `${name}-${n}`);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const openssl = (...args: string[]) => {
+    try {
+      execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('the TLS tests need the openssl command (Debian: apt-get install openssl; .ci/run installs it)');
+      throw err;
+    }
+  };
   openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=${name} test CA`, '-keyout', f('ca.key'), '-out', f('ca.pem'));
   openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-keyout', f('server.key'), '-out', f('server.csr'));
   fs.writeFileSync(f('ext.cnf'), `subjectAltName=${names}\nextendedKeyUsage=serverAuth\n`);
