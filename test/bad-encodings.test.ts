@@ -123,6 +123,29 @@ describe('malformed encodings and headers on every operation', () => {
     }
   });
 
+  it('NUL characters anywhere (query, path, JSON, form, multipart, Basic) are a 400 on every operation', async () => {
+    for (const op of operations) {
+      const withBody = op.method !== 'GET' && op.method !== 'HEAD';
+      const auth = { authorization: `Bearer ${token}` };
+      const query = await raw(t.url, op.method, `${concretePath(op)}?ids=a%00b&filter=name:'%00'&session_id=%00`, auth);
+      expectBelow500(query, `${op.operationId} NUL in query`);
+      if (op.path.includes(':')) expectBelow500(await raw(t.url, op.method, op.path.replace(/:([a-z_]+)/g, 'x%00'), auth), `${op.operationId} NUL in path`);
+      if (!withBody) continue;
+      const json = JSON.stringify({ ids: ['a\u0000'], name: 'n\u0000', resources: [{ name: '\u0000', id: '\u0000' }], session_id: '\u0000', base_command: 'ls', command_string: 'ls \u0000', device_id: '\u0000', enroll_token: '\u0000', 'k\u0000': 1 });
+      expectBelow500(await raw(t.url, op.method, concretePath(op), { ...auth, 'content-type': 'application/json' }, json), `${op.operationId} NUL in JSON`);
+      expectBelow500(await raw(t.url, op.method, concretePath(op), { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, `name=%00&client_id=%00&client_secret=%00&token=%00&description=%00`), `${op.operationId} NUL in form`);
+      const multipart = ['name', 'description', 'comments_for_audit_log', 'content', 'platform'].map((f) => `--x\r\nContent-Disposition: form-data; name="${f}"\r\n\r\nv\u0000\r\n`).join('') + '--x--\r\n';
+      expectBelow500(await raw(t.url, op.method, concretePath(op), { ...auth, 'content-type': 'multipart/form-data; boundary=x' }, multipart), `${op.operationId} NUL in multipart`);
+    }
+    for (const [path, form] of Object.entries(VALID_FORM)) {
+      const res = await t.api('POST', path, { form, headers: { authorization: `Basic ${b64('id%00:secret%00')}` } });
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.errors[0].message).toMatch(/NUL/);
+      const json = await t.api('POST', path, { json: { client_id: 'a\u0000', client_secret: 'b' } });
+      expect(json.status, json.text).toBeLessThan(500);
+    }
+  });
+
   it('random Basic credentials and form bodies never cause a server error (fast-check)', async () => {
     const percentish = fc.stringMatching(/^[%A-Za-z0-9:+=&\u00e9\ud83d\ude00]{0,24}$/);
     await fc.assert(

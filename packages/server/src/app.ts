@@ -7,6 +7,7 @@ import sjson from 'secure-json-parse';
 import { findOperation, getOperation, operations, toOpenApi } from '@riposte/spec';
 import type { Core } from '@riposte/core';
 import { installErrorHandling, RateLimited } from './errors.ts';
+import { installNulGuard } from './nul-guard.ts';
 import { registerFalconOperations } from './routes.ts';
 import { falconHandlers } from './falcon/index.ts';
 import { startGateway, type GatewayOptions } from './gateway/index.ts';
@@ -69,6 +70,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
 
   installErrorHandling(app);
+  installNulGuard(app);
   // JSON bodies must be valid UTF-8: a lossy decode would silently store replacement characters.
   const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
   app.removeContentTypeParser('application/json');

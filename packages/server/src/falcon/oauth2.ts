@@ -29,11 +29,15 @@ function clientCredentials(request: FastifyRequest, form: Record<string, string 
     }
     const i = decoded.indexOf(':');
     if (i > 0) {
+      let id: string;
+      let secret: string;
       try {
-        return { id: formDecode(decoded.slice(0, i)), secret: formDecode(decoded.slice(i + 1)), basic: true };
+        [id, secret] = [formDecode(decoded.slice(0, i)), formDecode(decoded.slice(i + 1))];
       } catch {
         return { basic: true, malformed: 'HTTP Basic credentials are not valid percent-encoding' };
       }
+      if (`${id}${secret}`.includes('\u0000')) return { basic: true, malformed: 'HTTP Basic credentials hold a NUL character' };
+      return { id, secret, basic: true };
     }
   }
   return { id: form.client_id, secret: form.client_secret, basic: false };
