@@ -51,6 +51,9 @@ export function startLocalAgent(opts: LocalAgentOptions): LocalAgent {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^RIPOSTE_/i.test(k)));
     const c = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     child = c;
+    // A child that dies at once closes its stdin under us: that is reported by 'exit', not thrown.
+    c.stdin!.on('error', () => {});
+    c.on('error', (err) => opts.onLine(`local agent could not be started: ${err.message}`));
     c.stdin!.write(JSON.stringify({ enroll_token: opts.enrollToken }) + '\n');
     const startedAt = Date.now();
     for (const stream of [c.stdout!, c.stderr!]) {
