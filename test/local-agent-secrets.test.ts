@@ -51,7 +51,7 @@ describe('the local agent of riposte start keeps the server’s secrets', () => 
     const client = JSON.parse(stdout);
     const res = await fetch(`${url}/oauth2/token`, { method: 'POST', body: new URLSearchParams({ client_id: client.client_id, client_secret: client.client_secret }) });
     token = ((await res.json()) as any).access_token;
-  });
+  }, 180_000); // two riposte processes start (the server with its agent, then the CLI): slow on a busy machine
   afterAll(async () => {
     await group.killAll();
     fs.rmSync(dataDir, { recursive: true, force: true });
