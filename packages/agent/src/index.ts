@@ -9,3 +9,4 @@ export { runAgent, type RunAgentOptions, type RunningAgent } from './run-agent.t
 export { uninstallAgent } from './uninstall.ts';
 export { AGENT_VERSION } from './version.ts';
 export * from './sim/fleet.ts';
+export { httpsAgent, tlsRequestOptions, type AgentTls } from './transport/tls.ts';

@@ -4,6 +4,7 @@ import { registerApiClientCommands } from './commands/api-clients.ts';
 import { registerAgentCommands } from './commands/agent.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
+import { registerEnrollmentCommands } from './commands/enrollment.ts';
 
 const program = new Command();
 program.name('riposte').description('Self-hosted live response: server, agents and API clients').showHelpAfterError();
@@ -13,6 +14,7 @@ registerApiClientCommands(program);
 registerAgentCommands(program);
 registerSimulateCommand(program);
 registerStartCommand(program);
+registerEnrollmentCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`riposte: ${err instanceof Error ? err.message : String(err)}`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openStore, type Store } from './db/index.ts';
 import { EventBus } from './events.ts';
 import { ApiClientService, EnrollmentTokenService, TokenService } from './auth/index.ts';
-import { HostService } from './hosts/index.ts';
+import { AgentRevocations, HostService } from './hosts/index.ts';
 import { ContainmentService } from './containment/index.ts';
 import { HostGroupService } from './hostgroups/index.ts';
 import { customerId } from './settings.ts';
@@ -54,6 +54,8 @@ export interface Core {
   apiClients: ApiClientService;
   tokens: TokenService;
   enrollTokens: EnrollmentTokenService;
+  /** Revoked agent identities; gateways close their sockets. */
+  agentRevocations: AgentRevocations;
   hosts: HostService;
   hostGroups: HostGroupService;
   /** Network containment requests, agents' answers, and the allow-list. */
@@ -104,7 +106,8 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     log,
     apiClients: new ApiClientService(store.db),
     tokens: new TokenService(store.db),
-    enrollTokens: new EnrollmentTokenService(store.db),
+    enrollTokens: new EnrollmentTokenService(store.db, audit),
+    agentRevocations: new AgentRevocations(store.db, audit),
     hosts,
     hostGroups: new HostGroupService(store.db, hosts, events),
     containment: new ContainmentService(store.db, notifier),

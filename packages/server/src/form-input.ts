@@ -1,6 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import type { Multipart, MultipartFile } from '@fastify/multipart';
+import { findNul } from './nul-guard.ts';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ServiceError } from '@riposte/core';
@@ -116,6 +117,8 @@ export async function readForm<F, T>(
     } else {
       throw new ServiceError(415, 'unsupported content type: send multipart/form-data', 'UNSUPPORTED_MEDIA_TYPE');
     }
+    const nul = findNul(raw, 'form');
+    if (nul) throw badRequest(`${nul} holds a NUL character, which is not allowed`);
     return { fields: validateFields<F>(op.form, raw), files };
   } catch (err) {
     await onAbandon(files);

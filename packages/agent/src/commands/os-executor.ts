@@ -3,6 +3,8 @@ import type { CommandContext, Handler, HandlerTable, Settings } from './context.
 import { encrypt, filehash } from './crypto-commands.ts';
 import { CommandError, describeError, invalidArgument } from './errors.ts';
 import { eventlog } from './eventlog.ts';
+import { guardPaths } from './guard-paths.ts';
+import { ProtectedPaths } from './protected-paths.ts';
 import { cat, cd, cp, ls, mkdir, mv, pwd, rm } from './fs-commands.ts';
 import { collectInventory } from './inventory.ts';
 import type { LoginSources } from '../logins/index.ts';
@@ -41,6 +43,12 @@ export interface OsExecutorOptions {
   stateDir?: string;
   /** Where login records are read (default: the OS's own; tests point at fixtures). */
   loginSources?: LoginSources;
+  /** Where containment keeps its rules (default: stateDir); a protected directory, out of commands' reach. */
+  containmentDir?: string;
+  /** Paths no command may touch (riposte's own secrets); none by default. */
+  protect?: ProtectedPaths;
+  /** Values `env` never shows (the agent's secret, its enrollment token). */
+  secretValues?: readonly string[];
 }
 
 /** setTimeout's ceiling; longer limits would fire immediately. */
@@ -55,10 +63,11 @@ export class OsExecutor implements Executor {
   private readonly loginSources?: LoginSources;
   /** nftables containment; its state lives in the state directory. */
   readonly containmentControl: Containment;
+  private readonly protect: ProtectedPaths;
 
   constructor(options: OsExecutorOptions) {
     this.loginSources = options.loginSources;
-    this.containmentControl = new Containment(this.platform, options.stateDir);
+    this.containmentControl = new Containment(this.platform, options.containmentDir ?? options.stateDir);
     this.settings = {
       agentVersion: options.agentVersion,
       allowPower: options.allowPower ?? false,
@@ -67,7 +76,9 @@ export class OsExecutor implements Executor {
       catMaxBytes: options.catMaxBytes ?? 1024 * 1024,
       lsMaxEntries: options.lsMaxEntries ?? 20_000,
       stateDir: options.stateDir,
+      secretValues: (options.secretValues ?? []).filter((v) => v.length > 0),
     };
+    this.protect = options.protect ?? new ProtectedPaths({ roots: [] });
   }
 
   /** Never throws: every outcome, including bad requests and crashes, is a CommandResult. */
@@ -97,6 +108,7 @@ export class OsExecutor implements Executor {
         requestUpload: ctx.requestUpload?.bind(ctx),
         settings: this.settings,
       };
+      await guardPaths(req.name, args as Record<string, unknown>, cwd, this.protect);
       const handler = HANDLERS[req.name] as Handler<CommandName>;
       const outcome = await settleOrAbandon(handler(args as Record<string, unknown>, commandCtx), signal);
       return { ok: true, data: outcome.data, cwd: outcome.cwd ?? cwd };

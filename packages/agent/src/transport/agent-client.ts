@@ -6,6 +6,7 @@ import type { Journal } from './journal.ts';
 import type { AgentIdentity } from './identity.ts';
 import { ResultOffload, boundResult, tooLargeInline } from './result-offload.ts';
 import type { ContainmentOrder } from '../containment/index.ts';
+import { tlsRequestOptions, type AgentTls } from './tls.ts';
 
 /** A command still running after this long is reported as running. */
 const STARTED_NOTICE_MS = 250;
@@ -118,12 +119,15 @@ export interface AgentClientOptions {
   /** Where results too large for the control channel wait for their upload (default: a private temp dir). */
   spoolDir?: string;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+  /** CA to trust for a wss:// server, or no checking at all (see tls.ts). */
+  tls?: AgentTls;
 }
 
 /**
  * The agent's side of the control channel: one WebSocket, re-opened with exponential backoff and
  * jitter; commands run through the executor under the journal's at-most-once rule.
- * Emits 'connected', 'disconnected', 'result' (id).
+ * Emits 'connected', 'disconnected', 'result' (id), and 'unauthorized' when the server does not
+ * accept this identity (revoked, or enrolled with another server): retrying cannot fix that.
  */
 export class AgentClient extends EventEmitter {
   private ws?: WebSocket;
@@ -208,6 +212,7 @@ export class AgentClient extends EventEmitter {
       headers: { authorization: `Agent ${this.opts.identity.device_id}:${this.opts.identity.agent_secret}` },
       perMessageDeflate: false,
       handshakeTimeout: 15_000,
+      ...tlsRequestOptions(this.opts.tls),
     });
     this.ws = ws;
     ws.on('open', () => {
@@ -219,6 +224,7 @@ export class AgentClient extends EventEmitter {
     ws.on('message', (data) => this.onMessage(String(data)));
     ws.on('unexpected-response', (_req, res) => {
       this.log('warn', `server refused the connection: ${res.statusCode}`);
+      if (res.statusCode === 401) this.emit('unauthorized');
       ws.terminate();
     });
     ws.on('error', (err) => this.log('warn', `connection error: ${err.message}`));

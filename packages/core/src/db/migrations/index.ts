@@ -11,6 +11,7 @@ import { rtrFanouts } from './0008_rtr_fanouts.ts';
 import { openCommandIndexes } from './0009_open_command_indexes.ts';
 import { openCommandsById } from './0010_open_commands_by_id.ts';
 import { hostFacts } from './0011_host_facts.ts';
+import { enrollmentControl } from './0012_enrollment_control.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -26,5 +27,6 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0009_open_command_indexes': openCommandIndexes(),
     '0010_open_commands_by_id': openCommandsById(),
     '0011_host_facts': hostFacts(),
+    '0012_enrollment_control': enrollmentControl(),
   };
 }
