@@ -17,6 +17,7 @@ import { AggregationEngine } from './aggregations/index.ts';
 import { ResponsePolicyService } from './policies/index.ts';
 import { RtrService } from './rtr/index.ts';
 import { TransferService } from './transfers/index.ts';
+import { CarbonBlackService } from './carbonblack/index.ts';
 
 export * from './db/index.ts';
 export * from './events.ts';
@@ -33,6 +34,7 @@ export * from './policies/index.ts';
 export * from './rtr/index.ts';
 export * from './aggregations/index.ts';
 export * from './transfers/index.ts';
+export * from './carbonblack/index.ts';
 export { BatchWriter } from './util/batch-writer.ts';
 export * from './util/errors.ts';
 export * from './util/ids.ts';
@@ -69,6 +71,8 @@ export interface Core {
   aggregations: AggregationEngine;
   /** Live-response sessions, batches, command log and retrieved files (Falcon RTR). */
   rtr: RtrService;
+  /** Carbon Black Live Response: API keys, device sessions, commands and files on the same engine. */
+  carbonblack: CarbonBlackService;
   close(): Promise<void>;
 }
 
@@ -108,6 +112,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     rtrLibrary: new RtrLibraryService({ db: store.db, blobs, audit }, opts.rtrLibrary),
     aggregations: new AggregationEngine(store.db, store.dialect),
     rtr: new RtrService({ db: store.db, commands, guard, audit, notifier }),
+    carbonblack: undefined as unknown as CarbonBlackService,
     commands,
     async close() {
       core.blobCollector.stop();
@@ -119,6 +124,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
       if (ownBlobDir) fs.rmSync(ownBlobDir, { recursive: true, force: true });
     },
   };
+  core.carbonblack = new CarbonBlackService({ db: store.db, rtr: core.rtr, commands, blobs, audit });
   guard.register(
     (deviceId, capability) => core.responsePolicies.check(deviceId, capability),
     (deviceIds, capability) => core.responsePolicies.checkMany(deviceIds, capability),
