@@ -36,10 +36,11 @@ export class RiposteProcess {
   constructor(
     readonly name: string,
     readonly args: string[],
+    extraEnv: Record<string, string> = {},
   ) {
     installExitHook();
     // Only the command line decides where a child's data lives, not the test runner's environment.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('RIPOSTE_') && k !== 'NODE_OPTIONS'));
+    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('RIPOSTE_') && k !== 'NODE_OPTIONS')), ...extraEnv };
     this.proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
     live.add(this.proc);
     const onData = (chunk: Buffer) => {
@@ -115,8 +116,8 @@ export class RiposteProcess {
 export class ProcessGroup {
   private readonly all = new Set<RiposteProcess>();
 
-  spawn(name: string, args: string[]): RiposteProcess {
-    const p = new RiposteProcess(name, args);
+  spawn(name: string, args: string[], extraEnv: Record<string, string> = {}): RiposteProcess {
+    const p = new RiposteProcess(name, args, extraEnv);
     this.all.add(p);
     void p.exited.then(() => this.all.delete(p));
     return p;

@@ -8,3 +8,4 @@ export { HttpFileTransfers } from './transport/http-transfers.ts';
 export { runAgent, type RunAgentOptions, type RunningAgent } from './run-agent.ts';
 export { AGENT_VERSION } from './version.ts';
 export * from './sim/fleet.ts';
+export { httpsAgent, tlsRequestOptions, type AgentTls } from './transport/tls.ts';

@@ -5,6 +5,7 @@ import { registerApiKeyCommands } from './commands/api-keys.ts';
 import { registerAgentCommands } from './commands/agent.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
+import { registerEnrollmentCommands } from './commands/enrollment.ts';
 
 const program = new Command();
 program.name('riposte').description('Self-hosted live response: server, agents and API clients').showHelpAfterError();
@@ -15,6 +16,7 @@ registerApiKeyCommands(program);
 registerAgentCommands(program);
 registerSimulateCommand(program);
 registerStartCommand(program);
+registerEnrollmentCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`riposte: ${err instanceof Error ? err.message : String(err)}`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openStore, type Store } from './db/index.ts';
 import { EventBus } from './events.ts';
 import { ApiClientService, EnrollmentTokenService, TokenService } from './auth/index.ts';
-import { HostService } from './hosts/index.ts';
+import { AgentRevocations, HostService } from './hosts/index.ts';
 import { HostGroupService } from './hostgroups/index.ts';
 import { customerId } from './settings.ts';
 import { CommandService } from './commands/index.ts';
@@ -50,6 +50,8 @@ export interface Core {
   apiClients: ApiClientService;
   tokens: TokenService;
   enrollTokens: EnrollmentTokenService;
+  /** Revoked agent identities; gateways close their sockets. */
+  agentRevocations: AgentRevocations;
   hosts: HostService;
   hostGroups: HostGroupService;
   notifier: Notifier;
@@ -98,7 +100,8 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     cid: await customerId(store.db),
     apiClients: new ApiClientService(store.db),
     tokens: new TokenService(store.db),
-    enrollTokens: new EnrollmentTokenService(store.db),
+    enrollTokens: new EnrollmentTokenService(store.db, audit),
+    agentRevocations: new AgentRevocations(store.db, audit),
     hosts,
     hostGroups: new HostGroupService(store.db, hosts, events),
     // After hostGroups: its host-change hook (dynamic groups) must run before this one's.

@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import sjson from 'secure-json-parse';
-import { findOperation, operations, toOpenApi } from '@riposte/spec';
+import { findOperation, getOperation, operations, toOpenApi } from '@riposte/spec';
 import type { Core } from '@riposte/core';
 import { installErrorHandling, RateLimited } from './errors.ts';
 import { registerFalconOperations } from './routes.ts';
@@ -12,6 +12,8 @@ import { falconHandlers } from './falcon/index.ts';
 import { carbonBlackPlugin, CB_MOUNT } from './carbonblack/index.ts';
 import { startGateway, type GatewayOptions } from './gateway/index.ts';
 import { registerTransferRoutes } from './gateway/transfer-routes.ts';
+
+const ENROLL_PATH = getOperation('AgentEnroll').path;
 
 export interface AppOptions {
   core: Core;
@@ -22,6 +24,10 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Agent gateway settings; false for an API-only app (unit tests, benchmarks). */
   gateway?: GatewayOptions | false;
+  /** Proxies whose X-Forwarded-For names the client (Fastify's trustProxy: addresses or CIDRs). */
+  trustProxy?: string;
+  /** TLS options: the app then serves HTTPS (and WSS for agents) only. */
+  https?: import('node:tls').SecureContextOptions & { minVersion?: import('node:tls').SecureVersion };
 }
 
 declare module 'fastify' {
@@ -35,6 +41,8 @@ declare module 'fastify' {
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
+    ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.trustProxy ? { trustProxy: opts.trustProxy } : {}),
     logger: opts.logger ?? false,
     genReqId: () => crypto.randomUUID(),
     logController: new LogController({ requestIdLogLabel: 'trace_id' }),
@@ -90,10 +98,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     timeWindow: 60_000,
     keyGenerator: (request) => request.principal?.client_id ?? `ip:${request.ip}`,
     // The quota is for API clients; agents (a whole fleet behind one NAT) are not API clients.
-    allowList: (request) => request.url.startsWith('/agent/'),
+    // Enrollment is the exception: its route sets its own limit per source address.
+    allowList: (request) => request.url.startsWith('/agent/') && !request.url.startsWith(ENROLL_PATH),
     addHeaders: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': false, 'retry-after': true },
     addHeadersOnExceeding: { 'x-ratelimit-limit': true, 'x-ratelimit-remaining': true, 'x-ratelimit-reset': false },
-    errorResponseBuilder: (_request, context) => new RateLimited(Math.ceil((Date.now() + context.ttl) / 1000), limit),
+    errorResponseBuilder: (_request, context) => new RateLimited(Math.ceil((Date.now() + context.ttl) / 1000), context.max),
   });
 
   app.get('/health', { config: { rateLimit: false } }, async () => ({ status: 'ok' }));

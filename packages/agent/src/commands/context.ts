@@ -10,6 +10,8 @@ export interface Settings {
   catMaxBytes: number;
   /** Where the agent writes its own files (dumps, exports, temp scripts); os.tmpdir() based if unset. */
   stateDir?: string;
+  /** Values `env` never shows, nor any variable holding them. */
+  secretValues: readonly string[];
 }
 
 /** What a command handler gets besides its arguments. */

@@ -3,6 +3,8 @@ import type { CommandContext, Handler, HandlerTable, Settings } from './context.
 import { encrypt, filehash } from './crypto-commands.ts';
 import { CommandError, describeError, invalidArgument } from './errors.ts';
 import { eventlog } from './eventlog.ts';
+import { guardPaths } from './guard-paths.ts';
+import { ProtectedPaths } from './protected-paths.ts';
 import { cat, cd, cp, ls, mkdir, mv, pwd, rm } from './fs-commands.ts';
 import { collectInventory } from './inventory.ts';
 import { memdump, xmemdump } from './memdump.ts';
@@ -33,6 +35,10 @@ export interface OsExecutorOptions {
   catMaxBytes?: number;
   /** Where dumps, exports and temporary scripts go (default: a directory under os.tmpdir()). */
   stateDir?: string;
+  /** Paths no command may touch (riposte's own secrets); none by default. */
+  protect?: ProtectedPaths;
+  /** Values `env` never shows (the agent's secret, its enrollment token). */
+  secretValues?: readonly string[];
 }
 
 /** setTimeout's ceiling; longer limits would fire immediately. */
@@ -44,6 +50,7 @@ const ABANDON_AFTER_MS = 2_000;
 export class OsExecutor implements Executor {
   readonly platform: Platform = hostPlatform();
   private readonly settings: Settings;
+  private readonly protect: ProtectedPaths;
 
   constructor(options: OsExecutorOptions) {
     this.settings = {
@@ -52,7 +59,9 @@ export class OsExecutor implements Executor {
       maxOutputBytes: options.maxOutputBytes ?? 4 * 1024 * 1024,
       catMaxBytes: options.catMaxBytes ?? 1024 * 1024,
       stateDir: options.stateDir,
+      secretValues: (options.secretValues ?? []).filter((v) => v.length > 0),
     };
+    this.protect = options.protect ?? new ProtectedPaths({ roots: [] });
   }
 
   /** Never throws: every outcome, including bad requests and crashes, is a CommandResult. */
@@ -81,6 +90,7 @@ export class OsExecutor implements Executor {
         transfers: ctx.transfers,
         settings: this.settings,
       };
+      await guardPaths(req.name, args as Record<string, unknown>, cwd, this.protect);
       const handler = HANDLERS[req.name] as Handler<CommandName>;
       const outcome = await settleOrAbandon(handler(args as Record<string, unknown>, commandCtx), signal);
       return { ok: true, data: outcome.data, cwd: outcome.cwd ?? cwd };

@@ -1,6 +1,7 @@
 /**
  * Host facts. Result `data` shapes:
- *   env     { variables: Record<string, string> }   the agent process's environment
+ *   env     { variables: Record<string, string> }   the agent process's environment, without RIPOSTE_*
+ *           variables and without any variable holding a secret the agent was given
  *   getsid  { users: [{ name, uid: number|null, gid: number|null, home, shell, sid: string|null }],
  *             groups: [{ name, gid: number|null, members: string[], sid: string|null }] }
  *           POSIX: /etc/passwd and /etc/group, sid null. Windows: local accounts with SIDs, uid/gid null.
@@ -12,11 +13,18 @@ import { readGroups, readUsers } from './accounts.ts';
 import type { CommandContext, Handler } from './context.ts';
 import { powershellRows, runTool } from './exec.ts';
 
-export const env: Handler<'env'> = async () => {
+export const env: Handler<'env'> = async (_args, ctx) => {
   const variables: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) variables[k] = v;
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !isSecretVariable(k, v, ctx.settings.secretValues)) variables[k] = v;
+  }
   return { data: { variables } };
 };
+
+/** riposte's own settings (RIPOSTE_*: database URL, tokens) and anything holding a secret the agent was given. */
+export function isSecretVariable(name: string, value: string, secrets: readonly string[]): boolean {
+  return /^RIPOSTE_/i.test(name) || secrets.some((s) => value.includes(s));
+}
 
 export const getsid: Handler<'getsid'> = async (_args, ctx) => {
   if (ctx.platform === 'windows') return { data: await windowsAccounts(ctx) };

@@ -18,6 +18,7 @@ import { AgentClient } from '../transport/agent-client.ts';
 import { HttpFileTransfers } from '../transport/http-transfers.ts';
 import type { AgentIdentity } from '../transport/identity.ts';
 import { MemoryJournal } from '../transport/journal.ts';
+import { httpsAgent, tlsRequestOptions, type AgentTls } from '../transport/tls.ts';
 import { SimulatedExecutor } from './simulated-executor.ts';
 
 export type FleetPlatform = Platform | 'mixed';
@@ -82,6 +83,8 @@ export interface FleetIdentityOptions {
   agentVersion?: string;
   onProgress?(p: FleetProgress): void;
   log?: FleetLog;
+  /** CA to trust for an https:// server (see transport/tls.ts). */
+  tls?: AgentTls;
 }
 
 export interface FleetOptions extends FleetIdentityOptions {
@@ -163,6 +166,10 @@ export class FleetIdentities {
     this.data.agents[key] = { device_id: id.device_id, agent_secret: id.agent_secret };
   }
 
+  delete(key: string): void {
+    delete this.data.agents[key];
+  }
+
   /** Written whole to a temp file and renamed over the old one: a crash never leaves half a file. */
   save(): void {
     if (!this.file) return;
@@ -225,7 +232,7 @@ export async function enrollFleet(opts: FleetIdentityOptions, store = new FleetI
   if (missing.length === 0) return out;
   if (!opts.enrollToken) throw new Error(`${missing.length} simulated hosts have no identity${store.file ? ` in ${store.file}` : ''} and no enrollment token was given`);
 
-  const enroller = new Enroller(opts.serverUrl, opts.enrollToken, opts.spreadLoopback ?? true, opts.log);
+  const enroller = new Enroller(opts.serverUrl, opts.enrollToken, opts.spreadLoopback ?? true, opts.log, opts.tls);
   let done = 0;
   let lastSave = Date.now();
   opts.onProgress?.({ phase: 'enroll', done, total: missing.length });
@@ -264,10 +271,11 @@ class Enroller {
     private readonly token: string,
     spreadLoopback: boolean,
     private readonly log?: FleetLog,
+    tls?: AgentTls,
   ) {
     this.url = new URL('/agent/v1/enroll', serverUrl);
     if (this.url.protocol === 'ws:' || this.url.protocol === 'wss:') this.url.protocol = this.url.protocol === 'wss:' ? 'https:' : 'http:';
-    this.agent = new (this.url.protocol === 'https:' ? https.Agent : http.Agent)({ keepAlive: true });
+    this.agent = this.url.protocol === 'https:' ? httpsAgent(tls) : new http.Agent({ keepAlive: true });
     const host = this.url.hostname;
     this.spread = spreadLoopback && process.platform === 'linux' && net.isIPv4(host) && host.startsWith('127.');
   }
@@ -380,6 +388,7 @@ class FleetAgent implements SimulatedAgent {
       reconnectMinMs: this.fleet.reconnectMinMs,
       reconnectMaxMs: this.fleet.reconnectMaxMs,
       log: this.fleet.log,
+      tls: opts.tls,
     });
     client.on('connected', () => this.fleet.setConnected(this, true));
     client.on('disconnected', () => this.fleet.setConnected(this, false));
@@ -409,7 +418,7 @@ class FleetAgent implements SimulatedAgent {
 
 class FleetRuntime implements SimulatedFleet {
   readonly agents: FleetAgent[] = [];
-  readonly transfersAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  readonly transfersAgent: http.Agent;
   readonly reconnectMinMs: number;
   readonly reconnectMaxMs: number;
   connected = 0;
@@ -420,6 +429,8 @@ class FleetRuntime implements SimulatedFleet {
     readonly log: FleetLog | undefined,
   ) {
     const size = sliceOf(opts).end - sliceOf(opts).first;
+    const secure = /^(https|wss):/.test(opts.serverUrl);
+    this.transfersAgent = secure ? new https.Agent({ keepAlive: true, maxSockets: 64, ...tlsRequestOptions(opts.tls) }) : new http.Agent({ keepAlive: true, maxSockets: 64 });
     // After a server restart the whole slice reconnects; AgentClient spreads each wave over
     // [base/2, base], so a base of 2 ms per agent keeps it near 1,000 connections per second.
     this.reconnectMinMs = opts.reconnectMinMs ?? Math.max(500, 2 * size);
@@ -464,6 +475,29 @@ class FleetRuntime implements SimulatedFleet {
   }
 }
 
+/** Starts `agents`, at most `concurrency` first attempts in flight; answers those whose identity the server refused. */
+async function connectFirst(fleet: FleetRuntime, agents: FleetAgent[], opts: FleetOptions, total: number): Promise<FleetAgent[]> {
+  const refused: FleetAgent[] = [];
+  await bounded(agents, opts.concurrency ?? DEFAULT_FLEET_CONCURRENCY, (agent) => {
+    if (agent.stopped) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const unauthorized = () => refused.push(agent);
+      const done = () => {
+        agent.client.off('connected', done);
+        agent.client.off('disconnected', done);
+        agent.client.off('unauthorized', unauthorized);
+        opts.onProgress?.({ phase: 'connect', done: fleet.connected, total });
+        resolve();
+      };
+      agent.client.on('unauthorized', unauthorized);
+      agent.client.on('connected', done);
+      agent.client.on('disconnected', done);
+      agent.client.start();
+    });
+  });
+  return refused;
+}
+
 /**
  * Enroll what needs enrolling, then connect every host of the slice, at most `concurrency`
  * first connections in flight. Resolves once every agent's first attempt has settled (most are
@@ -493,19 +527,34 @@ export async function startFleet(opts: FleetOptions): Promise<SimulatedFleet> {
 
   const total = fleet.agents.length;
   opts.onProgress?.({ phase: 'connect', done: 0, total });
-  await bounded(fleet.agents, opts.concurrency ?? DEFAULT_FLEET_CONCURRENCY, (agent) => {
-    if (agent.stopped) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        agent.client.off('connected', done);
-        agent.client.off('disconnected', done);
-        opts.onProgress?.({ phase: 'connect', done: fleet.connected, total });
-        resolve();
-      };
-      agent.client.on('connected', done);
-      agent.client.on('disconnected', done);
-      agent.client.start();
-    });
-  });
+  let refused = await connectFirst(fleet, fleet.agents, opts, total);
+  if (refused.length > 0) {
+    // Identities this server does not know: the state directory came from another server, or
+    // the hosts were revoked. Retrying cannot fix that; enrolling them again can, given a token.
+    const where = store.file ?? 'memory';
+    if (opts.enroll === false || !opts.enrollToken) {
+      await fleet.stop();
+      const remedy = opts.enroll === false ? 'run once with --processes 1 and --enroll-token to enroll them again' : 'give --enroll-token to enroll them again';
+      throw new Error(
+        `the server refused ${refused.length} of ${total} simulated hosts' identities from ${where} (enrolled with another server, or revoked): ` +
+          `${remedy}, or use a fresh --state directory`,
+      );
+    }
+    opts.log?.('warn', `the server does not know ${refused.length} simulated hosts' identities from ${where}; enrolling them again`);
+    const seed = opts.seed ?? DEFAULT_FLEET_SEED;
+    for (const agent of refused) {
+      agent.stopped = true;
+      agent.client.stop();
+      store.delete(fleetIdentityKey(seed, agent.platform, agent.index));
+    }
+    const renewed = await enrollFleet({ ...opts, onProgress: undefined }, store);
+    const replacements = refused.map((old) => new FleetAgent(old.index, old.platform, renewed.get(old.index)!, fleet));
+    for (const agent of replacements) fleet.agents[fleet.agents.findIndex((a) => a.index === agent.index)] = agent;
+    refused = await connectFirst(fleet, replacements, opts, total);
+    if (refused.length > 0) {
+      await fleet.stop();
+      throw new Error(`the server refused ${refused.length} freshly enrolled simulated hosts`);
+    }
+  }
   return fleet;
 }

@@ -4,6 +4,7 @@ import { AGENT_PROTOCOL_VERSION, type GatewayMessage } from '@riposte/spec';
 import type { CommandRequest, CommandResult, ExecutionContext, Executor, FileTransfers, Inventory } from '../commands/types.ts';
 import type { Journal } from './journal.ts';
 import type { AgentIdentity } from './identity.ts';
+import { tlsRequestOptions, type AgentTls } from './tls.ts';
 
 /** A command still running after this long is reported as running. */
 const STARTED_NOTICE_MS = 250;
@@ -109,12 +110,15 @@ export interface AgentClientOptions {
   /** How often the inventory is re-read and re-sent when it changed (0: never). */
   inventoryEveryMs?: number;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+  /** CA to trust for a wss:// server, or no checking at all (see tls.ts). */
+  tls?: AgentTls;
 }
 
 /**
  * The agent's side of the control channel: one WebSocket, re-opened with exponential backoff and
  * jitter; commands run through the executor under the journal's at-most-once rule.
- * Emits 'connected', 'disconnected', 'result' (id).
+ * Emits 'connected', 'disconnected', 'result' (id), and 'unauthorized' when the server does not
+ * accept this identity (revoked, or enrolled with another server): retrying cannot fix that.
  */
 export class AgentClient extends EventEmitter {
   private ws?: WebSocket;
@@ -168,6 +172,7 @@ export class AgentClient extends EventEmitter {
       headers: { authorization: `Agent ${this.opts.identity.device_id}:${this.opts.identity.agent_secret}` },
       perMessageDeflate: false,
       handshakeTimeout: 15_000,
+      ...tlsRequestOptions(this.opts.tls),
     });
     this.ws = ws;
     ws.on('open', () => {
@@ -179,6 +184,7 @@ export class AgentClient extends EventEmitter {
     ws.on('message', (data) => this.onMessage(String(data)));
     ws.on('unexpected-response', (_req, res) => {
       this.log('warn', `server refused the connection: ${res.statusCode}`);
+      if (res.statusCode === 401) this.emit('unauthorized');
       ws.terminate();
     });
     ws.on('error', (err) => this.log('warn', `connection error: ${err.message}`));

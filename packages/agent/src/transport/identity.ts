@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
+import https from 'node:https';
 import type { Inventory } from '../commands/types.ts';
+import { tlsRequestOptions, type AgentTls } from './tls.ts';
 
 export interface AgentIdentity {
   device_id: string;
@@ -26,14 +29,20 @@ export function saveIdentity(stateDir: string, id: AgentIdentity): void {
   fs.renameSync(tmp, file);
 }
 
-/** Enroll once with an enrollment token: the server answers with this agent's device id and secret. */
-export async function enroll(serverUrl: string, enrollToken: string, inventory: Inventory): Promise<AgentIdentity> {
-  const res = await fetch(new URL('/agent/v1/enroll', serverUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ enroll_token: enrollToken, inventory }),
-  });
-  const text = await res.text();
+/**
+ * Enroll once with an enrollment token: the server answers with this agent's device id and
+ * secret. A 429 (enrollment rate limit) is waited out, as the server's Retry-After asks.
+ */
+export async function enroll(serverUrl: string, enrollToken: string, inventory: Inventory, tls?: AgentTls): Promise<AgentIdentity> {
+  const body = JSON.stringify({ enroll_token: enrollToken, inventory });
+  let res: { status: number; headers: http.IncomingHttpHeaders; text: string };
+  for (let attempt = 0; ; attempt++) {
+    res = await post(new URL('/agent/v1/enroll', serverUrl), body, tls);
+    if (res.status !== 429 || attempt >= 10) break;
+    const wait = Math.min(120, Number(res.headers['retry-after']) || 2 ** attempt);
+    await new Promise((r) => setTimeout(r, wait * 1000));
+  }
+  const text = res.text;
   if (res.status !== 201) {
     let message = text;
     try {
@@ -41,16 +50,37 @@ export async function enroll(serverUrl: string, enrollToken: string, inventory: 
     } catch {}
     throw new Error(`enrollment refused (${res.status}): ${message}`);
   }
-  const body = JSON.parse(text) as { device_id: string; agent_secret: string };
-  return { device_id: body.device_id, agent_secret: body.agent_secret, server_url: serverUrl };
+  const enrolled = JSON.parse(text) as { device_id: string; agent_secret: string };
+  return { device_id: enrolled.device_id, agent_secret: enrolled.agent_secret, server_url: serverUrl };
+}
+
+function post(url: URL, body: string, tls: AgentTls | undefined): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  if (url.protocol === 'ws:' || url.protocol === 'wss:') url.protocol = secure ? 'https:' : 'http:';
+  return new Promise((resolve, reject) => {
+    const req = (secure ? https : http).request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      ...(secure ? tlsRequestOptions(tls) : {}),
+    });
+    req.setTimeout(60_000, () => req.destroy(new Error('no answer from the server within 60 s')));
+    req.once('error', reject);
+    req.once('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.once('error', reject);
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.end(body);
+  });
 }
 
 /** The identity in `stateDir`, enrolling first when there is none. */
-export async function loadOrEnroll(stateDir: string, serverUrl: string, enrollToken: string | undefined, inventory: () => Promise<Inventory>): Promise<AgentIdentity> {
+export async function loadOrEnroll(stateDir: string, serverUrl: string, enrollToken: string | undefined, inventory: () => Promise<Inventory>, tls?: AgentTls): Promise<AgentIdentity> {
   const existing = loadIdentity(stateDir);
   if (existing) return existing;
   if (!enrollToken) throw new Error(`no identity in ${stateDir} and no enrollment token given`);
-  const id = await enroll(serverUrl, enrollToken, await inventory());
+  const id = await enroll(serverUrl, enrollToken, await inventory(), tls);
   saveIdentity(stateDir, id);
   return id;
 }

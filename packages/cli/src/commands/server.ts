@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { startServer } from '@riposte/server';
 import { databaseUrl, DEFAULT_DATA } from './options.ts';
@@ -10,12 +11,20 @@ export function serverOptions(cmd: Command): Command {
     .option('--port <port>', 'port to listen on', process.env.RIPOSTE_PORT ?? '8080')
     .option('--database <url>', 'postgres://… for PostgreSQL (or RIPOSTE_DATABASE_URL)')
     .option('--log-level <level>', 'pino log level', process.env.RIPOSTE_LOG_LEVEL ?? 'info')
-    .option('--rate-limit <n>', 'requests per minute per API client', '6000');
+    .option('--rate-limit <n>', 'requests per minute per API client', '6000')
+    .option('--tls-cert <file>', 'PEM certificate (chain) file: serve HTTPS and WSS on the port (TLS 1.2 or later)', process.env.RIPOSTE_TLS_CERT)
+    .option('--tls-key <file>', 'PEM private key file of that certificate', process.env.RIPOSTE_TLS_KEY)
+    .option('--allow-plaintext', 'listen without TLS on an address other machines can reach (a TLS-terminating proxy in front)', false)
+    .option('--trust-proxy <addresses>', 'reverse proxies (comma-separated addresses or CIDRs) whose X-Forwarded-For names the client');
 }
 
 /** Start a server from those options. */
 export function startServerFrom(opts: Record<string, string>) {
+  if (!opts.tlsCert !== !opts.tlsKey) throw new Error('--tls-cert and --tls-key go together');
   return startServer({
+    tls: opts.tlsCert ? { certFile: path.resolve(opts.tlsCert), keyFile: path.resolve(opts.tlsKey) } : undefined,
+    allowPlaintext: Boolean(opts.allowPlaintext),
+    trustProxy: opts.trustProxy,
     dataDir: opts.data,
     host: opts.host,
     port: parsePort(opts.port),

@@ -19,6 +19,7 @@ import {
   DEFAULT_FLEET_CONCURRENCY, DEFAULT_FLEET_SEED, enrollFleet, FLEET_PLATFORMS, splitFleet, startFleet,
   type FleetLog, type FleetPlatform, type FleetProgress, type FleetSlice,
 } from '@riposte/agent';
+import { agentTls } from './agent.ts';
 
 const DEFAULT_STATE = process.env.RIPOSTE_SIM_STATE ?? './sim-state';
 /** Descriptors a process keeps for itself besides one socket per agent. */
@@ -51,12 +52,15 @@ export function registerSimulateCommand(program: Command): void {
     .addOption(new Option('--slice <first:end>', 'run hosts [first, end) only (worker processes)').hideHelp())
     .configureHelp({ showGlobalOptions: true })
     .action(async (_opts: SimulateOptions, cmd: Command) => {
-      const opts = cmd.optsWithGlobals() as SimulateOptions & { server: string; enrollToken?: string; state: string };
+      const opts = cmd.optsWithGlobals() as SimulateOptions & { server: string; enrollToken?: string; state: string; ca?: string; insecure?: boolean };
       const stateDir = path.resolve(cmd.parent?.getOptionValueSource('state') === 'default' ? DEFAULT_STATE : opts.state);
       const count = positiveInt(opts.count, '--count', true);
       const processes = positiveInt(opts.processes, '--processes');
       const concurrency = positiveInt(opts.concurrency, '--concurrency');
-      const common = { serverUrl: opts.server, enrollToken: opts.enrollToken, count, platform: opts.platform, seed: opts.seed, stateDir, concurrency };
+      // Workers are started quietly: the parent has given the --insecure warning already.
+      const tls = opts.slice && opts.insecure ? { insecure: true } : agentTls(opts);
+      const common = { serverUrl: opts.server, enrollToken: opts.enrollToken, count, platform: opts.platform, seed: opts.seed, stateDir, concurrency, tls };
+      const transportArgs = [...(opts.ca ? ['--ca', path.resolve(opts.ca)] : []), ...(opts.insecure ? ['--insecure'] : [])];
       if (opts.slice) return runWorker({ ...common, slice: parseSlice(opts.slice) });
       const perProcess = Math.ceil(count / processes);
       const fdLimit = openFileLimit();
@@ -64,7 +68,7 @@ export function registerSimulateCommand(program: Command): void {
         throw new Error(`${perProcess} agents per process need more than the ${fdLimit} open files a process may hold here: use --processes ${Math.ceil(count / (fdLimit - FD_RESERVE))} or more`);
       }
       if (processes === 1) return runWorker(common);
-      return runParent(common, processes);
+      return runParent(common, processes, transportArgs);
     });
 }
 
@@ -102,7 +106,7 @@ async function runWorker(opts: Common): Promise<void> {
 }
 
 /** Enroll here, then run P workers and add up what they report. */
-async function runParent(opts: Common, processes: number): Promise<void> {
+async function runParent(opts: Common, processes: number, transportArgs: string[]): Promise<void> {
   const enrollProgress = throttled((p: FleetProgress) => out(`enrolled ${p.done}/${p.total}`));
   await enrollFleet({ ...opts, log: quietLog(), onProgress: enrollProgress });
   enrollProgress.flush();
@@ -134,7 +138,7 @@ async function runParent(opts: Common, processes: number): Promise<void> {
   };
 
   slices.forEach((slice, n) => {
-    const child = spawnWorker(opts, slice, slices.length);
+    const child = spawnWorker(opts, slice, slices.length, transportArgs);
     children.push(child);
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       const c = /^connected (\d+)\//.exec(line);
@@ -163,7 +167,7 @@ async function runParent(opts: Common, processes: number): Promise<void> {
   onSignal(() => stopAll(0));
 }
 
-function spawnWorker(opts: Common, slice: FleetSlice, workers: number): ChildProcess {
+function spawnWorker(opts: Common, slice: FleetSlice, workers: number, transportArgs: string[]): ChildProcess {
   // The same entry point and loader flags this process was started with (tsx), for the same command.
   const args = [
     ...process.execArgv,
@@ -178,6 +182,7 @@ function spawnWorker(opts: Common, slice: FleetSlice, workers: number): ChildPro
     // The in-flight bound is the fleet's, shared out among the workers.
     '--concurrency', String(Math.max(1, Math.ceil((opts.concurrency ?? DEFAULT_FLEET_CONCURRENCY) / workers))),
     '--slice', `${slice.first}:${slice.end}`,
+    ...transportArgs,
   ];
   return spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
 }

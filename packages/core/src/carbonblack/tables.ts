@@ -1,6 +1,6 @@
 import type { Generated } from 'kysely';
 
-/** Row types of the Carbon Black dialect's tables (migration 0011); listed in `Database` (db/schema.ts). */
+/** Row types of the Carbon Black dialect's tables (migration 0012); listed in `Database` (db/schema.ts). */
 
 /** An API key: `X-Auth-Token: {secret}/{id}`. */
 export interface CbApiKeysTable {

@@ -40,6 +40,21 @@ export interface EnrollTokensTable {
   description: string;
   created_at: string;
   revoked: number;
+  /** No enrollments after this time; null: never expires. */
+  expires_at: string | null;
+  /** Enrollments allowed in all; null: unlimited. */
+  max_uses: number | null;
+  uses: Generated<number>;
+  /** JSON array of tags given to every host enrolled with the token. */
+  tags: Generated<string>;
+  last_used_at: string | null;
+}
+
+/** Revoked agent identities (their secret is cleared in `hosts`); replicas close their sockets. */
+export interface AgentRevocationsTable {
+  device_id: string;
+  revoked_at: string;
+  actor: string;
 }
 
 export interface HostsTable {
@@ -203,6 +218,7 @@ export interface Database extends RtrLibraryTables, PolicyTables, RtrTables, CbT
   api_clients: ApiClientsTable;
   api_tokens: ApiTokensTable;
   enroll_tokens: EnrollTokensTable;
+  agent_revocations: AgentRevocationsTable;
   hosts: HostsTable;
   host_tags: HostTagsTable;
   host_logins: HostLoginsTable;

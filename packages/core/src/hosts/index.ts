@@ -4,3 +4,4 @@
  */
 export { HostService, isOnline, ONLINE_WINDOW_MS, type HostRecord, type HostFacts, type WelcomeItem, type HostQuery, type HostPage, type HostPlatform } from './host-service.ts';
 export { hostFqlSchema } from './fql-schema.ts';
+export { AgentRevocations } from './agent-revocations.ts';

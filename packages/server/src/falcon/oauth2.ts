@@ -3,22 +3,56 @@ import type { FastifyRequest } from 'fastify';
 import type { FalconHandlers } from '../routes.ts';
 import { sendFalconError } from './envelope.ts';
 
-/** Client credentials from HTTP Basic (generic OAuth2 libraries) or from the form (Falcon SDKs). */
-function clientCredentials(request: FastifyRequest, form: Record<string, string | undefined>): { id?: string; secret?: string; basic: boolean } {
+interface ClientCredentials {
+  id?: string;
+  secret?: string;
+  basic: boolean;
+  /** Why the HTTP Basic credentials could not be read. */
+  malformed?: string;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Client credentials from HTTP Basic (generic OAuth2 libraries) or from the form (Falcon SDKs).
+ * RFC 6749 §2.3.1 form-urlencodes id and secret inside Basic, so both are percent-decoded; a
+ * header that is not valid base64 of UTF-8 or not valid percent-encoding is the client's fault.
+ */
+function clientCredentials(request: FastifyRequest, form: Record<string, string | undefined>): ClientCredentials {
   const m = /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(request.headers.authorization ?? '');
   if (m) {
-    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+    let decoded: string;
+    try {
+      decoded = strictUtf8.decode(Buffer.from(m[1], 'base64'));
+    } catch {
+      return { basic: true, malformed: 'HTTP Basic credentials are not valid UTF-8' };
+    }
     const i = decoded.indexOf(':');
-    if (i > 0) return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)), basic: true };
+    if (i > 0) {
+      try {
+        return { id: formDecode(decoded.slice(0, i)), secret: formDecode(decoded.slice(i + 1)), basic: true };
+      } catch {
+        return { basic: true, malformed: 'HTTP Basic credentials are not valid percent-encoding' };
+      }
+    }
   }
   return { id: form.client_id, secret: form.client_secret, basic: false };
+}
+
+/** Percent-decoding ('+' is kept: curl -u and many clients send ids and secrets unencoded); throws URIError on a malformed escape. */
+function formDecode(s: string): string {
+  return decodeURIComponent(s);
 }
 
 export function oauth2Handlers(core: Core): FalconHandlers {
   return {
     async oauth2AccessToken({ request, reply, body }) {
       const form = (body ?? {}) as Record<string, string | undefined>;
-      const { id, secret } = clientCredentials(request, form);
+      const { id, secret, malformed } = clientCredentials(request, form);
+      if (malformed) {
+        sendFalconError(request, reply, 400, malformed);
+        return undefined;
+      }
       if (!id || !secret) {
         sendFalconError(request, reply, 400, 'client_id and client_secret are required (form fields or HTTP Basic)');
         return undefined;
@@ -42,6 +76,10 @@ export function oauth2Handlers(core: Core): FalconHandlers {
     async oauth2RevokeToken({ request, reply, body }) {
       const form = (body ?? {}) as Record<string, string | undefined>;
       const creds = clientCredentials(request, form);
+      if (creds.malformed) {
+        sendFalconError(request, reply, 400, creds.malformed);
+        return undefined;
+      }
       let clientId: string | undefined;
       if (creds.basic) {
         const client = await core.apiClients.authenticate(creds.id ?? '', creds.secret ?? '');

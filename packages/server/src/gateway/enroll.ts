@@ -1,24 +1,46 @@
 import type { FastifyInstance } from 'fastify';
 import { getOperation } from '@riposte/spec';
 import { newSecret, tokenDigest, type Core } from '@riposte/core';
+import { RateLimited } from '../errors.ts';
+import { EnrollFailures } from './enroll-failures.ts';
 import { inventoryToFacts } from './inventory.ts';
+
+export interface EnrollLimits {
+  /** Enrollment attempts per source address per minute (default 600). */
+  perMinute?: number;
+  /** Failed attempts per source address per minute before it is refused outright (default 10). */
+  failuresPerMinute?: number;
+}
 
 /**
  * Enrollment: an enrollment token plus the agent's inventory buys a device id and an agent
  * secret. Agent secrets are 240-bit random values, so a sha256 is a safe way to keep them and
- * cheap enough to check for 15,000 reconnecting agents.
+ * cheap enough to check for 15,000 reconnecting agents. Attempts are rate limited per source
+ * address (429 with the Falcon rate-limit headers), and refusals are logged.
  */
-export function registerEnrollRoute(app: FastifyInstance, core: Core): void {
+export function registerEnrollRoute(app: FastifyInstance, core: Core, limits: EnrollLimits = {}): void {
   const op = getOperation('AgentEnroll');
-  app.post(op.path, { schema: { body: op.body }, config: { operation: op, rateLimit: { max: 600, timeWindow: 60_000 } } }, async (request, reply) => {
+  const perMinute = limits.perMinute ?? 600;
+  const failures = new EnrollFailures(limits.failuresPerMinute ?? 10);
+  const rateLimit = { max: perMinute, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => `enroll:${request.ip}` };
+  app.post(op.path, { schema: { body: op.body }, config: { operation: op, rateLimit } }, async (request, reply) => {
+    const blocked = failures.blockedUntil(request.ip);
+    if (blocked) {
+      reply.header('retry-after', String(Math.max(1, Math.ceil((blocked - Date.now()) / 1000))));
+      throw new RateLimited(Math.ceil(blocked / 1000), failures.maxFailures);
+    }
     const body = request.body as { enroll_token: string; inventory: Parameters<typeof inventoryToFacts>[0] };
-    if (!(await core.enrollTokens.verify(body.enroll_token))) {
-      request.log.warn({ ip: request.ip }, 'agent enrollment refused: bad enrollment token');
-      return reply.code(401).send({ error: { code: 'unauthorized', message: 'invalid enrollment token' } });
+    const outcome = await core.enrollTokens.consume(body.enroll_token);
+    if (!outcome.ok) {
+      const count = failures.failed(request.ip);
+      request.log.warn({ ip: request.ip, reason: outcome.reason, failures_this_minute: count }, `agent enrollment refused: ${outcome.reason} enrollment token`);
+      const message = outcome.reason === 'unknown' ? 'invalid enrollment token' : `enrollment token is ${outcome.reason}`;
+      return reply.code(401).send({ error: { code: 'unauthorized', message } });
     }
     const agent_secret = newSecret(30);
     const host = await core.hosts.register(inventoryToFacts(body.inventory, request.ip), { agent_secret_hash: tokenDigest(agent_secret) });
-    request.log.info({ device_id: host.device_id, hostname: host.hostname }, 'agent enrolled');
+    if (outcome.tags.length) await core.hosts.updateTags('add', [host.device_id], outcome.tags);
+    request.log.info({ device_id: host.device_id, hostname: host.hostname, enroll_token_id: outcome.token_id }, 'agent enrolled');
     return reply.code(201).send({ device_id: host.device_id, agent_secret });
   });
 }

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { getOperation, MAX_AGENT_FRAME_BYTES } from '@riposte/spec';
 import { constantTimeEqual, tokenDigest, type CommandRecord, type Core } from '@riposte/core';
 import { AgentConnection } from './agent-connection.ts';
-import { registerEnrollRoute } from './enroll.ts';
+import { registerEnrollRoute, type EnrollLimits } from './enroll.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { HostPresence } from './presence.ts';
 
@@ -18,6 +18,7 @@ export interface GatewayOptions {
   heartbeatMs?: number;
   sweepMs?: number;
   transfers?: TransferMinter;
+  enroll?: EnrollLimits;
 }
 
 export interface Gateway {
@@ -33,6 +34,9 @@ const SWEEP_OVERLAP_MS = 30_000;
 /** How often a sweep looks at every open command, not just recent ones. */
 const FULL_SWEEP_EVERY_MS = 5 * 60_000;
 
+/** How far before the newest revocation seen each look for revoked agents starts. */
+const REVOCATION_LOOKBACK_MS = 30_000;
+
 /** Commands whose file bytes move over HTTP, and in which direction. */
 const TRANSFER_DIRECTION: Record<string, 'upload' | 'download'> = { get: 'upload', put: 'download' };
 
@@ -45,7 +49,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
   const connections = new Map<string, AgentConnection>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES, perMessageDeflate: false });
   const connectPath = getOperation('AgentConnect').path;
-  registerEnrollRoute(app, core);
+  registerEnrollRoute(app, core, opts.enroll);
 
   const transferFor = (c: CommandRecord) => {
     const direction = TRANSFER_DIRECTION[c.name];
@@ -150,7 +154,24 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
   let sweeping = false;
   let sweptUpTo: number | undefined;
   let lastFullSweep = 0;
+  // Revoked agents lose their socket on whichever replica holds it. Revocations are read from the
+  // database (the CLI or another replica may have revoked), looking back a while past the newest
+  // one seen so that a revoker whose clock is a little behind is not missed.
+  let newestRevocation = new Date().toISOString();
+  const closeRevoked = async () => {
+    if (connections.size === 0) return;
+    const lookBack = new Date(Date.parse(newestRevocation) - REVOCATION_LOOKBACK_MS).toISOString();
+    const { device_ids, latest } = await core.agentRevocations.since(lookBack);
+    if (latest > newestRevocation) newestRevocation = latest;
+    for (const id of device_ids) {
+      const conn = connections.get(id);
+      if (!conn) continue;
+      app.log.warn({ device_id: id }, 'agent identity revoked: closing its connection');
+      conn.close(4003, 'agent identity revoked');
+    }
+  };
   const sweep = async () => {
+    await closeRevoked();
     await core.commands.expireDue();
     if (connections.size === 0) return;
     const now = Date.now();

@@ -10,7 +10,8 @@ import { commandLookups } from './0007_command_lookups.ts';
 import { rtrFanouts } from './0008_rtr_fanouts.ts';
 import { openCommandIndexes } from './0009_open_command_indexes.ts';
 import { openCommandsById } from './0010_open_commands_by_id.ts';
-import { carbonBlack } from './0011_carbonblack.ts';
+import { enrollmentControl } from './0011_enrollment_control.ts';
+import { carbonBlack } from './0012_carbonblack.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -25,6 +26,7 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0008_rtr_fanouts': rtrFanouts(),
     '0009_open_command_indexes': openCommandIndexes(),
     '0010_open_commands_by_id': openCommandsById(),
-    '0011_carbonblack': carbonBlack(ctx),
+    '0011_enrollment_control': enrollmentControl(),
+    '0012_carbonblack': carbonBlack(ctx),
   };
 }
