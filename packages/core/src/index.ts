@@ -82,6 +82,8 @@ export interface CoreOptions {
   /** Blob store directory; the server passes DATA/blobs. Default: a fresh temporary directory (tests, tools), removed on close. */
   blobDir?: string;
   rtrLibrary?: RtrLibraryOptions;
+  /** Largest upload to a Carbon Black session, bytes (default 512 MiB). */
+  cbMaxUploadBytes?: number;
 }
 
 export async function createCore(store: Store, opts: CoreOptions = {}): Promise<Core> {
@@ -127,7 +129,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
       if (ownBlobDir) fs.rmSync(ownBlobDir, { recursive: true, force: true });
     },
   };
-  core.carbonblack = new CarbonBlackService({ db: store.db, rtr: core.rtr, commands, blobs, audit });
+  core.carbonblack = new CarbonBlackService({ db: store.db, rtr: core.rtr, commands, blobs, audit, maxUploadBytes: opts.cbMaxUploadBytes });
   guard.register(
     (deviceId, capability) => core.responsePolicies.check(deviceId, capability),
     (deviceIds, capability) => core.responsePolicies.checkMany(deviceIds, capability),

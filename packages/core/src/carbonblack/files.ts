@@ -25,7 +25,7 @@ export class CbFiles {
     private readonly db: Kysely<Database>,
     private readonly blobs: BlobStore,
     private readonly commands: CommandService,
-    private readonly maxUploadBytes = CB_MAX_UPLOAD_BYTES,
+    private readonly maxUploadBytes: number = CB_MAX_UPLOAD_BYTES,
   ) {
     this.index = new BlobIndex(db);
   }

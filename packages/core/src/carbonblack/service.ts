@@ -21,11 +21,11 @@ export class CarbonBlackService {
   readonly commands: CbCommands;
   private orgKeyValue?: string;
 
-  constructor(private readonly deps: { db: Kysely<Database>; rtr: RtrService; commands: CommandService; blobs: BlobStore; audit: AuditService }) {
+  constructor(private readonly deps: { db: Kysely<Database>; rtr: RtrService; commands: CommandService; blobs: BlobStore; audit: AuditService; maxUploadBytes?: number }) {
     this.apiKeys = new CbApiKeyService(deps.db);
     this.devices = new CbDevices(deps.db);
     this.sessions = new CbSessions(deps.db, deps.rtr, deps.commands, this.devices, deps.audit);
-    this.files = new CbFiles(deps.db, deps.blobs, deps.commands);
+    this.files = new CbFiles(deps.db, deps.blobs, deps.commands, deps.maxUploadBytes);
     this.commands = new CbCommands(deps.db, deps.rtr, deps.commands, this.sessions, this.files);
   }
 
