@@ -95,7 +95,8 @@ export function renderCommand(v: CbCommandView): Record<string, unknown> {
     case 'reg enum key':
       if (data) {
         out.values = ((data.values ?? []) as RegValue[]).map(renderRegValue);
-        out.sub_keys = (data.subkeys ?? []) as string[];
+        // Names under the key, as the vendor lists them (the agent reports full paths).
+        out.sub_keys = ((data.subkeys ?? []) as string[]).map((k) => k.split('\\').pop() ?? k);
       }
       break;
     case 'reg query value':
