@@ -77,7 +77,8 @@ export const CB_COMMANDS: Readonly<Record<string, CbCommandSpec>> = {
     capability: 'put',
     requires: ['path', 'file_id'],
     timeoutMs: LONG_MS,
-    build: (i, _p, f) => ({ name: 'put', args: { sha256: f!.sha256, size: f!.size, name: baseName(i.path!), destination: i.path } }),
+    // A path ending in a separator names a directory: the file keeps its upload name there.
+    build: (i, _p, f) => ({ name: 'put', args: { sha256: f!.sha256, size: f!.size, name: /[\\/]$/.test(i.path!) ? f!.file_name : baseName(i.path!), destination: i.path } }),
   },
   'create directory': { grant: 'org.liveresponse.file:CREATE', capability: 'command', requires: ['path'], timeoutMs: SHORT_MS, build: (i) => ({ name: 'mkdir', args: { path: i.path } }) },
   'reg enum key': { grant: 'org.liveresponse.registry:READ', capability: 'command', windowsOnly: true, requires: ['path'], timeoutMs: SHORT_MS, build: (i) => ({ name: 'reg', args: { action: 'query', key: i.path } }) },
