@@ -267,4 +267,13 @@ describe('Carbon Black Live Response walkthrough', () => {
     expect(start.body).toMatchObject({ success: false, error_code: 'Forbidden', message: expect.stringMatching(/disabled/) });
     expect((await cb.api('GET', `/devices/${deviceId}`)).body.sensor_states).toEqual(['LIVE_RESPONSE_DISABLED']);
   });
+
+  it('recorded every action in the audit trail under the API key', async () => {
+    const actor = `cb:${t.server.bootstrap!.cb_api_id}`;
+    const rows = await t.server.core.store.db.selectFrom('audit_events').select('action').where('actor', '=', actor).execute();
+    const actions = new Set(rows.map((r) => r.action));
+    for (const a of ['cb_session.start', 'rtr_session.create', 'rtr_command.execute', 'cb_file.upload', 'cb_file.delete', 'cb_command.cancel', 'cb_session.close', 'cb_live_response.disable']) {
+      expect(actions.has(a), a).toBe(true);
+    }
+  });
 });

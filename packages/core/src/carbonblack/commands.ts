@@ -3,13 +3,14 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { CommandRecord, CommandService } from '../commands/index.ts';
 import type { RtrService } from '../rtr/index.ts';
+import type { AuditService } from '../audit/index.ts';
 import { badRequest, forbidden, ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
 import { commandSpec } from './catalog.ts';
 import type { CbFiles } from './files.ts';
 import { rtrCaller, type CbSessions } from './sessions.ts';
 import type { CbCommandsTable } from './tables.ts';
-import type { CbApiKey, CbCommandInput, CbCommandView, CbSession } from './index.ts';
+import type { CbApiKey, CbCommandInput, CbCommandView, CbSessionRef } from './index.ts';
 
 /** Attempts at taking the next command number when callers issue into one session at once. */
 const SEQ_ATTEMPTS = 20;
@@ -22,9 +23,10 @@ export class CbCommands {
     private readonly commands: CommandService,
     private readonly sessions: CbSessions,
     private readonly files: CbFiles,
+    private readonly audit: AuditService,
   ) {}
 
-  async issue(session: CbSession, input: CbCommandInput, key: CbApiKey): Promise<CbCommandView> {
+  async issue(session: CbSessionRef, input: CbCommandInput, key: CbApiKey): Promise<CbCommandView> {
     const spec = commandSpec(input.name);
     requireGrant(key, spec.grant, input.name);
     if (spec.windowsOnly && session.platform !== 'windows') {
@@ -58,7 +60,7 @@ export class CbCommands {
     return this.get(session, String(seq));
   }
 
-  async list(session: CbSession): Promise<CbCommandView[]> {
+  async list(session: CbSessionRef): Promise<CbCommandView[]> {
     const rows = await this.db.selectFrom('cb_commands').selectAll().where('session_id', '=', session.id).where('command_id', '!=', '').orderBy('seq').execute();
     const byId = new Map((await this.commands.getMany(rows.map((r) => r.command_id))).map((c) => [c.id, c]));
     const out: CbCommandView[] = [];
@@ -70,7 +72,7 @@ export class CbCommands {
   }
 
   /** A command of the session; with `waitS`, answered as soon as it ends or after that many seconds. */
-  async get(session: CbSession, seqText: string, waitS = 0): Promise<CbCommandView> {
+  async get(session: CbSessionRef, seqText: string, waitS = 0): Promise<CbCommandView> {
     const row = await this.row(session, seqText);
     const command = waitS > 0 ? await this.commands.wait(row.command_id, waitS * 1000) : await this.commands.get(row.command_id);
     if (!command) throw notFound(session, seqText);
@@ -78,7 +80,7 @@ export class CbCommands {
   }
 
   /** Cancel a PENDING command (one not yet handed to the device); anything else is a 400 saying its status. */
-  async cancel(session: CbSession, seqText: string, key: CbApiKey): Promise<CbCommandView> {
+  async cancel(session: CbSessionRef, seqText: string, key: CbApiKey): Promise<CbCommandView> {
     const row = await this.row(session, seqText);
     requireGrant(key, commandSpec(row.name).grant, row.name);
     const current = await this.commands.get(row.command_id);
@@ -87,10 +89,12 @@ export class CbCommands {
       throw badRequest(`command ${row.seq} is ${cbStatus(current)}; only PENDING commands can be cancelled`, 'BadRequest');
     }
     const cancelled = await this.commands.cancel(row.command_id);
+    const caller = rtrCaller(key);
+    await this.audit.record({ actor: caller.client_id, actor_name: caller.client_name, action: 'cb_command.cancel', target_type: 'cb_session', target_id: String(session.id), device_id: session.device_id, details: { command: row.seq, name: row.name, command_id: row.command_id } });
     return this.toView(row, cancelled);
   }
 
-  private async row(session: CbSession, seqText: string): Promise<Selectable<CbCommandsTable>> {
+  private async row(session: CbSessionRef, seqText: string): Promise<Selectable<CbCommandsTable>> {
     if (!/^\d{1,9}$/.test(seqText)) throw notFound(session, seqText);
     const row = await this.db.selectFrom('cb_commands').selectAll().where('session_id', '=', session.id).where('seq', '=', Number(seqText)).where('command_id', '!=', '').executeTakeFirst();
     if (!row) throw notFound(session, seqText);
@@ -142,7 +146,7 @@ function requireGrant(key: CbApiKey, grant: string, what: string): void {
   }
 }
 
-const notFound = (session: CbSession, seq: string) => new ServiceError(404, `command ${seq.slice(0, 20)} not found in session ${session.id}:${session.cb_device_id}`, 'NotFound');
+const notFound = (session: CbSessionRef, seq: string) => new ServiceError(404, `command ${seq.slice(0, 20)} not found in session ${session.id}:${session.cb_device_id}`, 'NotFound');
 
 /** The `input` the API shows: the body with `path` as `object` (the vendor's name) and no session id. */
 function shownInput(input: CbCommandInput): Record<string, unknown> {

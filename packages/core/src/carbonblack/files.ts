@@ -5,11 +5,13 @@ import type { Database } from '../db/index.ts';
 import type { BlobStore } from '../blobs/index.ts';
 import { BlobIndex } from '../blobs/index.ts';
 import type { CommandRecord, CommandService } from '../commands/index.ts';
+import type { AuditService } from '../audit/index.ts';
+import { rtrCaller } from './sessions.ts';
 import { badRequest, ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
 import type { CbFilesTable } from './tables.ts';
 import { CB_MAX_UPLOAD_BYTES } from './limits.ts';
-import type { CbFile } from './index.ts';
+import type { CbApiKey, CbFile } from './index.ts';
 
 const notFound = (id: string) => new ServiceError(404, `file ${id.slice(0, 64)} not found in this session`, 'NotFound');
 
@@ -25,19 +27,21 @@ export class CbFiles {
     private readonly db: Kysely<Database>,
     private readonly blobs: BlobStore,
     private readonly commands: CommandService,
+    private readonly audit: AuditService,
     private readonly maxUploadBytes: number = CB_MAX_UPLOAD_BYTES,
   ) {
     this.index = new BlobIndex(db);
   }
 
   /** Store an upload's bytes as they arrive; nothing is recorded if the stream fails or is too big. */
-  async store(sessionId: number, source: Readable, fileName: string): Promise<CbFile> {
+  async store(sessionId: number, source: Readable, fileName: string, key: CbApiKey): Promise<CbFile> {
     const name = fileName.trim();
     if (!name || name.length > 255 || /[\\/\0]/.test(name)) throw badRequest('the file name must be 1-255 characters without slashes', 'BadRequest');
     const stored = await this.blobs.put(source, { maxBytes: this.maxUploadBytes });
     await this.index.record(stored);
     const row = { id: crypto.randomUUID(), session_id: sessionId, kind: 'upload', file_name: name, sha256: stored.sha256, size: stored.size, command_id: '', range_offset: 0, range_count: 0, created_at: nowIso(), deleted_at: null };
     await this.db.insertInto('cb_files').values(row).execute();
+    await this.record(key, 'cb_file.upload', sessionId, { file_id: row.id, file_name: name, sha256: stored.sha256, size: stored.size });
     return toFile(row);
   }
 
@@ -99,9 +103,15 @@ export class CbFiles {
   }
 
   /** Forget a file; the BlobCollector removes its bytes once nothing else refers to them. */
-  async delete(sessionId: number, id: string): Promise<void> {
-    await this.row(sessionId, id);
+  async delete(sessionId: number, id: string, key: CbApiKey): Promise<void> {
+    const row = await this.row(sessionId, id);
     await this.db.updateTable('cb_files').set({ deleted_at: nowIso() }).where('id', '=', id).execute();
+    await this.record(key, 'cb_file.delete', sessionId, { file_id: id, file_name: row.file_name, sha256: row.sha256 });
+  }
+
+  private async record(key: CbApiKey, action: string, sessionId: number, details: Record<string, unknown>): Promise<void> {
+    const caller = rtrCaller(key);
+    await this.audit.record({ actor: caller.client_id, actor_name: caller.client_name, action, target_type: 'cb_session', target_id: String(sessionId), details });
   }
 
   private async row(sessionId: number, id: string): Promise<Selectable<CbFilesTable>> {

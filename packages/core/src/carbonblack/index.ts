@@ -50,6 +50,9 @@ export interface CbSession {
   expires_at: string;
 }
 
+/** What commands and files need of a live session: one indexed read instead of its whole view. */
+export type CbSessionRef = Pick<CbSession, 'id' | 'device_id' | 'cb_device_id' | 'rtr_session_id' | 'platform'>;
+
 export interface CbFile {
   id: string;
   session_id: number;

@@ -25,8 +25,8 @@ export class CarbonBlackService {
     this.apiKeys = new CbApiKeyService(deps.db);
     this.devices = new CbDevices(deps.db);
     this.sessions = new CbSessions(deps.db, deps.rtr, deps.commands, this.devices, deps.audit);
-    this.files = new CbFiles(deps.db, deps.blobs, deps.commands, deps.maxUploadBytes);
-    this.commands = new CbCommands(deps.db, deps.rtr, deps.commands, this.sessions, this.files);
+    this.files = new CbFiles(deps.db, deps.blobs, deps.commands, deps.audit, deps.maxUploadBytes);
+    this.commands = new CbCommands(deps.db, deps.rtr, deps.commands, this.sessions, this.files, deps.audit);
   }
 
   /** The deployment's org key (8 uppercase letters and digits), made once and the same on every replica. */

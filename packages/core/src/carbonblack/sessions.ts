@@ -9,7 +9,7 @@ import { nowIso } from '../util/ids.ts';
 import type { CbDevices } from './devices.ts';
 import type { CbSessionsTable } from './tables.ts';
 import { CB_SESSION_TIMEOUT_S } from './limits.ts';
-import type { CbApiKey, CbSession } from './index.ts';
+import type { CbApiKey, CbSession, CbSessionRef } from './index.ts';
 
 const TIMEOUT_MS = CB_SESSION_TIMEOUT_S * 1000;
 /** How long the start probe may wait for an offline device before the session is given up. */
@@ -111,22 +111,31 @@ export class CbSessions {
     return { device: cbDeviceIds[0], session: last ? await this.view(last.id) : undefined };
   }
 
+  /** A live session for commands and files: checked like `get`, without its view or a touch. */
+  async ref(wireId: string): Promise<CbSessionRef> {
+    const row = await this.liveByWireId(wireId);
+    return { id: Number(row.id), device_id: row.device_id, cb_device_id: row.cb_device_id, rtr_session_id: row.rtr_session_id, platform: platformOf(row.platform_name) };
+  }
+
   /** A live session's row by wire id; anything else (malformed, unknown, closed, timed out) is a 404. */
-  async liveByWireId(wireId: string): Promise<Selectable<CbSessionsTable>> {
+  async liveByWireId(wireId: string): Promise<Selectable<CbSessionsTable> & { cb_device_id: number; platform_name: string }> {
     const m = WIRE_ID.exec(wireId);
     if (!m) throw notFound(wireId);
     const row = await this.db
       .selectFrom('cb_sessions')
       .innerJoin('hosts', 'hosts.device_id', 'cb_sessions.device_id')
+      .leftJoin('cb_disabled_devices', 'cb_disabled_devices.device_id', 'cb_sessions.device_id')
       .selectAll('cb_sessions')
+      .select(['hosts.cb_device_id', 'hosts.platform_name', 'cb_disabled_devices.disabled_at'])
       .where('cb_sessions.id', '=', Number(m[1]))
       .where('hosts.cb_device_id', '=', Number(m[2]))
       .executeTakeFirst();
     if (!row) throw notFound(wireId);
     if (row.closed_at) throw new ServiceError(404, `session ${wireId} has been closed; start a new session`, 'NotFound');
     if (row.expires_at <= nowIso()) throw new ServiceError(404, `session ${wireId} timed out after ${CB_SESSION_TIMEOUT_S} seconds without use; start a new session`, 'NotFound');
-    if (await this.devices.isDisabled(row.device_id)) throw disabledError(Number(m[2]));
-    return row;
+    if (row.disabled_at) throw disabledError(Number(m[2]));
+    const { disabled_at: _d, ...rest } = row;
+    return { ...rest, cb_device_id: Number(row.cb_device_id) };
   }
 
   async touch(id: number): Promise<void> {
@@ -191,7 +200,7 @@ export class CbSessions {
   }
 
   /** The RTR session record of a CB session (for issuing its commands). */
-  async rtrSession(s: CbSession) {
+  async rtrSession(s: CbSessionRef) {
     const row = await this.db.selectFrom('rtr_sessions').selectAll().where('id', '=', s.rtr_session_id).executeTakeFirstOrThrow();
     return toSession(row);
   }

@@ -23,6 +23,7 @@ export type CbHandlers = Record<string, (call: CbCall) => Promise<CbResult>>;
 export function carbonBlackHandlers(core: Core): CbHandlers {
   const cb = core.carbonblack;
   const session = (c: CbCall, touch = false) => cb.sessions.get(c.params.session_id, { touch });
+  const live = (c: CbCall) => cb.sessions.ref(c.params.session_id);
 
   return {
     async CbSearchDevices({ body }) {
@@ -56,7 +57,7 @@ export function carbonBlackHandlers(core: Core): CbHandlers {
     },
 
     async CbListFiles(c) {
-      const s = await session(c);
+      const s = await live(c);
       return { body: (await cb.files.list(s.id)).map(renderFile) };
     },
     async CbUploadFile(c) {
@@ -71,10 +72,10 @@ export function carbonBlackHandlers(core: Core): CbHandlers {
             part.stream.resume();
             throw new ServiceError(400, 'send exactly one file part "file"', 'BadRequest');
           }
-          return cb.files.store(s.id, part.stream, part.filename || 'upload');
+          return cb.files.store(s.id, part.stream, part.filename || 'upload', c.key);
         },
         async (handled) => {
-          for (const f of handled) await cb.files.delete(s.id, f.id).catch(() => {});
+          for (const f of handled) await cb.files.delete(s.id, f.id, c.key).catch(() => {});
         },
       );
       if (files.length !== 1) throw new ServiceError(400, 'invalid form: missing the file part "file"', 'BadRequest');
@@ -83,11 +84,11 @@ export function carbonBlackHandlers(core: Core): CbHandlers {
       return { status: 201, body: renderFile(file) };
     },
     async CbGetFileMetadata(c) {
-      const s = await session(c);
+      const s = await live(c);
       return { body: renderFile(await cb.files.get(s.id, c.params.file_id)) };
     },
     async CbGetFileContent(c) {
-      const s = await session(c);
+      const s = await live(c);
       const { file, stream } = await cb.files.open(s.id, c.params.file_id);
       c.reply
         .code(200)
@@ -98,17 +99,17 @@ export function carbonBlackHandlers(core: Core): CbHandlers {
       return undefined;
     },
     async CbDeleteFile(c) {
-      const s = await session(c);
-      await cb.files.delete(s.id, c.params.file_id);
+      const s = await live(c);
+      await cb.files.delete(s.id, c.params.file_id, c.key);
       return { status: 204 };
     },
 
     async CbListCommands(c) {
-      const s = await session(c);
+      const s = await live(c);
       return { body: (await cb.commands.list(s)).map(renderCommand) };
     },
     async CbIssueCommand(c) {
-      const s = await session(c);
+      const s = await live(c);
       const { object, session_id: _sid, ...rest } = c.body as CbCommandInput & { object?: string | number; session_id?: string };
       const input: CbCommandInput = { ...rest };
       // Older clients name the target `object`: a path, or kill's pid.
@@ -121,11 +122,11 @@ export function carbonBlackHandlers(core: Core): CbHandlers {
       return { status: 201, body: renderCommand(await cb.commands.issue(s, input, c.key)) };
     },
     async CbGetCommand(c) {
-      const s = await session(c);
+      const s = await live(c);
       return { body: renderCommand(await cb.commands.get(s, c.params.command_id, c.query.wait ?? 0)) };
     },
     async CbCancelCommand(c) {
-      const s = await session(c);
+      const s = await live(c);
       return { body: renderCommand(await cb.commands.cancel(s, c.params.command_id, c.key)) };
     },
   };
