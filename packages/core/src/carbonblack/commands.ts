@@ -39,29 +39,23 @@ export class CbCommands {
     const internal = spec.build(input, session.platform, upload);
     const shown = shownInput(input);
 
-    const seq = await this.reserve(session.id, input.name, shown, key);
+    const rtrSession = await this.sessions.rtrSession(session);
+    const res = await this.rtr.log.issue(
+      [{ session: rtrSession, base_command: input.name, command_string: commandLine(input), tier: 'carbonblack', name: internal.name, args: internal.args, capability: spec.capability, timeout_ms: spec.timeoutMs, queue_offline: true }],
+      rtrCaller(key),
+    );
+    if (res.refused.length) throw res.refused[0].error;
+    const command = res.issued[0].command;
+    // Numbered once stored: a refused command takes no number.
     const fileId = input.name === 'get file' ? crypto.randomUUID() : '';
-    try {
-      if (fileId) await this.files.recordGet(session.id, fileId, input.path!, input.offset ?? 0, input.get_count ?? 0);
-      const rtrSession = await this.sessions.rtrSession(session);
-      const res = await this.rtr.log.issue(
-        [{ session: rtrSession, base_command: input.name, command_string: commandLine(input), tier: 'carbonblack', name: internal.name, args: internal.args, capability: spec.capability, timeout_ms: spec.timeoutMs, queue_offline: true }],
-        rtrCaller(key),
-      );
-      if (res.refused.length) throw res.refused[0].error;
-      await this.db.updateTable('cb_commands').set({ command_id: res.issued[0].command.id, file_id: fileId }).where('session_id', '=', session.id).where('seq', '=', seq).execute();
-      if (fileId) await this.files.attachCommand(fileId, res.issued[0].command.id);
-    } catch (err) {
-      await this.db.deleteFrom('cb_commands').where('session_id', '=', session.id).where('seq', '=', seq).execute();
-      if (fileId) await this.db.deleteFrom('cb_files').where('id', '=', fileId).execute();
-      throw err;
-    }
-    await this.sessions.touch(session.id);
-    return this.get(session, String(seq));
+    const row = await this.number({ session_id: session.id, command_id: command.id, name: input.name, input: JSON.stringify(shown), api_key_id: key.id, file_id: fileId, created_at: command.created_at });
+    if (fileId) await this.files.recordGet(session.id, fileId, command.id, input.path!, input.offset ?? 0, input.get_count ?? 0);
+    await this.sessions.keepAlive(session);
+    return this.toView(row, command);
   }
 
   async list(session: CbSessionRef): Promise<CbCommandView[]> {
-    const rows = await this.db.selectFrom('cb_commands').selectAll().where('session_id', '=', session.id).where('command_id', '!=', '').orderBy('seq').execute();
+    const rows = await this.db.selectFrom('cb_commands').selectAll().where('session_id', '=', session.id).orderBy('seq').execute();
     const byId = new Map((await this.commands.getMany(rows.map((r) => r.command_id))).map((c) => [c.id, c]));
     const out: CbCommandView[] = [];
     for (const r of rows) {
@@ -96,7 +90,7 @@ export class CbCommands {
 
   private async row(session: CbSessionRef, seqText: string): Promise<Selectable<CbCommandsTable>> {
     if (!/^\d{1,9}$/.test(seqText)) throw notFound(session, seqText);
-    const row = await this.db.selectFrom('cb_commands').selectAll().where('session_id', '=', session.id).where('seq', '=', Number(seqText)).where('command_id', '!=', '').executeTakeFirst();
+    const row = await this.db.selectFrom('cb_commands').selectAll().where('session_id', '=', session.id).where('seq', '=', Number(seqText)).executeTakeFirst();
     if (!row) throw notFound(session, seqText);
     return row;
   }
@@ -106,14 +100,14 @@ export class CbCommands {
     return { seq: Number(row.seq), name: row.name, input: JSON.parse(row.input), created_at: row.created_at, command, ...(file ? { file } : {}) };
   }
 
-  /** The session's next command number, taken by inserting its row (the primary key settles races). */
-  private async reserve(sessionId: number, name: string, shown: Record<string, unknown>, key: CbApiKey): Promise<number> {
+  /** Give a stored command the session's next number (the primary key settles callers issuing at once). */
+  private async number(row: Omit<CbCommandsTable, 'seq'>): Promise<Selectable<CbCommandsTable>> {
     for (let attempt = 0; attempt < SEQ_ATTEMPTS; attempt++) {
-      const last = await this.db.selectFrom('cb_commands').select((eb) => eb.fn.max('seq').as('m')).where('session_id', '=', sessionId).executeTakeFirst();
+      const last = await this.db.selectFrom('cb_commands').select((eb) => eb.fn.max('seq').as('m')).where('session_id', '=', row.session_id).executeTakeFirst();
       const seq = last?.m === null || last?.m === undefined ? 0 : Number(last.m) + 1;
       try {
-        await this.db.insertInto('cb_commands').values({ session_id: sessionId, seq, command_id: '', name, input: JSON.stringify(shown), api_key_id: key.id, file_id: '', created_at: nowIso() }).execute();
-        return seq;
+        await this.db.insertInto('cb_commands').values({ ...row, seq }).execute();
+        return { ...row, seq };
       } catch (err) {
         if (!/unique|duplicate|constraint/i.test((err as Error).message)) throw err;
       }

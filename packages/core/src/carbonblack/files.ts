@@ -52,13 +52,10 @@ export class CbFiles {
     return toFile(row);
   }
 
-  async recordGet(sessionId: number, id: string, path: string, offset: number, count: number): Promise<void> {
+  /** The session file a get file's content will land in. */
+  async recordGet(sessionId: number, id: string, commandId: string, path: string, offset: number, count: number): Promise<void> {
     const file_name = path.split(/[\\/]/).filter(Boolean).pop() ?? path;
-    await this.db.insertInto('cb_files').values({ id, session_id: sessionId, kind: 'get', file_name, sha256: '', size: 0, command_id: '', range_offset: offset, range_count: count, created_at: nowIso(), deleted_at: null }).execute();
-  }
-
-  async attachCommand(id: string, commandId: string): Promise<void> {
-    await this.db.updateTable('cb_files').set({ command_id: commandId }).where('id', '=', id).execute();
+    await this.db.insertInto('cb_files').values({ id, session_id: sessionId, kind: 'get', file_name, sha256: '', size: 0, command_id: commandId, range_offset: offset, range_count: count, created_at: nowIso(), deleted_at: null }).execute();
   }
 
   /** A get file's row, given its digest once its command has completed. */

@@ -51,7 +51,7 @@ export interface CbSession {
 }
 
 /** What commands and files need of a live session: one indexed read instead of its whole view. */
-export type CbSessionRef = Pick<CbSession, 'id' | 'device_id' | 'cb_device_id' | 'rtr_session_id' | 'platform'>;
+export type CbSessionRef = Pick<CbSession, 'id' | 'device_id' | 'cb_device_id' | 'rtr_session_id' | 'platform' | 'expires_at'>;
 
 export interface CbFile {
   id: string;

@@ -114,7 +114,7 @@ export class CbSessions {
   /** A live session for commands and files: checked like `get`, without its view or a touch. */
   async ref(wireId: string): Promise<CbSessionRef> {
     const row = await this.liveByWireId(wireId);
-    return { id: Number(row.id), device_id: row.device_id, cb_device_id: row.cb_device_id, rtr_session_id: row.rtr_session_id, platform: platformOf(row.platform_name) };
+    return { id: Number(row.id), device_id: row.device_id, cb_device_id: row.cb_device_id, rtr_session_id: row.rtr_session_id, platform: platformOf(row.platform_name), expires_at: row.expires_at };
   }
 
   /** A live session's row by wire id; anything else (malformed, unknown, closed, timed out) is a 404. */
@@ -136,6 +136,11 @@ export class CbSessions {
     if (row.disabled_at) throw disabledError(Number(m[2]));
     const { disabled_at: _d, ...rest } = row;
     return { ...rest, cb_device_id: Number(row.cb_device_id) };
+  }
+
+  /** A command was issued: the timeout starts again, unless it did so less than a minute ago (one write saved per command). */
+  async keepAlive(s: CbSessionRef): Promise<void> {
+    if (s.expires_at < plusMs(nowIso(), TIMEOUT_MS - 60_000)) await this.touch(s.id);
   }
 
   async touch(id: number): Promise<void> {

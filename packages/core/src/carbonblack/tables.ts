@@ -32,7 +32,7 @@ export interface CbSessionsTable {
 export interface CbCommandsTable {
   session_id: number;
   seq: number;
-  /** The internal command; '' only while the number is reserved. */
+  /** The internal command. */
   command_id: string;
   name: string;
   /** JSON of the command's `input` as the API shows it. */
