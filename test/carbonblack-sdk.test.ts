@@ -13,13 +13,14 @@ import { allowAllCommands } from './support/rtr.ts';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
-const VENDOR = '/work/shared/vendor';
+// The vendor SDKs sit beside the repository (shared/vendor); RIPOSTE_VENDOR_DIR points elsewhere.
+const VENDOR = process.env.RIPOSTE_VENDOR_DIR ?? [path.resolve('../shared/vendor'), path.resolve('../../shared/vendor')].find((d) => fs.existsSync(d)) ?? path.resolve('../shared/vendor');
 const SDK_TARBALL = path.join(VENDOR, 'cbc-sdk-1.5.10-src.tar.gz');
 const FLOW = path.resolve('test/carbonblack-sdk/lr_flow.py');
 
 /** Why the SDK cannot run here (Debian's python3 and the packages .ci/run installs), or '' when it can. */
 function missing(): string {
-  if (!fs.existsSync(SDK_TARBALL)) return `${SDK_TARBALL} is absent`;
+  if (!fs.existsSync(SDK_TARBALL)) return `${SDK_TARBALL} is absent (set RIPOSTE_VENDOR_DIR to the folder holding it)`;
   try {
     execFileSync(PYTHON, ['-c', 'import requests, yaml, dateutil, jsonschema, schema, validators, boto3'], { stdio: 'pipe' });
     return '';
