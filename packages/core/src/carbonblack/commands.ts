@@ -5,7 +5,6 @@ import type { CommandRecord, CommandService } from '../commands/index.ts';
 import type { RtrService } from '../rtr/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { badRequest, forbidden, ServiceError } from '../util/errors.ts';
-import { nowIso } from '../util/ids.ts';
 import { commandSpec } from './catalog.ts';
 import type { CbFiles } from './files.ts';
 import { rtrCaller, type CbSessions } from './sessions.ts';
