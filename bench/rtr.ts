@@ -195,7 +195,8 @@ function checkBatch(res: { status: number; text: string }, ids: string[]): void 
 }
 
 /** The Falcon API over one keep-alive connection; a call is timed until its whole body is in. */
-class Api {
+/** A keep-alive loopback client of the Falcon API (bench/carbonblack.ts uses it for both dialects). */
+export class Api {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   private token = '';
 
@@ -207,10 +208,10 @@ class Api {
     this.token = (JSON.parse(res.text) as { access_token: string }).access_token;
   }
 
-  call(method: string, pathAndQuery: string, body?: unknown): Promise<{ status: number; text: string; ms: number }> {
-    const headers: Record<string, string> = {};
+  call(method: string, pathAndQuery: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<{ status: number; text: string; ms: number }> {
+    const headers: Record<string, string> = { ...extraHeaders };
     let payload: string | undefined;
-    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.token && !headers['x-auth-token']) headers.authorization = `Bearer ${this.token}`;
     if (body instanceof URLSearchParams) {
       payload = body.toString();
       headers['content-type'] = 'application/x-www-form-urlencoded';

@@ -4,6 +4,7 @@ import { benchPolicies } from './policies.ts';
 import { benchAgent } from './agent.ts';
 import { benchRtr } from './rtr.ts';
 import { benchSoak } from './soak.ts';
+import { benchCarbonBlack } from './carbonblack.ts';
 
 const benches: Record<string, () => Promise<boolean>> = {
   api: benchApi,
@@ -11,6 +12,7 @@ const benches: Record<string, () => Promise<boolean>> = {
   agent: benchAgent,
   rtr: benchRtr,
   soak: benchSoak,
+  carbonblack: benchCarbonBlack,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

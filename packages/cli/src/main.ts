@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerServerCommands } from './commands/server.ts';
 import { registerApiClientCommands } from './commands/api-clients.ts';
+import { registerApiKeyCommands } from './commands/api-keys.ts';
 import { registerAgentCommands } from './commands/agent.ts';
 import { registerStartCommand } from './commands/start.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
@@ -11,6 +12,7 @@ program.name('riposte').description('Self-hosted live response: server, agents a
 
 registerServerCommands(program);
 registerApiClientCommands(program);
+registerApiKeyCommands(program);
 registerAgentCommands(program);
 registerSimulateCommand(program);
 registerStartCommand(program);

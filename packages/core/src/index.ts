@@ -19,6 +19,7 @@ import { ResponsePolicyService } from './policies/index.ts';
 import { RtrService } from './rtr/index.ts';
 import { TransferService } from './transfers/index.ts';
 import { LogSink } from './util/log.ts';
+import { CarbonBlackService } from './carbonblack/index.ts';
 
 export * from './db/index.ts';
 export * from './events.ts';
@@ -36,6 +37,7 @@ export * from './policies/index.ts';
 export * from './rtr/index.ts';
 export * from './aggregations/index.ts';
 export * from './transfers/index.ts';
+export * from './carbonblack/index.ts';
 export { BatchWriter, BatchWriterFullError } from './util/batch-writer.ts';
 export { LogSink, type CoreLog } from './util/log.ts';
 export * from './util/errors.ts';
@@ -79,6 +81,8 @@ export interface Core {
   aggregations: AggregationEngine;
   /** Live-response sessions, batches, command log and retrieved files (Falcon RTR). */
   rtr: RtrService;
+  /** Carbon Black Live Response: API keys, device sessions, commands and files on the same engine. */
+  carbonblack: CarbonBlackService;
   close(): Promise<void>;
 }
 
@@ -86,6 +90,8 @@ export interface CoreOptions {
   /** Blob store directory; the server passes DATA/blobs. Default: a fresh temporary directory (tests, tools), removed on close. */
   blobDir?: string;
   rtrLibrary?: RtrLibraryOptions;
+  /** Largest upload to a Carbon Black session, bytes (default 512 MiB). */
+  cbMaxUploadBytes?: number;
 }
 
 export async function createCore(store: Store, opts: CoreOptions = {}): Promise<Core> {
@@ -122,6 +128,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     rtrLibrary: new RtrLibraryService({ db: store.db, blobs, audit }, opts.rtrLibrary),
     aggregations: new AggregationEngine(store.db, store.dialect),
     rtr: new RtrService({ db: store.db, commands, guard, audit, notifier }),
+    carbonblack: undefined as unknown as CarbonBlackService,
     commands,
     async close() {
       core.blobCollector.stop();
@@ -133,6 +140,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
       if (ownBlobDir) fs.rmSync(ownBlobDir, { recursive: true, force: true });
     },
   };
+  core.carbonblack = new CarbonBlackService({ db: store.db, rtr: core.rtr, commands, blobs, audit, maxUploadBytes: opts.cbMaxUploadBytes });
   guard.register(
     (deviceId, capability) => core.responsePolicies.check(deviceId, capability),
     (deviceIds, capability) => core.responsePolicies.checkMany(deviceIds, capability),

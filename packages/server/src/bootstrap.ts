@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { allScopes } from '@riposte/spec';
+import { allCbGrants, allScopes } from '@riposte/spec';
 import type { Core } from '@riposte/core';
 
 export interface BootstrapInfo {
@@ -8,13 +8,17 @@ export interface BootstrapInfo {
   client_id: string;
   client_secret: string;
   enroll_token: string;
+  /** Carbon Black dialect: the org key in its paths, and an API key holding every live response permission. */
+  org_key: string;
+  cb_api_id: string;
+  cb_api_secret: string;
 }
 
 export const BOOTSTRAP_FILE = 'bootstrap.json';
 
 /**
- * On the first start against an empty database: an API client holding every scope and an agent
- * enrollment token, written to DATA/bootstrap.json (0600). Later starts (and other replicas of the
+ * On the first start against an empty database: an API client holding every scope, an agent
+ * enrollment token and a Carbon Black API key with every permission (with the org key), written to DATA/bootstrap.json (0600). Later starts (and other replicas of the
  * same database) find clients already there and create nothing.
  */
 export async function bootstrapIfEmpty(core: Core, dataDir: string, baseUrl: string): Promise<BootstrapInfo | undefined> {
@@ -22,7 +26,16 @@ export async function bootstrapIfEmpty(core: Core, dataDir: string, baseUrl: str
   if (existing.length > 0) return undefined;
   const client = await core.apiClients.create({ name: 'bootstrap', scopes: allScopes(), description: 'created at first start' });
   const enroll = await core.enrollTokens.create('bootstrap');
-  const info: BootstrapInfo = { base_url: baseUrl, client_id: client.client_id, client_secret: client.client_secret, enroll_token: enroll.token };
+  const cbKey = await core.carbonblack.apiKeys.create({ name: 'bootstrap', grants: allCbGrants() });
+  const info: BootstrapInfo = {
+    base_url: baseUrl,
+    client_id: client.client_id,
+    client_secret: client.client_secret,
+    enroll_token: enroll.token,
+    org_key: await core.carbonblack.orgKey(),
+    cb_api_id: cbKey.id,
+    cb_api_secret: cbKey.api_secret,
+  };
   writeBootstrapFile(dataDir, info);
   return info;
 }

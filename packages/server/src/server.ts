@@ -18,6 +18,8 @@ export interface ServerOptions {
   /** Largest put-file / script upload, bytes (defaults: 100 MiB / 5 MiB). */
   maxPutFileBytes?: number;
   maxScriptBytes?: number;
+  /** Largest upload to a Carbon Black live response session, bytes (default 512 MiB). */
+  maxCbUploadBytes?: number;
   /** How often agents are pinged (and sent the acknowledgements waiting for them); default 30 s. */
   heartbeatMs?: number;
   /** Enrollment attempts allowed per source address (defaults: 600 a minute, 10 failures a minute). */
@@ -49,6 +51,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const core = await createCore(store, {
     blobDir: path.join(dataDir, 'blobs'),
     rtrLibrary: { maxPutFileBytes: opts.maxPutFileBytes, maxScriptBytes: opts.maxScriptBytes },
+    cbMaxUploadBytes: opts.maxCbUploadBytes,
   });
   const app = await buildApp({
     core,

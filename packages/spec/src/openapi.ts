@@ -83,7 +83,7 @@ export function toOpenApi(operations: readonly Operation[], serverUrl?: string):
       operationId: op.operationId,
       tags: [op.collection],
       summary: op.summary,
-      ...(op.scope ? { security: [{ oauth2: [op.scope] }], 'x-riposte-scope': op.scope } : {}),
+      ...(op.scope ? { security: [op.dialect === 'carbonblack' ? { cbApiKey: [] } : { oauth2: [op.scope] }], 'x-riposte-scope': op.scope } : {}),
       parameters,
       ...(requestBody ? { requestBody } : {}),
       responses: { [String(op.successStatus)]: success },
@@ -96,6 +96,8 @@ export function toOpenApi(operations: readonly Operation[], serverUrl?: string):
     components: {
       securitySchemes: {
         oauth2: { type: 'oauth2', flows: { clientCredentials: { tokenUrl: '/oauth2/token', scopes: {} } } },
+        // Carbon Black Cloud: `X-Auth-Token: {api_secret}/{api_id}`.
+        cbApiKey: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
       },
     },
     paths,

@@ -8,9 +8,10 @@ import { rtrLibraryOperations } from './falcon/rtr-library.ts';
 import { rtrOperations } from './falcon/rtr.ts';
 import { agentOperations } from './agent.ts';
 import { internalOperations } from './internal.ts';
+import { carbonBlackOperations } from './carbonblack/index.ts';
 
 /** Every operation riposte serves. The server registers routes only from this list. */
-export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...containmentOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...agentOperations, ...internalOperations];
+export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...containmentOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...carbonBlackOperations, ...agentOperations, ...internalOperations];
 
 const byId = new Map(operations.map((op) => [op.operationId, op]));
 if (byId.size !== operations.length) throw new Error('duplicate operationId in registry');
@@ -23,7 +24,7 @@ export function getOperation(operationId: string): Operation {
 
 /** Every scope any operation asks for: what a fully privileged API client holds. */
 export function allScopes(): string[] {
-  return [...new Set(operations.map((op) => op.scope).filter((s): s is string => s !== null && s.includes(':')))].sort();
+  return [...new Set(operations.filter((op) => op.dialect === 'falcon').map((op) => op.scope).filter((s): s is string => s !== null && s.includes(':')))].sort();
 }
 
 /** The operation a method and path belong to, if any: no route may exist outside the registry. */

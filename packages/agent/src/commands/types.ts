@@ -66,7 +66,7 @@ export interface CommandArgs {
   restart: Record<string, never>;
   shutdown: Record<string, never>;
   update: { action: 'list' | 'history' | 'install' | 'query'; id?: string };
-  reg: { action: 'query' | 'set' | 'delete' | 'load' | 'unload'; key: string; value?: string; type?: string; data?: string };
+  reg: { action: 'query' | 'create' | 'set' | 'delete' | 'load' | 'unload'; key: string; value?: string; type?: string; data?: string };
   map: { path: string; drive: string };
   unmap: { drive: string };
 }

@@ -2,6 +2,7 @@
  * Windows-only commands; not_supported elsewhere ("reg is not supported on linux"). Implemented
  * with reg.exe and net.exe; not exercised by the Linux test suite. Result `data` shapes:
  *   reg query   { key, values: [{ name, type, data }], subkeys: string[] }   (name '(Default)' for the default value)
+ *   reg create  { action, key }                       creates the key (and missing parents); an existing key is left as it is
  *   reg set     { action, key, value, type, data }    value '' = the default value; type defaults to REG_SZ
  *   reg delete  { action, key, value: string|null }   without value the whole key is deleted
  *   reg load    { action, key, file }                 `data` names the hive file (relative to cwd)
@@ -17,13 +18,16 @@ import { resolveIn } from './paths.ts';
 
 export const reg: Handler<'reg'> = async (args, ctx) => {
   if (ctx.platform !== 'windows') throw notSupported('reg', ctx.platform);
-  const action = requireOneOf(args, 'action', ['query', 'set', 'delete', 'load', 'unload'] as const);
+  const action = requireOneOf(args, 'action', ['query', 'create', 'set', 'delete', 'load', 'unload'] as const);
   const key = requireString(args, 'key');
   const value = optionalString(args, 'value');
   const valueArgs = value === undefined ? [] : ['/v', value];
   switch (action) {
     case 'query':
       return { data: parseRegQuery(await runTool('reg', ['query', key, ...valueArgs], ctx), key) };
+    case 'create':
+      await runTool('reg', ['add', key, '/f'], ctx);
+      return { data: { action, key } };
     case 'set': {
       const type = optionalString(args, 'type') ?? 'REG_SZ';
       const data = typeof args.data === 'string' ? args.data : '';

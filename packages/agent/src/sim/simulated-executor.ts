@@ -410,7 +410,7 @@ const HANDLERS: Record<CommandName, Handler> = {
 
   reg(c) {
     requireWindows(c, 'reg');
-    const action = oneOf(c.args, 'action', ['query', 'set', 'delete', 'load', 'unload'] as const);
+    const action = oneOf(c.args, 'action', ['query', 'create', 'set', 'delete', 'load', 'unload'] as const);
     const registry = c.host.registry;
     const key = registry.normalise(c.args.key);
     const value = optStrOrEmpty(c.args, 'value');
@@ -419,6 +419,8 @@ const HANDLERS: Record<CommandName, Handler> = {
         const found = registry.query(key, value);
         return { ...found, values: found.values.map((v) => ({ ...v })) };
       }
+      case 'create':
+        return { action, key: registry.create(key).key };
       case 'set': {
         const set = registry.set(key, value, optStr(c.args, 'type'), typeof c.args.data === 'string' ? c.args.data : '');
         return { action, key: set.key, value: value ?? '', type: set.value.type, data: set.value.data };

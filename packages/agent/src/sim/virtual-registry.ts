@@ -80,6 +80,11 @@ export class VirtualRegistry {
   }
 
   /** Deletes one value, or the key with all its subkeys. */
+  /** Create a key and its missing parents; an existing key is left as it is. */
+  create(key: string): { key: string } {
+    return { key: this.#ensure(key).path };
+  }
+
   delete(key: string, valueName?: string): { key: string } {
     const k = this.#require(key);
     if (valueName !== undefined) {

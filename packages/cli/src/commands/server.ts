@@ -54,7 +54,7 @@ export function parsePort(s: string): number {
   return n;
 }
 
-export function announce(url: string, bootstrap: { client_id: string; client_secret: string; enroll_token: string } | undefined, dataDir: string): void {
+export function announce(url: string, bootstrap: { client_id: string; client_secret: string; enroll_token: string; org_key?: string; cb_api_id?: string; cb_api_secret?: string } | undefined, dataDir: string): void {
   const lines = [`riposte is listening on ${url}`];
   if (bootstrap) {
     lines.push(
@@ -63,6 +63,7 @@ export function announce(url: string, bootstrap: { client_id: string; client_sec
       `  client_id:     ${bootstrap.client_id}`,
       `  client_secret: ${bootstrap.client_secret}`,
       `  enroll_token:  ${bootstrap.enroll_token}`,
+      ...(bootstrap.org_key ? [`  Carbon Black:  org_key ${bootstrap.org_key}, X-Auth-Token ${bootstrap.cb_api_secret}/${bootstrap.cb_api_id}`] : []),
       'Try:',
       `  TOKEN=$(curl -s -X POST ${url}/oauth2/token -d client_id=${bootstrap.client_id} -d client_secret=$SECRET | jq -r .access_token)`,
       `  curl -s -H "Authorization: Bearer $TOKEN" ${url}/devices/queries/devices/v1`,

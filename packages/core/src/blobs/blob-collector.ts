@@ -81,6 +81,17 @@ export class BlobCollector {
     add(await this.db.selectFrom('rtr_scripts').select('sha256').execute());
     add(await this.db.selectFrom('rtr_falcon_scripts').select('sha256').execute());
     add(await this.db.selectFrom('transfers').select('sha256').where('status', '=', 'open').execute());
+    // Carbon Black session files: uploads, and retrieved ones (settled, or still only in their command's result).
+    add(await this.db.selectFrom('cb_files').select('sha256').where('deleted_at', 'is', null).execute());
+    const cbPending = await this.db
+      .selectFrom('cb_files')
+      .innerJoin('commands', 'commands.id', 'cb_files.command_id')
+      .select('commands.result')
+      .where('cb_files.deleted_at', 'is', null)
+      .where('cb_files.sha256', '=', '')
+      .where('commands.result', 'is not', null)
+      .execute();
+    for (const r of cbPending) out.add(digestIn(r.result, 'sha256'));
     // Retrieved files not yet settled: the digest is still only in their command's result.
     const pending = await this.db
       .selectFrom('rtr_files')

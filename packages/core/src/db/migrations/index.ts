@@ -12,6 +12,7 @@ import { openCommandIndexes } from './0009_open_command_indexes.ts';
 import { openCommandsById } from './0010_open_commands_by_id.ts';
 import { hostFacts } from './0011_host_facts.ts';
 import { enrollmentControl } from './0012_enrollment_control.ts';
+import { carbonBlack } from './0013_carbonblack.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -28,5 +29,6 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0010_open_commands_by_id': openCommandsById(),
     '0011_host_facts': hostFacts(),
     '0012_enrollment_control': enrollmentControl(),
+    '0013_carbonblack': carbonBlack(ctx),
   };
 }
