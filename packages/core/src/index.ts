@@ -17,6 +17,7 @@ import { AggregationEngine } from './aggregations/index.ts';
 import { ResponsePolicyService } from './policies/index.ts';
 import { RtrService } from './rtr/index.ts';
 import { TransferService } from './transfers/index.ts';
+import { IdentityService } from './identity/index.ts';
 
 export * from './db/index.ts';
 export * from './events.ts';
@@ -33,6 +34,7 @@ export * from './policies/index.ts';
 export * from './rtr/index.ts';
 export * from './aggregations/index.ts';
 export * from './transfers/index.ts';
+export * from './identity/index.ts';
 export { BatchWriter } from './util/batch-writer.ts';
 export * from './util/errors.ts';
 export * from './util/ids.ts';
@@ -69,6 +71,8 @@ export interface Core {
   aggregations: AggregationEngine;
   /** Live-response sessions, batches, command log and retrieved files (Falcon RTR). */
   rtr: RtrService;
+  /** Identity Protection: sensors' directories and authentications, risk, incidents, policy rules. */
+  identity: IdentityService;
   close(): Promise<void>;
 }
 
@@ -108,6 +112,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     rtrLibrary: new RtrLibraryService({ db: store.db, blobs, audit }, opts.rtrLibrary),
     aggregations: new AggregationEngine(store.db, store.dialect),
     rtr: new RtrService({ db: store.db, commands, guard, audit, notifier }),
+    identity: new IdentityService(store.db),
     commands,
     async close() {
       core.blobCollector.stop();

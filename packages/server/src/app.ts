@@ -9,6 +9,7 @@ import type { Core } from '@riposte/core';
 import { installErrorHandling, RateLimited } from './errors.ts';
 import { registerFalconOperations } from './routes.ts';
 import { falconHandlers } from './falcon/index.ts';
+import { identityGraphqlPlugin } from './identity/index.ts';
 import { startGateway, type GatewayOptions } from './gateway/index.ts';
 import { registerTransferRoutes } from './gateway/transfer-routes.ts';
 
@@ -101,6 +102,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   registerFalconOperations(app, core, falconHandlers(core));
+  await app.register(identityGraphqlPlugin, { core });
   if (opts.gateway !== false) {
     registerTransferRoutes(app, { transfers: core.transfers, blobs: core.blobs });
     const gateway = startGateway(app, core, { transfers: core.transfers, ...(opts.gateway ?? {}) });

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { IdentityReportSchema, type IdentityBlock } from './identity-protocol.ts';
 
 /**
  * The agent ↔ gateway control channel: JSON text frames over one WebSocket per agent.
@@ -48,6 +49,8 @@ export const AgentMessageSchema = Type.Union([
   Type.Object({ t: Type.Literal('inventory'), inventory: InventorySchema }),
   Type.Object({ t: Type.Literal('started'), id: Id }),
   Type.Object({ t: Type.Literal('result'), id: Id, result: ResultSchema }),
+  /** Identity sensors only: directory data and authentications (identity-protocol.ts). */
+  Type.Object({ t: Type.Literal('identity'), report: IdentityReportSchema }),
 ]);
 
 export type AgentMessage = Static<typeof AgentMessageSchema>;
@@ -72,6 +75,8 @@ export type GatewayMessage =
    * result for up to one heartbeat.
    */
   | { t: 'result_ack'; ids: string[] }
+  /** Enforcing BLOCK rules matched the sensor's authentications: it refuses these from now on. */
+  | { t: 'identity_blocks'; blocks: IdentityBlock[] }
   | { t: 'error'; message: string };
 
 /** Largest frame the gateway accepts from an agent (results are bounded by the agent's output caps). */

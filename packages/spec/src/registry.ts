@@ -5,11 +5,12 @@ import { hostGroupOperations } from './falcon/hostgroups.ts';
 import { responsePolicyOperations } from './falcon/response-policies.ts';
 import { rtrLibraryOperations } from './falcon/rtr-library.ts';
 import { rtrOperations } from './falcon/rtr.ts';
+import { identityOperations } from './falcon/identity.ts';
 import { agentOperations } from './agent.ts';
 import { internalOperations } from './internal.ts';
 
 /** Every operation riposte serves. The server registers routes only from this list. */
-export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...agentOperations, ...internalOperations];
+export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...identityOperations, ...agentOperations, ...internalOperations];
 
 const byId = new Map(operations.map((op) => [op.operationId, op]));
 if (byId.size !== operations.length) throw new Error('duplicate operationId in registry');

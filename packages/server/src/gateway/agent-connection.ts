@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, type AgentMessage, type GatewayMessage } from '@riposte/spec';
+import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, type AgentMessage, type GatewayMessage, type IdentityReportFrame } from '@riposte/spec';
 import { PENDING_PAGE, type AgentResult, type CommandRecord, type Core, type HostFacts } from '@riposte/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { inventoryToFacts } from './inventory.ts';
@@ -190,6 +190,14 @@ export class AgentConnection {
     this.deps.log.error({ device_id: this.deviceId, err: e }, 'agent message failed');
   }
 
+  /** An identity sensor's report; enforcing BLOCK matches go back to the sensor to refuse. */
+  private async onIdentity(report: IdentityReportFrame): Promise<void> {
+    const host = await this.deps.core.hosts.get(this.deviceId);
+    if (!host) return;
+    const blocks = await this.deps.core.identity.ingest(host, report);
+    if (blocks.length) this.send({ t: 'identity_blocks', blocks });
+  }
+
   private async handle(msg: Exclude<AgentMessage, { t: 'result' }>): Promise<void> {
     const { core } = this.deps;
     switch (msg.t) {
@@ -211,6 +219,9 @@ export class AgentConnection {
         return;
       case 'started':
         await core.commands.markRunning(msg.id, this.deviceId);
+        return;
+      case 'identity':
+        await this.onIdentity(msg.report);
         return;
     }
   }
