@@ -8,3 +8,6 @@ export { HttpFileTransfers } from './transport/http-transfers.ts';
 export { runAgent, type RunAgentOptions, type RunningAgent } from './run-agent.ts';
 export { AGENT_VERSION } from './version.ts';
 export * from './sim/fleet.ts';
+export { SimulatedDomain, type SimulatedDomainOptions } from './sim/domain-controller.ts';
+export { buildDirectory, type Directory } from './sim/identity-directory.ts';
+export { AuthStream, SPRAY_ACCOUNTS, SPRAY_SOURCE } from './sim/auth-stream.ts';

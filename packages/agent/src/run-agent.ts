@@ -5,12 +5,17 @@ import { FileJournal } from './transport/journal.ts';
 import { loadOrEnroll } from './transport/identity.ts';
 import { HttpFileTransfers } from './transport/http-transfers.ts';
 import { AGENT_VERSION } from './version.ts';
+import { defaultOsName, LocalIdentitySensor } from './identity/sensor.ts';
 
 export interface RunAgentOptions {
   serverUrl: string;
   enrollToken?: string;
   stateDir: string;
   allowPower?: boolean;
+  /** Run the identity module: report local accounts and authentications (Linux). */
+  identitySensor?: boolean;
+  /** The auth log the identity module follows instead of auth.log, secure or the journal. */
+  identityAuthLog?: string;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -33,13 +38,22 @@ export async function runAgent(opts: RunAgentOptions): Promise<RunningAgent> {
     transfers: (tokenFor) => new HttpFileTransfers({ serverUrl: identity.server_url, tokenFor }),
     log: opts.log,
   });
+  const sensor = opts.identitySensor ? await startIdentitySensor(client, identity.device_id, executor, opts) : undefined;
   client.start();
   return {
     client,
     deviceId: identity.device_id,
     stop() {
+      sensor?.stop();
       client.stop();
       journal.close();
     },
   };
+}
+
+async function startIdentitySensor(client: AgentClient, deviceId: string, executor: OsExecutor, opts: RunAgentOptions): Promise<LocalIdentitySensor> {
+  const inv = await executor.inventory();
+  const sensor = new LocalIdentitySensor({ client, deviceId, hostname: inv.hostname, localIp: inv.local_ip, osName: inv.os_product_name || defaultOsName(), authLogPath: opts.identityAuthLog, log: opts.log });
+  sensor.start();
+  return sensor;
 }

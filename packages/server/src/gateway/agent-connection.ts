@@ -190,6 +190,8 @@ export class AgentConnection {
     this.deps.log.error({ device_id: this.deviceId, err: e }, 'agent message failed');
   }
 
+  private identityQueue: Promise<void> = Promise.resolve();
+
   /** An identity sensor's report; enforcing BLOCK matches go back to the sensor to refuse. */
   private async onIdentity(report: IdentityReportFrame): Promise<void> {
     const host = await this.deps.core.hosts.get(this.deviceId);
@@ -221,8 +223,9 @@ export class AgentConnection {
         await core.commands.markRunning(msg.id, this.deviceId);
         return;
       case 'identity':
-        await this.onIdentity(msg.report);
-        return;
+        // In arrival order: a directory frame is stored before the authentications that name its users.
+        this.identityQueue = this.identityQueue.then(() => this.onIdentity(msg.report)).catch((e) => this.failed(e));
+        return this.identityQueue;
     }
   }
 }
