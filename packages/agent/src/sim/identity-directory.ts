@@ -72,7 +72,8 @@ export function buildDirectory(seed: string | number, domainName: string, userCo
   const users: DirectoryUser[] = [];
   const taken = new Set<string>();
   for (let i = 0; i < userCount; i++) {
-    const kind = i === 0 ? 'builtin' : rng.chance(0.03) ? 'admin' : rng.chance(0.05) ? 'service' : 'person';
+    // Every domain has a few administrators and service accounts, however small.
+    const kind = i === 0 ? 'builtin' : i <= 3 || rng.chance(0.03) ? 'admin' : i <= 5 || rng.chance(0.05) ? 'service' : 'person';
     const first = rng.pick(FIRST);
     const last = rng.pick(LAST);
     let sam = kind === 'builtin' ? 'Administrator' : kind === 'admin' ? `adm-${first[0]}${last}` : kind === 'service' ? `svc-${rng.pick(SERVICES)}` : `${first}.${last}`;
@@ -81,7 +82,7 @@ export function buildDirectory(seed: string | number, domainName: string, userCo
     const department = kind === 'person' ? rng.pick(DEPARTMENTS) : 'IT';
     const privileged = kind === 'builtin' || kind === 'admin';
     const service = kind === 'service';
-    const stale = kind === 'admin' && rng.chance(0.35);
+    const stale = kind === 'admin' && (i === 2 || rng.chance(0.35));
     const home = service || privileged ? rng.int(0, SERVERS.length - 1) : SERVERS.length + (i % workstations);
     users.push({
       sam,

@@ -1,12 +1,29 @@
 import { badRequest, identitySensorFqlSchema, type AggregateRequest, type Core, type IdentitySensor, type PolicyRule } from '@riposte/core';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { AggregateQueryRequest } from '@riposte/spec';
 import type { FalconHandlers } from '../routes.ts';
 import { entitiesResult } from './hosts.ts';
 
 /** The seed: "There is a maximum of 3 nested aggregations per request." */
 const MAX_SENSOR_AGGREGATE_LEVELS = 3;
 
+const checkAggregate = TypeCompiler.Compile(AggregateQueryRequest);
+
 function levels(r: AggregateRequest): number {
   return 1 + Math.max(0, ...(r.sub_aggregates ?? []).map(levels));
+}
+
+/**
+ * The vendor's SDKs send every field of an aggregation request, unset ones as '' or []: those mean
+ * "not given" and are dropped before the engine reads the request.
+ */
+function unsetDropped(r: Record<string, unknown>): AggregateRequest {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (v === '' || v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    out[k] = k === 'sub_aggregates' && Array.isArray(v) ? v.map((s) => unsetDropped(s as Record<string, unknown>)) : v;
+  }
+  return out as unknown as AggregateRequest;
 }
 
 function sensorResource(cid: string, s: IdentitySensor) {
@@ -62,7 +79,14 @@ export function identityHandlers(core: Core): FalconHandlers {
     },
 
     async GetSensorAggregates({ body }) {
-      const requests = (Array.isArray(body) ? body : [body]) as AggregateRequest[];
+      const requests = (Array.isArray(body) ? body : [body]).map((r: Record<string, unknown>, i: number) => {
+        const request = unsetDropped(r);
+        if (!checkAggregate.Check(request)) {
+          const e = checkAggregate.Errors(request).First();
+          throw badRequest(`aggregation ${i}: ${e ? `${e.path || 'body'} ${e.message}` : 'not an aggregation request'}`);
+        }
+        return request;
+      });
       for (const r of requests) {
         if (levels(r) > MAX_SENSOR_AGGREGATE_LEVELS) throw badRequest(`aggregation "${r.name ?? r.field}": at most ${MAX_SENSOR_AGGREGATE_LEVELS} nested levels per request`);
       }

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Operation } from '../operation.ts';
-import { AggregateQueryBody, AggregateQueryRequest, AggregationResultSchema } from './aggregates.ts';
+import { AggregationResultSchema } from './aggregates.ts';
 import { IdsQuery, listQuery } from './common.ts';
 
 /**
@@ -51,8 +51,11 @@ export const identityOperations: Operation[] = [
     path: '/identity-protection/aggregates/devices/GET/v1',
     scope: 'identity-entities:read',
     summary: 'Aggregates (terms, date_histogram, ranges, metrics; up to 3 nested levels) over identity sensors.',
-    // The JS SDK sends one request object; FalconPy's uber class a list of them.
-    body: Type.Union([AggregateQueryRequest, AggregateQueryBody]),
+    // The JS SDK sends one request object, FalconPy's uber class a list of them. Each is checked
+    // against AggregateQueryRequest by the handler (one schema may not appear twice in a route).
+    body: Type.Union([Type.Object({}, { additionalProperties: true }), Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1, maxItems: 20 })], {
+      description: 'one AggregateQueryRequest, or a list of them',
+    }),
     successStatus: 200,
     response: AggregationResultSchema,
   },
