@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedDomain, SPRAY_ACCOUNTS, SPRAY_SOURCE } from '../packages/agent/src/index.ts';
 import { runAgent, type RunningAgent } from '../packages/agent/src/run-agent.ts';
@@ -312,6 +313,18 @@ describe('Identity Protection', () => {
       expect(scoped.status).toBe(403);
       expect(scoped.body.errors[0].extensions.code).toBe('FORBIDDEN');
       expect((await t.api('POST', '/identity-protection/combined/graphql/v1', { json: { query: '{ domains }' } })).status).toBe(401);
+    });
+
+    it('never answers arbitrary bodies or query texts with a server error', async () => {
+      const token = await t.token();
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(fc.jsonValue(), fc.record({ query: fc.string(), variables: fc.jsonValue() }), fc.record({ query: fc.constantFrom('{ entities { nodes { entityId } } }', 'query ($a: Cursor) { entities(after: $a) { nodes { entityId } } }'), variables: fc.dictionary(fc.constantFrom('a', 'b'), fc.jsonValue()) })), async (body) => {
+          const res = await t.api('POST', '/identity-protection/combined/graphql/v1', { token, json: body });
+          expect(res.status, res.text).toBeLessThan(500);
+          expect(res.body.errors === undefined || Array.isArray(res.body.errors)).toBe(true);
+        }),
+        { numRuns: 60 },
+      );
     });
 
     it('refuses bad sensor requests and bad rules with Falcon 400s', async () => {

@@ -21,10 +21,18 @@ export class CursorCodec {
 
   decode(cursor: string, queryHash: string): unknown[] {
     const [body, sig, extra] = cursor.split('.');
-    if (!body || !sig || extra !== undefined || !crypto.timingSafeEqual(Buffer.from(this.sign(body)), Buffer.from(sig.padEnd(22).slice(0, 22)))) throw badRequest('invalid cursor');
-    const [hash, position] = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as [string, unknown[]];
-    if (hash !== queryHash) throw badRequest('cursor belongs to a different query');
-    return position;
+    const expected = Buffer.from(body ? this.sign(body) : '');
+    const given = Buffer.from(sig ?? '');
+    if (!body || extra !== undefined || expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) throw badRequest('invalid cursor');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      throw badRequest('invalid cursor');
+    }
+    if (!Array.isArray(parsed) || !Array.isArray(parsed[1])) throw badRequest('invalid cursor');
+    if (parsed[0] !== queryHash) throw badRequest('cursor belongs to a different query');
+    return parsed[1] as unknown[];
   }
 
   private sign(body: string): string {

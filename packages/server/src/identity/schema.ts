@@ -1,11 +1,11 @@
-import { buildSchema } from 'graphql';
+import { buildSchema, GraphQLError, Kind, type GraphQLScalarType, type ValueNode } from 'graphql';
 
 /**
  * The Identity Protection GraphQL schema, in the vendor's style (names as public clients use them:
  * see the reference notes). Only what riposte computes from its sensors' data is declared; a field
  * a client asks for that is not here is a validation error, never a made-up value.
  */
-export const identitySchema = buildSchema(/* GraphQL */ `
+const schema = buildSchema(/* GraphQL */ `
   scalar Cursor
   scalar DateTimeInput
   scalar DateTime
@@ -219,3 +219,23 @@ export const identitySchema = buildSchema(/* GraphQL */ `
     addCommentToIncident(input: AddCommentToIncidentInput!): IncidentResult!
   }
 `);
+
+/** The schema's own scalars are strings on the wire: anything else is refused before execution. */
+function stringScalar(name: string): void {
+  const type = schema.getType(name) as GraphQLScalarType;
+  const check = (v: unknown) => {
+    if (typeof v !== 'string') throw new GraphQLError(`${name} must be a string`);
+    return v;
+  };
+  Object.assign(type, {
+    serialize: check,
+    parseValue: check,
+    parseLiteral: (node: ValueNode) => {
+      if (node.kind !== Kind.STRING) throw new GraphQLError(`${name} must be a string`);
+      return node.value;
+    },
+  });
+}
+for (const name of ['Cursor', 'DateTimeInput', 'DateTime']) stringScalar(name);
+
+export const identitySchema = schema;
