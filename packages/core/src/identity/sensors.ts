@@ -34,10 +34,9 @@ export class IdentitySensors {
 
   /** A sensor is PROTECTED while its agent holds a connection, DISCONNECTED otherwise (read from the host registry). */
   private async syncStatus(): Promise<void> {
-    await this.db
-      .updateTable('identity_sensors')
-      .set({ status: sql<string>`case when exists (select 1 from hosts where hosts.device_id = identity_sensors.device_id and hosts.online = 1) then 'PROTECTED' else 'DISCONNECTED' end` })
-      .execute();
+    const current = sql<string>`case when exists (select 1 from hosts where hosts.device_id = identity_sensors.device_id and hosts.online = 1) then 'PROTECTED' else 'DISCONNECTED' end`;
+    // Only rows whose status changed are written: a read usually writes nothing.
+    await this.db.updateTable('identity_sensors').set({ status: current }).where(sql<boolean>`status <> ${current}`).execute();
   }
 
   async query(q: { filter?: string; sort?: string; offset?: number; limit?: number }): Promise<{ ids: string[]; total: number; offset: number; limit: number }> {
