@@ -83,6 +83,9 @@ export async function benchIdentity(): Promise<boolean> {
     const groupBy = async () => {
       await sql`select platform_name, sensor_kind, count(*), avg(users_reported) from identity_sensors group by platform_name, sensor_kind`.execute(store.db);
     };
+    const page = async () => void (await core.identity.entities.page({ types: ['USER'], sortKey: 'RISK_SCORE', sortOrder: 'DESCENDING' }, 100));
+    const [p] = await alternate(page, handSql);
+    console.log(`  the identity service's page alone: ${p.toFixed(2)} ms`);
     const [g, s] = await alternate(graphql, handSql);
     const [a, b] = await alternate(aggregate, groupBy);
     return printRatios(`Identity Protection (${USERS} users, ${EVENTS} authentications, ${SENSORS} sensors, ${store.dialect})`, [
