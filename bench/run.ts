@@ -5,6 +5,7 @@ import { benchAgent } from './agent.ts';
 import { benchRtr } from './rtr.ts';
 import { benchSoak } from './soak.ts';
 import { benchCarbonBlack } from './carbonblack.ts';
+import { benchIdentity } from './identity.ts';
 
 const benches: Record<string, () => Promise<boolean>> = {
   api: benchApi,
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<boolean>> = {
   rtr: benchRtr,
   soak: benchSoak,
   carbonblack: benchCarbonBlack,
+  identity: benchIdentity,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

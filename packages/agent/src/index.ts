@@ -10,3 +10,6 @@ export { uninstallAgent } from './uninstall.ts';
 export { AGENT_VERSION } from './version.ts';
 export * from './sim/fleet.ts';
 export { httpsAgent, tlsRequestOptions, type AgentTls } from './transport/tls.ts';
+export { SimulatedDomain, type SimulatedDomainOptions } from './sim/domain-controller.ts';
+export { buildDirectory, type Directory } from './sim/identity-directory.ts';
+export { AuthStream, SPRAY_ACCOUNTS, SPRAY_SOURCE } from './sim/auth-stream.ts';

@@ -9,6 +9,7 @@ import { loadOrEnroll } from './transport/identity.ts';
 import { HttpFileTransfers } from './transport/http-transfers.ts';
 import { httpsAgent, type AgentTls } from './transport/tls.ts';
 import { AGENT_VERSION } from './version.ts';
+import { defaultOsName, LocalIdentitySensor } from './identity/sensor.ts';
 
 export interface RunAgentOptions {
   serverUrl: string;
@@ -21,6 +22,10 @@ export interface RunAgentOptions {
   protect?: string[];
   /** CA to trust for an https:// server, or no checking (see transport/tls.ts). */
   tls?: AgentTls;
+  /** Run the identity module: report local accounts and authentications (Linux). */
+  identitySensor?: boolean;
+  /** The auth log the identity module follows instead of auth.log, secure or the journal. */
+  identityAuthLog?: string;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -73,15 +78,24 @@ export async function runAgent(opts: RunAgentOptions): Promise<RunningAgent> {
     log,
     tls: opts.tls,
   });
+  const sensor = opts.identitySensor ? await startIdentitySensor(client, identity.device_id, executor, opts) : undefined;
   client.start();
   return {
     client,
     deviceId: identity.device_id,
     stop() {
+      sensor?.stop();
       client.stop();
       journal.close();
       crashes.uninstall();
       transfersAgent?.destroy();
     },
   };
+}
+
+async function startIdentitySensor(client: AgentClient, deviceId: string, executor: OsExecutor, opts: RunAgentOptions): Promise<LocalIdentitySensor> {
+  const inv = await executor.inventory();
+  const sensor = new LocalIdentitySensor({ client, deviceId, hostname: inv.hostname, localIp: inv.local_ip, osName: inv.os_product_name || defaultOsName(), authLogPath: opts.identityAuthLog, log: opts.log });
+  sensor.start();
+  return sensor;
 }

@@ -20,6 +20,7 @@ import { RtrService } from './rtr/index.ts';
 import { TransferService } from './transfers/index.ts';
 import { LogSink } from './util/log.ts';
 import { CarbonBlackService } from './carbonblack/index.ts';
+import { IdentityService } from './identity/index.ts';
 
 export * from './db/index.ts';
 export * from './events.ts';
@@ -37,6 +38,7 @@ export * from './policies/index.ts';
 export * from './rtr/index.ts';
 export * from './aggregations/index.ts';
 export * from './transfers/index.ts';
+export * from './identity/index.ts';
 export * from './carbonblack/index.ts';
 export { BatchWriter, BatchWriterFullError } from './util/batch-writer.ts';
 export { LogSink, type CoreLog } from './util/log.ts';
@@ -83,6 +85,8 @@ export interface Core {
   rtr: RtrService;
   /** Carbon Black Live Response: API keys, device sessions, commands and files on the same engine. */
   carbonblack: CarbonBlackService;
+  /** Identity Protection: sensors' directories and authentications, risk, incidents, policy rules. */
+  identity: IdentityService;
   close(): Promise<void>;
 }
 
@@ -129,6 +133,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     aggregations: new AggregationEngine(store.db, store.dialect),
     rtr: new RtrService({ db: store.db, commands, guard, audit, notifier }),
     carbonblack: undefined as unknown as CarbonBlackService,
+    identity: new IdentityService(store.db),
     commands,
     async close() {
       core.blobCollector.stop();

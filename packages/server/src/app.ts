@@ -11,6 +11,7 @@ import { installNulGuard } from './nul-guard.ts';
 import { registerFalconOperations } from './routes.ts';
 import { falconHandlers } from './falcon/index.ts';
 import { carbonBlackPlugin, CB_MOUNT } from './carbonblack/index.ts';
+import { identityGraphqlPlugin } from './identity/index.ts';
 import { startGateway, type GatewayOptions } from './gateway/index.ts';
 import { registerTransferRoutes } from './gateway/transfer-routes.ts';
 
@@ -114,6 +115,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   registerFalconOperations(app, core, falconHandlers(core));
   await app.register(carbonBlackPlugin, { prefix: CB_MOUNT, core });
+  await app.register(identityGraphqlPlugin, { core });
   if (opts.gateway !== false) {
     registerTransferRoutes(app, { transfers: core.transfers, blobs: core.blobs });
     const gateway = startGateway(app, core, { transfers: core.transfers, ...(opts.gateway ?? {}) });

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { IdentityReportSchema, type IdentityBlock } from './identity-protocol.ts';
 
 /**
  * The agent ↔ gateway control channel: JSON text frames over one WebSocket per agent.
@@ -112,6 +113,8 @@ export const AgentMessageSchema = Type.Union([
     ok: Type.Boolean(),
     error: Type.Optional(Type.String({ maxLength: 1024 })),
   }),
+  /** Identity sensors only: directory data and authentications (identity-protocol.ts). */
+  Type.Object({ t: Type.Literal('identity'), report: IdentityReportSchema }),
 ]);
 
 export type AgentMessage = Static<typeof AgentMessageSchema>;
@@ -154,6 +157,8 @@ export type GatewayMessage =
    * `refused` instead (a refused result is acknowledged with `result_ack` … `refused`).
    */
   | { t: 'result_upload'; id: string; token?: string; refused?: string }
+  /** Enforcing BLOCK rules matched the sensor's authentications: it refuses these from now on. */
+  | { t: 'identity_blocks'; blocks: IdentityBlock[] }
   | { t: 'error'; message: string };
 
 /** Largest frame the gateway accepts from an agent (a result over RESULT_INLINE_MAX_BYTES travels as a blob instead). */

@@ -3,7 +3,7 @@ import type { TObject, TSchema } from '@sinclair/typebox';
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** Which wire dialect an operation speaks: decides envelope, auth and error shapes. */
-export type Dialect = 'falcon' | 'carbonblack' | 'agent' | 'internal';
+export type Dialect = 'falcon' | 'carbonblack' | 'identity' | 'agent' | 'internal';
 
 /**
  * One API operation. Everything the server, the OpenAPI document and the SDK know

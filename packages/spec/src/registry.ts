@@ -6,12 +6,13 @@ import { containmentOperations } from './falcon/containment.ts';
 import { responsePolicyOperations } from './falcon/response-policies.ts';
 import { rtrLibraryOperations } from './falcon/rtr-library.ts';
 import { rtrOperations } from './falcon/rtr.ts';
+import { identityOperations } from './falcon/identity.ts';
 import { agentOperations } from './agent.ts';
 import { internalOperations } from './internal.ts';
 import { carbonBlackOperations } from './carbonblack/index.ts';
 
 /** Every operation riposte serves. The server registers routes only from this list. */
-export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...containmentOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...carbonBlackOperations, ...agentOperations, ...internalOperations];
+export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...containmentOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...carbonBlackOperations, ...identityOperations, ...agentOperations, ...internalOperations];
 
 const byId = new Map(operations.map((op) => [op.operationId, op]));
 if (byId.size !== operations.length) throw new Error('duplicate operationId in registry');

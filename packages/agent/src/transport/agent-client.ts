@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
-import { AGENT_PROTOCOL_VERSION, RESULT_BLOB_MAX_BYTES, type GatewayMessage } from '@riposte/spec';
+import { AGENT_PROTOCOL_VERSION, RESULT_BLOB_MAX_BYTES, type GatewayMessage, type IdentityReportFrame } from '@riposte/spec';
 import type { CommandRequest, CommandResult, ExecutionContext, Executor, FileTransfers, Inventory } from '../commands/types.ts';
 import type { Journal } from './journal.ts';
 import type { AgentIdentity } from './identity.ts';
@@ -334,7 +334,17 @@ export class AgentClient extends EventEmitter {
       case 'error':
         this.log('warn', `server: ${msg.message}`);
         return;
+      case 'identity_blocks':
+        this.emit('identity_blocks', msg.blocks);
+        return;
     }
+  }
+
+  /** Identity sensors: one report frame; false when not connected (the sensor keeps it for later). */
+  sendIdentity(report: IdentityReportFrame): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify({ t: 'identity', report }));
+    return true;
   }
 
   /** The server stored these results: the journal may forget them. */

@@ -55,6 +55,8 @@ export function registerAgentCommands(program: Command): void {
     .option('--insecure', 'do not check the server certificate at all (lab use only: anyone on the path can impersonate the server)', false)
     .addOption(new Option('--ca-is-server-cert', 'the --ca file is the server\'s own certificate: accept it under any name (riposte start)').hideHelp())
     .addOption(new Option('--supervised', 'read {"enroll_token"} from the first line of stdin and stop when stdin closes (riposte start)').hideHelp())
+    .option('--identity-sensor', 'make this host an identity sensor: report local accounts and authentications (Linux)', false)
+    .option('--identity-auth-log <file>', 'auth log the identity sensor follows (default: /var/log/auth.log, /var/log/secure or the journal)')
     .action(async (opts) => {
       scrubRiposteEnvironment();
       const supervisor = opts.supervised ? await readSupervisorLine() : undefined;
@@ -67,6 +69,8 @@ export function registerAgentCommands(program: Command): void {
         stateDir,
         allowPower: opts.allowPower,
         protect,
+        identitySensor: opts.identitySensor,
+        identityAuthLog: opts.identityAuthLog,
         log: (level, msg, extra) => process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra })}\n`),
       });
       agent.client.on('connected', () => process.stderr.write(`agent ${agent.deviceId} connected to ${opts.server}\n`));

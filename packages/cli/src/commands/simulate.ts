@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { Option, type Command } from 'commander';
+import { runDomain } from './simulate-domain.ts';
 import {
   DEFAULT_FLEET_CONCURRENCY, DEFAULT_FLEET_SEED, enrollFleet, FLEET_PLATFORMS, splitFleet, startFleet,
   type FleetLog, type FleetPlatform, type FleetProgress, type FleetSlice,
@@ -27,6 +28,10 @@ const FD_RESERVE = 500;
 
 interface SimulateOptions {
   count: string;
+  identityDomain?: string;
+  users: string;
+  authRate: string;
+  sprayEvery: string;
   platform: FleetPlatform;
   processes: string;
   seed: string;
@@ -49,11 +54,16 @@ export function registerSimulateCommand(program: Command): void {
     .option('--processes <p>', 'spread the fleet over this many worker processes (one process holds ~20,000 connections at most)', '1')
     .option('--seed <seed>', 'the same seed, platform and index give the same host', DEFAULT_FLEET_SEED)
     .option('--concurrency <n>', 'enrollments / first connections in flight at once', String(DEFAULT_FLEET_CONCURRENCY))
+    .option('--identity-domain <name>', 'instead of a fleet, run a simulated Active Directory domain (its DC an identity sensor), e.g. corp.example')
+    .option('--users <n>', 'users of the simulated domain', '1000')
+    .option('--auth-rate <n>', 'authentications per second in the simulated domain', '20')
+    .option('--spray-every <n>', 'a password-spraying burst every this many authentications (0: never)', '5000')
     .addOption(new Option('--slice <first:end>', 'run hosts [first, end) only (worker processes)').hideHelp())
     .configureHelp({ showGlobalOptions: true })
     .action(async (_opts: SimulateOptions, cmd: Command) => {
       const opts = cmd.optsWithGlobals() as SimulateOptions & { server: string; enrollToken?: string; state: string; ca?: string; insecure?: boolean };
       const stateDir = path.resolve(cmd.parent?.getOptionValueSource('state') === 'default' ? DEFAULT_STATE : opts.state);
+      if (opts.identityDomain) return runDomain({ ...opts, stateDir });
       const count = positiveInt(opts.count, '--count', true);
       const processes = positiveInt(opts.processes, '--processes');
       const concurrency = positiveInt(opts.concurrency, '--concurrency');

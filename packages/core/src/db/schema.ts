@@ -3,6 +3,7 @@ import type { RtrLibraryTables } from '../rtr-library/tables.ts';
 import type { PolicyTables } from '../policies/tables.ts';
 import type { RtrTables } from '../rtr/tables.ts';
 import type { CbTables } from '../carbonblack/tables.ts';
+import type { IdentityTables } from '../identity/tables.ts';
 
 /**
  * Row types of every table. Timestamps are ISO-8601 UTC strings (`2026-01-02T03:04:05.678Z`) in
@@ -230,7 +231,7 @@ export interface AuditEventsTable {
   details: string;
 }
 
-export interface Database extends RtrLibraryTables, PolicyTables, RtrTables, CbTables {
+export interface Database extends RtrLibraryTables, PolicyTables, RtrTables, CbTables, IdentityTables {
   settings: SettingsTable;
   api_clients: ApiClientsTable;
   api_tokens: ApiTokensTable;

@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, MAX_FRAME_DEPTH, jsonDeeperThan, resultDataProblem, type AgentMessage, type GatewayMessage } from '@riposte/spec';
+import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, MAX_FRAME_DEPTH, jsonDeeperThan, resultDataProblem, type AgentMessage, type GatewayMessage, type IdentityReportFrame } from '@riposte/spec';
 import { PENDING_PAGE, ServiceError, type AgentResult, type CommandRecord, type Core, type HostFacts } from '@riposte/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { RefusedResult, type ResultBlobs } from './result-blobs.ts';
@@ -363,6 +363,16 @@ export class AgentConnection {
     this.deps.log.error({ device_id: this.deviceId, err: e }, 'agent message failed');
   }
 
+  private identityQueue: Promise<void> = Promise.resolve();
+
+  /** An identity sensor's report; enforcing BLOCK matches go back to the sensor to refuse. */
+  private async onIdentity(report: IdentityReportFrame): Promise<void> {
+    const host = await this.deps.core.hosts.get(this.deviceId);
+    if (!host) return;
+    const blocks = await this.deps.core.identity.ingest(host, report);
+    if (blocks.length) this.send({ t: 'identity_blocks', blocks });
+  }
+
   private async handle(msg: Exclude<AgentMessage, { t: 'result' | 'result_upload' }>): Promise<void> {
     const { core } = this.deps;
     switch (msg.t) {
@@ -390,6 +400,10 @@ export class AgentConnection {
       case 'containment_result':
         await core.containment.answered(this.deviceId, msg);
         return;
+      case 'identity':
+        // In arrival order: a directory frame is stored before the authentications that name its users.
+        this.identityQueue = this.identityQueue.then(() => this.onIdentity(msg.report)).catch((e) => this.failed(e));
+        return this.identityQueue;
     }
   }
 }

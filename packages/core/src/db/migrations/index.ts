@@ -13,6 +13,7 @@ import { openCommandsById } from './0010_open_commands_by_id.ts';
 import { hostFacts } from './0011_host_facts.ts';
 import { enrollmentControl } from './0012_enrollment_control.ts';
 import { carbonBlack } from './0013_carbonblack.ts';
+import { identity } from './0014_identity.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -30,5 +31,6 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0011_host_facts': hostFacts(),
     '0012_enrollment_control': enrollmentControl(),
     '0013_carbonblack': carbonBlack(ctx),
+    '0014_identity': identity(),
   };
 }
