@@ -15,7 +15,11 @@ export function installNulGuard(app: FastifyInstance): void {
 /** Where in `value` (a parsed query, path or body) a string or key holds U+0000, if anywhere. */
 export function findNul(value: unknown, where: string, depth = 0): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? where : undefined;
-  if (value === null || typeof value !== 'object' || depth > 64 || Buffer.isBuffer(value)) return undefined;
+  if (value === null || typeof value !== 'object' || depth > 64) return undefined;
+  // Only parsed JSON, forms and queries: a streamed body (an upload) is an object graph reaching
+  // the socket and the server, which a walk would take for ever to cover.
+  const proto = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return undefined;
   if (Array.isArray(value)) {
     for (const item of value) {
       const hit = findNul(item, where, depth + 1);

@@ -25,7 +25,7 @@ export function getOperation(operationId: string): Operation {
 
 /** Every scope any operation asks for: what a fully privileged API client holds. */
 export function allScopes(): string[] {
-  return [...new Set(operations.filter((op) => op.dialect === 'falcon').map((op) => op.scope).filter((s): s is string => s !== null && s.includes(':')))].sort();
+  return [...new Set(operations.filter((op) => op.dialect !== 'carbonblack').map((op) => op.scope).filter((s): s is string => s !== null && s.includes(':')))].sort();
 }
 
 /** The operation a method and path belong to, if any: no route may exist outside the registry. */
