@@ -209,7 +209,6 @@ describe('Carbon Black Live Response walkthrough', () => {
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ success: false, error_code: 'Forbidden' });
     expect(res.body.message).toMatch(/MemDumpCommand/);
-    expect(res.body.message).toMatch(/not available on Linux/);
   });
 
   it('lists the session\'s commands in order; the Falcon RTR audit shows them under the API key', async () => {

@@ -206,7 +206,7 @@ describe('results the server cannot accept are refused once', () => {
 
     // A whole output it names but never uploaded is dropped from the result, with a note.
     const claimed = await a.issue();
-    a.ws.send(JSON.stringify({ t: 'result', id: claimed.id, result: { ok: true, data: { stdout: 'x', truncated: true, full_output: { sha256, size, whole: true } }, cwd: '/' } }));
+    a.ws.send(JSON.stringify({ t: 'result', id: claimed.id, result: { ok: true, data: { processes: [], stdout: 'x', truncated: true, full_output: { sha256, size, whole: true } }, cwd: '/' } }));
     await waitFor(async () => (await ended(claimed.id))?.status === 'complete', 10_000, 'the result with an unbacked output stored');
     const stored = (await t.server.core.commands.get(claimed.id))!.result!;
     expect(stored.full_output).toBeUndefined();

@@ -8,7 +8,8 @@ import net from 'node:net';
 import { startTestServer } from './server.ts';
 
 const host = process.env.BIND_ADDRESS!;
-const t = await startTestServer({ host });
+// A test network of its own, inside namespaces this test made: plaintext is what the test wants.
+const t = await startTestServer({ host, allowPlaintext: true });
 const token = await t.token();
 const second = net.createServer((s) => {
   s.on('error', () => {}); // the probe hangs up at once

@@ -206,11 +206,12 @@ export class AgentConnection {
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.cutOff) return;
     let msg: AgentMessage;
+    let parsed: unknown;
     try {
       if (isBinary) throw new Error('binary frames are not part of the protocol');
       // Before parsing: a frame nested thousands of levels deep is refused for the cost of reading its first bytes.
       if (jsonDeeperThan(data, MAX_FRAME_DEPTH)) throw new Error(`invalid message: nested deeper than ${MAX_FRAME_DEPTH} levels`);
-      const parsed: unknown = JSON.parse(data.toString('utf8'));
+      parsed = JSON.parse(data.toString('utf8'));
       if (!checkMessage.Check(parsed)) {
         const first = checkMessage.Errors(parsed).First();
         throw new Error(`invalid message${first ? ` at ${first.path}: ${first.message}` : ''}`);
@@ -219,7 +220,8 @@ export class AgentConnection {
     } catch (e) {
       this.refuse('agent.frame_refused', (e as Error).message);
       // A result that can never be accepted is refused once, or the agent would re-send it forever.
-      const id = resultId(data, isBinary);
+      // (Only a frame that parsed: one refused for its depth or bytes names nothing worth a write.)
+      const id = resultIdOf(parsed);
       if (id) this.refuseResult(id, (e as Error).message);
       return;
     }
@@ -408,13 +410,8 @@ export class AgentConnection {
   }
 }
 
-/** The id of a `result` frame that failed validation, when it is legible. */
-function resultId(data: Buffer, isBinary: boolean): string | undefined {
-  if (isBinary) return undefined;
-  try {
-    const v = JSON.parse(data.toString('utf8')) as { t?: unknown; id?: unknown };
-    return v?.t === 'result' && typeof v.id === 'string' && v.id.length > 0 && v.id.length <= 64 ? v.id : undefined;
-  } catch {
-    return undefined;
-  }
+/** The id of a parsed `result` frame that failed validation, when it is legible. */
+function resultIdOf(v: unknown): string | undefined {
+  const f = v as { t?: unknown; id?: unknown } | null | undefined;
+  return f && typeof f === 'object' && f.t === 'result' && typeof f.id === 'string' && f.id.length > 0 && f.id.length <= 64 ? f.id : undefined;
 }
