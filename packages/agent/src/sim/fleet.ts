@@ -16,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Inventory, Platform } from '../commands/types.ts';
 import { AgentClient } from '../transport/agent-client.ts';
 import { HttpFileTransfers } from '../transport/http-transfers.ts';
-import type { AgentIdentity } from '../transport/identity.ts';
+import { postJson, type AgentIdentity } from '../transport/identity.ts';
 import { MemoryJournal } from '../transport/journal.ts';
 import { httpsAgent, tlsRequestOptions, type AgentTls } from '../transport/tls.ts';
 import { SimulatedExecutor } from './simulated-executor.ts';
@@ -335,24 +335,7 @@ class Enroller {
   }
 
   private post(body: string, localAddress: string | undefined): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
-    const mod = this.url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const req = mod.request(this.url, {
-        method: 'POST',
-        agent: this.agent,
-        localAddress,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      });
-      req.setTimeout(30_000, () => req.destroy(new Error('no answer within 30 s')));
-      req.once('error', reject);
-      req.once('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.once('error', reject);
-        res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-      });
-      req.end(body);
-    });
+    return postJson(new URL(this.url), body, { agent: this.agent, localAddress, timeoutMs: 30_000 });
   }
 }
 

@@ -37,7 +37,7 @@ export async function enroll(serverUrl: string, enrollToken: string, inventory: 
   const body = JSON.stringify({ enroll_token: enrollToken, inventory });
   let res: { status: number; headers: http.IncomingHttpHeaders; text: string };
   for (let attempt = 0; ; attempt++) {
-    res = await post(new URL('/agent/v1/enroll', serverUrl), body, tls);
+    res = await postJson(new URL('/agent/v1/enroll', serverUrl), body, { tls });
     if (res.status !== 429 || attempt >= 10) break;
     const wait = Math.min(120, Number(res.headers['retry-after']) || 2 ** attempt);
     await new Promise((r) => setTimeout(r, wait * 1000));
@@ -54,16 +54,29 @@ export async function enroll(serverUrl: string, enrollToken: string, inventory: 
   return { device_id: enrolled.device_id, agent_secret: enrolled.agent_secret, server_url: serverUrl };
 }
 
-function post(url: URL, body: string, tls: AgentTls | undefined): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
+export interface JsonPostOptions {
+  tls?: AgentTls;
+  /** A keep-alive agent shared by many posts (the simulator's enroller). */
+  agent?: http.Agent;
+  /** Source address (the simulator spreads its hosts over 127.x addresses). */
+  localAddress?: string;
+  timeoutMs?: number;
+}
+
+/** POSTs a JSON body over http(s) (ws/wss URLs are mapped to them) and reads the whole answer. */
+export function postJson(url: URL, body: string, opts: JsonPostOptions = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
   const secure = url.protocol === 'https:' || url.protocol === 'wss:';
   if (url.protocol === 'ws:' || url.protocol === 'wss:') url.protocol = secure ? 'https:' : 'http:';
+  const timeoutMs = opts.timeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const req = (secure ? https : http).request(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      ...(secure ? tlsRequestOptions(tls) : {}),
+      ...(opts.agent ? { agent: opts.agent } : {}),
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
+      ...(secure && !opts.agent ? tlsRequestOptions(opts.tls) : {}),
     });
-    req.setTimeout(60_000, () => req.destroy(new Error('no answer from the server within 60 s')));
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from the server within ${timeoutMs / 1000} s`)));
     req.once('error', reject);
     req.once('response', (res) => {
       const chunks: Buffer[] = [];
