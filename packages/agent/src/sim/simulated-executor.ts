@@ -5,10 +5,9 @@
 
 import type { ContainmentOrder } from '../containment/index.ts';
 import type {
-  CommandErrorCode, CommandName, CommandRequest, CommandResult, ExecutionContext, Executor, Inventory, Platform,
+  CommandName, CommandRequest, CommandResult, ExecutionContext, Executor, Inventory, Platform,
 } from '../commands/types.ts';
-import type { Args } from './args.ts';
-import { CommandError, invalidArgument } from './errors.ts';
+import { describeError, invalidArgument } from '../commands/errors.ts';
 import { kernelBuild } from './host-profile.ts';
 import { interfaces } from './network.ts';
 import { hash32 } from './prng.ts';
@@ -97,12 +96,12 @@ export class SimulatedExecutor implements Executor {
       const args: unknown = req.args ?? {};
       if (typeof args !== 'object' || Array.isArray(args)) throw invalidArgument('args must be an object');
       if (isAborted(ctx)) throw ctx.signal.reason;
-      const call: Call = { host, platform: this.platform, args: args as Args, cwd, req, ctx };
+      const call: Call = { host, platform: this.platform, args: args as Call['args'], cwd, req, ctx };
       const data = await HANDLERS[req.name](call);
       if (req.name === 'netstat' && this.#contained) return { ok: true, data: isolatedConnections(data, host.profile.server_address), cwd: call.cwd };
       return { ok: true, data, cwd: call.cwd };
     } catch (err) {
-      return { ok: false, error: describeError(err, ctx), cwd };
+      return { ok: false, error: describeError(err, isAborted(ctx) ? ctx.signal : undefined), cwd };
     }
   }
 
@@ -152,14 +151,4 @@ export class SimulatedExecutor implements Executor {
  */
 function isAborted(ctx: ExecutionContext & { readonly aborted?: boolean }): boolean {
   return typeof ctx.aborted === 'boolean' ? ctx.aborted : !!ctx.signal?.aborted;
-}
-
-function describeError(err: unknown, ctx: ExecutionContext | undefined): { code: CommandErrorCode; message: string } {
-  if (err instanceof CommandError) return { code: err.code, message: err.message };
-  if (ctx && isAborted(ctx)) {
-    const reason = ctx.signal.reason as { name?: string; code?: string; message?: string } | undefined;
-    if (reason?.name === 'TimeoutError' || reason?.code === 'timeout') return { code: 'timeout', message: 'command timed out' };
-    return { code: 'failed', message: 'command was cancelled' };
-  }
-  return { code: 'failed', message: err instanceof Error ? err.message : String(err) };
 }

@@ -1,8 +1,9 @@
 // What a simulated command handler gets, and the helpers several command families share.
 
 import type { CommandRequest, ExecutionContext, Platform } from '../../commands/types.ts';
-import { CommandError, fail, notSupported } from '../errors.ts';
-import { optInt, type Args } from '../args.ts';
+import { CommandError, notSupported } from '../../commands/errors.ts';
+import { optionalInteger } from '../../commands/args.ts';
+import type { WireArgs } from '../../commands/context.ts';
 import type { VirtualHost } from '../virtual-host.ts';
 
 /** Largest file a simulated host keeps in memory (put, zip and encrypt outputs). */
@@ -11,7 +12,7 @@ export const MAX_VIRTUAL_FILE_BYTES = 16 * 1024 * 1024;
 export interface Call {
   host: VirtualHost;
   platform: Platform;
-  args: Args;
+  args: WireArgs<Record<string, unknown>>;
   /** The session directory; `cd` changes it. */
   cwd: string;
   req: CommandRequest;
@@ -24,7 +25,7 @@ export type Handler = (c: Call) => Data | Promise<Data>;
 /** A per-command timeout never outlives the request's hard limit. */
 export function effectiveTimeout(c: Call): number {
   const limit = typeof c.req.timeout_ms === 'number' && c.req.timeout_ms > 0 ? c.req.timeout_ms : Infinity;
-  return Math.min(optInt(c.args, 'timeout_ms', 1) ?? Infinity, limit);
+  return Math.min(optionalInteger(c.args, 'timeout_ms', 1) ?? Infinity, limit);
 }
 
 /** A file in the agent's output directory (os.tmpdir()/riposte-agent, as the real agent), created on demand. */
@@ -43,7 +44,7 @@ export function fileTimestamp(date = new Date()): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
-export const tooLarge = (path: string) => fail('too_large', `${path}: over the simulated host's ${MAX_VIRTUAL_FILE_BYTES / 1024 / 1024} MiB file limit`);
+export const tooLarge = (path: string) => new CommandError('too_large', `${path}: over the simulated host's ${MAX_VIRTUAL_FILE_BYTES / 1024 / 1024} MiB file limit`);
 
 /** Transport failures are transfer_failed; our own errors keep their codes. */
 export async function transferred<T>(run: () => Promise<T>): Promise<T> {
@@ -51,6 +52,6 @@ export async function transferred<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (err) {
     if (err instanceof CommandError) throw err;
-    throw fail('transfer_failed', `transfer failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw new CommandError('transfer_failed', `transfer failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -1,6 +1,6 @@
 // eventlog list/view/export over the simulated logs (the real agent's commands/eventlog.ts).
 
-import { oneOf, optInt, str } from '../args.ts';
+import { optionalInteger, requireOneOf, requireString } from '../../commands/args.ts';
 import { contentSize } from '../content.ts';
 import { exportLog, listLogs, viewLog } from '../event-logs.ts';
 import { fileTimestamp, outputPath, type Handler } from './call.ts';
@@ -9,10 +9,10 @@ import { fileTimestamp, outputPath, type Handler } from './call.ts';
 const DEFAULT_LOG_LINES = 100;
 
 export const eventlog: Handler = (c) => {
-  const action = oneOf(c.args, 'action', ['list', 'view', 'export'] as const);
+  const action = requireOneOf(c.args, 'action', ['list', 'view', 'export'] as const);
   if (action === 'list') return { logs: listLogs(c.host) };
-  const name = str(c.args, 'name');
-  if (action === 'view') return { name, ...viewLog(c.host, name, optInt(c.args, 'count', 1, 10_000) ?? DEFAULT_LOG_LINES) };
+  const name = requireString(c.args, 'name');
+  if (action === 'view') return { name, ...viewLog(c.host, name, optionalInteger(c.args, 'count', 1, 10_000) ?? DEFAULT_LOG_LINES) };
   const { content, extension } = exportLog(c.host, name);
   const file = c.host.fs.writeFile(outputPath(c, `eventlog-${name.replace(/[^A-Za-z0-9._-]+/g, '_')}-${fileTimestamp()}.${extension}`), content, false);
   return { name, path: file.path, size: contentSize(content) };

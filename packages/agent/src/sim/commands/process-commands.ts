@@ -1,21 +1,21 @@
 // ps and kill on the virtual process table (the real agent's commands/process-commands.ts).
 
 import os from 'node:os';
-import { int, optStr } from '../args.ts';
-import { fail, invalidArgument } from '../errors.ts';
+import { optionalString, requirePid } from '../../commands/args.ts';
+import { CommandError, invalidArgument } from '../../commands/errors.ts';
 import type { Handler } from './call.ts';
 
 // Cached rows are copied out: a caller mutating a result must not change the host.
 export const ps: Handler = (c) => ({ processes: c.host.processes.list().map((p) => ({ ...p })) });
 
 export const kill: Handler = (c) => {
-  const pid = int(c.args, 'pid', 1, 2 ** 31 - 1);
-  const signal = parseSignal(optStr(c.args, 'signal') ?? 'SIGKILL');
+  const pid = requirePid(c.args, 'pid');
+  const signal = parseSignal(optionalString(c.args, 'signal') ?? 'SIGKILL');
   const { processes } = c.host;
   if (pid === processes.agent().pid) throw invalidArgument('refusing to signal the agent itself');
   // Stopping or continuing leaves the process in the table; every other signal ends it.
   if (signal === 'SIGSTOP' || signal === 'SIGCONT') {
-    if (!processes.get(pid)) throw fail('not_found', `process ${pid} not found`);
+    if (!processes.get(pid)) throw new CommandError('not_found', `process ${pid} not found`);
   } else {
     processes.kill(pid);
   }

@@ -1,9 +1,9 @@
 // run and runscript: well-known programs and a tiny script dialect (the real agent's commands/script-commands.ts).
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { optBool, optStr, str, strArray } from '../args.ts';
+import { optionalBoolean, optionalString, optionalStringArray, requireString } from '../../commands/args.ts';
 import { contentBytes } from '../content.ts';
-import { fail, invalidArgument } from '../errors.ts';
+import { CommandError, invalidArgument } from '../../commands/errors.ts';
 import { findProgram } from '../programs.ts';
 import { interpretScript, type ScriptResult } from '../script.ts';
 import { effectiveTimeout, type Call, type Data, type Handler } from './call.ts';
@@ -13,17 +13,17 @@ const MAX_OUTPUT_BYTES = 4 * 1024 * 1024;
 
 export const run: Handler = async (c) => {
   const { fs, profile, processes } = c.host;
-  const executable = str(c.args, 'executable');
-  const argv = strArray(c.args, 'args');
-  const wait = optBool(c.args, 'wait', true);
+  const executable = requireString(c.args, 'executable');
+  const argv = optionalStringArray(c.args, 'args');
+  const wait = optionalBoolean(c.args, 'wait', true);
   const timeoutMs = effectiveTimeout(c);
-  const workdir = optStr(c.args, 'working_directory');
+  const workdir = optionalString(c.args, 'working_directory');
   if (workdir !== undefined) fs.requireDir(fs.resolve(c.cwd, workdir, 'working_directory'));
   const isPath = /[\\/]/.test(executable);
   const path = isPath ? fs.resolve(c.cwd, executable, 'executable') : executable;
   const program = findProgram(c.platform, executable);
   // Unknown programs that exist on the virtual disk run and print nothing; others don't exist.
-  if (!program && !(isPath && fs.stat(path)?.value.kind === 'file')) throw fail('not_found', `executable not found: ${executable}`);
+  if (!program && !(isPath && fs.stat(path)?.value.kind === 'file')) throw new CommandError('not_found', `executable not found: ${executable}`);
   if (!wait) {
     const user = c.platform === 'windows' ? 'NT AUTHORITY\\SYSTEM' : 'root';
     const name = fs.style.basename(path);
@@ -34,11 +34,11 @@ export const run: Handler = async (c) => {
 };
 
 export const runscript: Handler = async (c) => {
-  const script = optStr(c.args, 'script');
-  const hostPath = optStr(c.args, 'host_path');
+  const script = optionalString(c.args, 'script');
+  const hostPath = optionalString(c.args, 'host_path');
   if ((script === undefined) === (hostPath === undefined)) throw invalidArgument('give exactly one of script or host_path');
-  optStr(c.args, 'interpreter'); // any interpreter runs the same tiny dialect
-  strArray(c.args, 'args');
+  optionalString(c.args, 'interpreter'); // any interpreter runs the same tiny dialect
+  optionalStringArray(c.args, 'args');
   const text = script ?? contentBytes(c.host.fs.requireFile(c.host.fs.resolve(c.cwd, hostPath, 'host_path')).value.content).toString('utf8');
   return finish(c, interpretScript(text, c.platform === 'windows', effectiveTimeout(c)));
 };

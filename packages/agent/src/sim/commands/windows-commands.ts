@@ -1,15 +1,15 @@
 // reg, map and unmap: Windows only (the real agent's commands/windows-commands.ts).
 
-import { oneOf, optStr, optStrOrEmpty, str } from '../args.ts';
-import { fail, invalidArgument } from '../errors.ts';
+import { optionalString, optionalStringOrEmpty, requireOneOf, requireString } from '../../commands/args.ts';
+import { CommandError, invalidArgument } from '../../commands/errors.ts';
 import { requireWindows, type Handler } from './call.ts';
 
 export const reg: Handler = (c) => {
   requireWindows(c, 'reg');
-  const action = oneOf(c.args, 'action', ['query', 'create', 'set', 'delete', 'load', 'unload'] as const);
+  const action = requireOneOf(c.args, 'action', ['query', 'create', 'set', 'delete', 'load', 'unload'] as const);
   const registry = c.host.registry;
   const key = registry.normalise(c.args.key);
-  const value = optStrOrEmpty(c.args, 'value');
+  const value = optionalStringOrEmpty(c.args, 'value');
   switch (action) {
     case 'query': {
       const found = registry.query(key, value);
@@ -18,13 +18,13 @@ export const reg: Handler = (c) => {
     case 'create':
       return { action, key: registry.create(key).key };
     case 'set': {
-      const set = registry.set(key, value, optStr(c.args, 'type'), typeof c.args.data === 'string' ? c.args.data : '');
+      const set = registry.set(key, value, optionalString(c.args, 'type'), typeof c.args.data === 'string' ? c.args.data : '');
       return { action, key: set.key, value: value ?? '', type: set.value.type, data: set.value.data };
     }
     case 'delete':
       return { action, key: registry.delete(key, value).key, value: value ?? null };
     case 'load': {
-      const file = c.host.fs.requireFile(c.host.fs.resolve(c.cwd, str(c.args, 'data'), 'data'));
+      const file = c.host.fs.requireFile(c.host.fs.resolve(c.cwd, requireString(c.args, 'data'), 'data'));
       return { action, key: registry.load(key, file.path).key, file: file.path };
     }
     case 'unload':
@@ -34,10 +34,10 @@ export const reg: Handler = (c) => {
 
 export const map: Handler = (c) => {
   requireWindows(c, 'map');
-  const drive = driveLetter(str(c.args, 'drive'));
-  const share = str(c.args, 'path');
+  const drive = driveLetter(requireString(c.args, 'drive'));
+  const share = requireString(c.args, 'path');
   if (!/^\\\\[^\\]+\\[^\\]+/.test(share)) throw invalidArgument('path must be a network share such as \\\\server\\share');
-  if (drive === 'C:' || c.host.mappedDrives?.has(drive)) throw fail('already_exists', `${drive}: the local device name is already in use`);
+  if (drive === 'C:' || c.host.mappedDrives?.has(drive)) throw new CommandError('already_exists', `${drive}: the local device name is already in use`);
   (c.host.mappedDrives ??= new Map()).set(drive, share);
   c.host.fs.addRoot(`${drive}\\`);
   return { drive, path: share };
@@ -45,9 +45,9 @@ export const map: Handler = (c) => {
 
 export const unmap: Handler = (c) => {
   requireWindows(c, 'unmap');
-  const drive = driveLetter(str(c.args, 'drive'));
+  const drive = driveLetter(requireString(c.args, 'drive'));
   const share = c.host.mappedDrives?.get(drive);
-  if (share === undefined) throw fail('not_found', `${drive}: the network connection could not be found`);
+  if (share === undefined) throw new CommandError('not_found', `${drive}: the network connection could not be found`);
   c.host.mappedDrives!.delete(drive);
   c.host.fs.removeRoot(`${drive}\\`);
   return { drive, path: share };

@@ -1,6 +1,6 @@
 // zip: a real archive of virtual files, written back to the virtual disk (the real agent's commands/zip.ts).
 
-import { str } from '../args.ts';
+import { requireString } from '../../commands/args.ts';
 import { contentBytes, contentSize } from '../content.ts';
 import { fromStamp } from '../virtual-fs.ts';
 import { buildZip } from '../zip-writer.ts';
@@ -8,8 +8,8 @@ import { MAX_VIRTUAL_FILE_BYTES, tooLarge, type Handler } from './call.ts';
 
 export const zip: Handler = (c) => {
   const { fs } = c.host;
-  const source = fs.require(fs.resolve(c.cwd, str(c.args, 'source'), 'source'));
-  const destination = fs.resolve(c.cwd, str(c.args, 'destination'), 'destination');
+  const source = fs.require(fs.resolve(c.cwd, requireString(c.args, 'source'), 'source'));
+  const destination = fs.resolve(c.cwd, requireString(c.args, 'destination'), 'destination');
   const base = fs.style.parent(source.path) ?? source.path;
   const member = (path: string) => path.slice(base.length).replace(/^[\\/]+/, '').split(fs.style.sep).join('/');
   const entries = source.value.kind === 'file' ? [source] : [source, ...fs.descendants(source.path)];
