@@ -101,7 +101,7 @@ export class VirtualFs {
    * kept until the disk changes: a fan-out lists the same directory on every host again and again,
    * and sorting and formatting times were most of its cost. A kept listing is frozen all the way
    * down and answered as it is: nobody can change the host through it, and the agent client
-   * serialises it only once (see resultMessage in agent-client.ts).
+   * serialises it only once (see transport/result-json.ts).
    */
   listing(path: string): Listing {
     const key = this.style.key(path);
