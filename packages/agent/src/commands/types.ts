@@ -36,6 +36,17 @@ export interface ProcessInfo {
   memory_bytes: number;
 }
 
+/** One entry of `update history`; command_line is '' where the log has none (dpkg's). */
+export interface UpdateHistoryEntry {
+  /** Local time, `YYYY-MM-DD HH:MM:SS`, as apt's history log has it. */
+  date: string;
+  action: string;
+  name: string;
+  version: string;
+  previous_version: string;
+  command_line: string;
+}
+
 /** Arguments of each command. Paths may be relative to `cwd`. */
 export interface CommandArgs {
   ls: { path?: string };
