@@ -99,7 +99,7 @@ export class VirtualFs {
   /**
    * What `ls` answers: the entries of a directory (sorted by name), or of a file. The last few are
    * kept until the disk changes: a fan-out lists the same directory on every host again and again,
-   * and sorting and formatting times were most of its cost. A kept listing is frozen all the way
+   * and sorting and formatting times would be most of its cost. A kept listing is frozen all the way
    * down and answered as it is: nobody can change the host through it, and the agent client
    * serialises it only once (see transport/result-json.ts).
    */

@@ -335,7 +335,7 @@ export class AgentClient extends EventEmitter {
     this.finishThenRelease(cmd.id, result);
   }
 
-  /** The result goes out before the next waiting command starts (which now happens synchronously). */
+  /** The result goes out before the next waiting command starts (release() starts it synchronously). */
   private finishThenRelease(id: string, result: CommandResult): void {
     try {
       this.finish(id, result);

@@ -5,7 +5,7 @@ import type { CommandResult } from '../commands/types.ts';
 /**
  * JSON text of frozen result data, by object. Frozen data is taken to be immutable all the way
  * down, so data answered again (a simulated host's kept directory listing, on every host of a
- * fan-out, again and again) is serialised once; JSON.stringify was the costliest step of an ls.
+ * fan-out, again and again) is serialised once; JSON.stringify is otherwise the costliest step of an ls.
  */
 const frozenJson = new WeakMap<object, string>();
 
