@@ -12,7 +12,8 @@ export const clientOperations = (): Operation[] => operations.filter((op) => op.
 /** `RTR_ExecuteCommand` → `rtrExecuteCommand`, `GetOnlineState_V1` → `getOnlineStateV1`. */
 export function methodName(operationId: string): string {
   const words = operationId.split(/[_\W]+/).filter(Boolean);
-  return words.map((w, i) => (i === 0 ? (/^[A-Z]+$/.test(w) ? w.toLowerCase() : w[0].toLowerCase() + w.slice(1)) : w[0].toUpperCase() + w.slice(1))).join('');
+  const first = (w: string) => (/^[A-Z]+$/.test(w) ? w.toLowerCase() : w.replace(/^[A-Z]+(?=[A-Z][a-z])|^[A-Z]/, (caps) => caps.toLowerCase()));
+  return words.map((w, i) => (i === 0 ? first(w) : w[0].toUpperCase() + w.slice(1))).join('');
 }
 
 const ident = /^[A-Za-z_$][\w$]*$/;

@@ -64,7 +64,6 @@ export class RiposteClient extends GeneratedOperations {
     return { value: answer.access_token, renewAt: Date.now() + lifeMs - Math.min(60_000, lifeMs / 10) };
   }
 
-  /** The scopes the server granted this client's token (from the token endpoint's answer, when given). */
   protected async call(operationId: OperationId, input: CallInput, options: CallOptions = {}): Promise<any> {
     const spec: OperationSpec = OPERATIONS[operationId];
     const url = this.url(spec, input.query);
@@ -107,11 +106,11 @@ export class RiposteClient extends GeneratedOperations {
     let body: BodyInit | undefined;
     if (input.files && Object.values(input.files).some(Boolean)) {
       const form = new FormData();
-      for (const [k, v] of Object.entries(input.form ?? {})) if (v !== undefined) form.append(k, String(v));
+      for (const [k, v] of Object.entries(input.form ?? {})) for (const item of v === undefined ? [] : Array.isArray(v) ? v : [v]) form.append(k, String(item));
       for (const [k, blob] of Object.entries(input.files)) if (blob) form.append(k, blob, (blob as File).name ?? k);
       body = form;
     } else if (input.form) {
-      body = new URLSearchParams(Object.entries(input.form).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+      body = new URLSearchParams(Object.entries(input.form).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((item) => [k, String(item)])));
     } else if (input.body !== undefined) {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(input.body);

@@ -1940,7 +1940,7 @@ export abstract class GeneratedOperations {
     return this.call('BatchGetCmdStatus', input ?? {}, options);
   }
   /** RTRAuditSessions (GET /real-time-response-audit/combined/sessions/v1, real-time-response-audit:read): Every API client's sessions with the commands run in them (FQL filter; sort created_at|updated_at|deleted_at, |desc). */
-  rTRAuditSessions(input?: RTRAuditSessionsInput, options?: CallOptions): Promise<Envelope<RTRAuditSessionsResource>> {
+  rtrAuditSessions(input?: RTRAuditSessionsInput, options?: CallOptions): Promise<Envelope<RTRAuditSessionsResource>> {
     return this.call('RTRAuditSessions', input ?? {}, options);
   }
   /** Health (GET /health): Liveness probe. */

@@ -18,6 +18,8 @@ describe('generated client', () => {
     expect(methodName('RTR_ExecuteCommand')).toBe('rtrExecuteCommand');
     expect(methodName('GetOnlineState_V1')).toBe('getOnlineStateV1');
     expect(methodName('entities_perform_action')).toBe('entitiesPerformAction');
+    expect(methodName('RTRAuditSessions')).toBe('rtrAuditSessions');
+    expect(methodName('QueryDevicesByFilter')).toBe('queryDevicesByFilter');
   });
 });
 
