@@ -224,9 +224,15 @@ export function joinRemote(dir: string, name: string, platform: string): string 
   return dir.endsWith(sep) ? dir + name : dir + sep + name;
 }
 
+/** Sleeps `ms`, or less when `signal` aborts (the listener goes with the sleep: a long poll adds none). */
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 }

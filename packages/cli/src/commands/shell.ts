@@ -60,7 +60,8 @@ async function runShell(client: RiposteClient, host: HostRef, session: RtrSessio
     removeHistoryDuplicates: true,
     terminal: !!process.stdin.isTTY,
   });
-  rl.on('history', (h: string[]) => saveHistory(historyFile, h));
+  // `exit` stays out of the history: Up then Enter should not leave the next shell.
+  rl.on('history', (h: string[]) => saveHistory(historyFile, h.filter((l) => !/^\s*(exit|quit)\s*$/.test(l))));
   const prompt = () => {
     rl.setPrompt(`${host.hostname}:${session.pwd}> `);
     rl.prompt();
@@ -101,8 +102,10 @@ async function runShell(client: RiposteClient, host: HostRef, session: RtrSessio
   } finally {
     clearInterval(pulse);
     rl.close();
-    await session.close().catch(() => {});
-    process.stderr.write(`session on ${host.hostname} closed\n`);
+    await session.close().then(
+      () => process.stderr.write(`session on ${host.hostname} closed\n`),
+      (err: unknown) => process.stderr.write(`could not close the session (it expires by itself): ${errorLine(err)}\n`),
+    );
   }
 
   async function handle(line: string, signal: AbortSignal): Promise<void> {
