@@ -3,12 +3,14 @@ import { benchApi } from './api.ts';
 import { benchPolicies } from './policies.ts';
 import { benchAgent } from './agent.ts';
 import { benchRtr } from './rtr.ts';
+import { benchCli } from './cli.ts';
 
 const benches: Record<string, () => Promise<boolean>> = {
   api: benchApi,
   policies: benchPolicies,
   agent: benchAgent,
   rtr: benchRtr,
+  cli: benchCli,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -29,6 +29,7 @@ export function registerBatchCommand(program: Command): void {
     .option('--queue-offline', 'queue the command for offline hosts instead of failing them')
     .option('--tier <tier>', "read, active or admin (default: the command's own tier)")
     .option('--progress', 'draw the progress bar even when stderr is not a terminal')
+    .option('--chunk <n>', 'hosts per BatchCmd request (default: an eighth of the hosts, at least 50)')
     .action(async (words: string[], opts) => {
       const format = parseFormat(opts.output, [...FORMATS]);
       const timeout = Number(opts.timeout);
@@ -53,7 +54,7 @@ export function registerBatchCommand(program: Command): void {
       const counts: Record<HostStatus, number> = { done: 0, failed: 0, timed_out: 0, offline: 0, queued: 0 };
       const bar = progressBar(ids.length, !!opts.progress);
       const results: HostResult[] = [];
-      for await (const chunk of runBatch(client, { hostIds: ids, commandLine: line, tier, timeoutS: timeout, queueOffline: !!opts.queueOffline })) {
+      for await (const chunk of runBatch(client, { hostIds: ids, commandLine: line, tier, timeoutS: timeout, queueOffline: !!opts.queueOffline, chunkSize: opts.chunk ? Number(opts.chunk) : undefined })) {
         for (const r of chunk) counts[r.status]++;
         if (format === 'jsonl') for (const r of chunk) process.stdout.write(JSON.stringify(jsonOf(r)) + '\n');
         else for (const r of chunk) results.push(r);
