@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { RiposteApiError, RiposteClient, RtrSession, tierOf, type Tier } from '@riposte/client';
+import { RiposteApiError, RiposteClient, RtrSession, type Tier } from '@riposte/client';
 import { resolveProfile } from './profile.ts';
 
 /** The options of every command that talks to a server. */
@@ -64,7 +64,7 @@ export async function detectTier(client: RiposteClient): Promise<Tier> {
     );
   if (await allowed(() => client.rtrListPutFiles({ query: { limit: 1 } }))) return 'admin';
   if (await allowed(() => client.rtrListFiles({ query: { session_id: '00000000-0000-0000-0000-000000000000' } }))) return 'active';
-  return tierOf(['real-time-response:read']) ?? 'read';
+  return 'read';
 }
 
 export function parseTier(s: string | undefined): Tier | undefined {

@@ -109,11 +109,11 @@ async function runShell(client: RiposteClient, host: HostRef, session: RtrSessio
   }
 
   async function handle(line: string, signal: AbortSignal): Promise<void> {
-    const [word, ...rest] = line.split(/\s+/);
+    const [word, topic] = line.split(/\s+/);
     const arg = unquote(line.slice(word.length).trim());
     switch (word.toLowerCase()) {
       case 'help':
-        return void process.stdout.write(helpText(tier, platform, rest[0]));
+        return void process.stdout.write(helpText(tier, platform, topic));
       case 'clear':
         return void process.stdout.write('\x1b[2J\x1b[H');
       case 'get':
@@ -122,16 +122,14 @@ async function runShell(client: RiposteClient, host: HostRef, session: RtrSessio
       case 'put':
         if (!arg) throw new Error('usage: put <put-file name | local file>');
         return void process.stdout.write((await putFile(client, session, arg, { signal })) + '\n');
-      default: {
-        const result = await session.run(line, {
+      default:
+        await session.run(line, {
           signal,
           onOutput: (chunk) => {
             if (chunk.stdout) process.stdout.write(chunk.stdout.endsWith('\n') ? chunk.stdout : chunk.stdout + '\n');
             if (chunk.stderr) process.stderr.write(chunk.stderr.endsWith('\n') ? chunk.stderr : chunk.stderr + '\n');
           },
         });
-        void result;
-      }
     }
   }
 }
