@@ -73,7 +73,7 @@ export class Terminal {
   }
 
   /** Waits until the screen (after the `from`-th match of the prompt, if given) matches `re`. */
-  async waitFor(re: RegExp, timeoutMs = 30_000): Promise<string> {
+  async waitFor(re: RegExp, timeoutMs = 60_000): Promise<string> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const s = this.screen();
@@ -89,7 +89,7 @@ export class Terminal {
   }
 
   /** Waits for one more appearance of `re` than there are now, after `act`. */
-  async after(re: RegExp, act: () => void, timeoutMs = 30_000): Promise<string> {
+  async after(re: RegExp, act: () => void, timeoutMs = 60_000): Promise<string> {
     const before = this.count(re);
     act();
     const until = Date.now() + timeoutMs;
