@@ -77,7 +77,9 @@ export async function* runBatch(client: RiposteClient, opts: BatchOptions): Asyn
   }
 
   const total = batches.reduce((n, b) => n + b.hosts.length, 0);
-  const chunkSize = opts.chunkSize ?? Math.max(50, Math.ceil(total / 8));
+  // By default every chunk is in flight at once: progress as each lands, no wave waiting on another.
+  const limit = opts.concurrency ?? 4;
+  const chunkSize = opts.chunkSize ?? Math.max(50, Math.ceil(total / limit));
   const jobs = batches.flatMap((b) => chunks(b.hosts, chunkSize).map((hosts) => ({ batchId: b.batchId, hosts, all: hosts.length === b.hosts.length })));
   const line = opts.commandLine.trim();
   const send = (job: (typeof jobs)[number]) => {
@@ -89,7 +91,6 @@ export async function* runBatch(client: RiposteClient, opts: BatchOptions): Asyn
   // Up to `concurrency` requests in flight; results are yielded in the order they come back.
   const inFlight = new Map<number, Promise<{ key: number; results: HostResult[] }>>();
   let next = 0;
-  const limit = opts.concurrency ?? 4;
   while (next < jobs.length || inFlight.size) {
     while (next < jobs.length && inFlight.size < limit) {
       const key = next++;

@@ -29,7 +29,7 @@ export function registerBatchCommand(program: Command): void {
     .option('--queue-offline', 'queue the command for offline hosts instead of failing them')
     .option('--tier <tier>', "read, active or admin (default: the command's own tier)")
     .option('--progress', 'draw the progress bar even when stderr is not a terminal')
-    .option('--chunk <n>', 'hosts per BatchCmd request (default: an eighth of the hosts, at least 50)')
+    .option('--chunk <n>', 'hosts per BatchCmd request (default: a quarter of the hosts, at least 50; four requests are in flight at once)')
     .action(async (words: string[], opts) => {
       const format = parseFormat(opts.output, [...FORMATS]);
       const timeout = Number(opts.timeout);
