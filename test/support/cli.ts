@@ -106,5 +106,8 @@ export class Terminal {
     } catch {
       // already gone
     }
+    // tmux leaves its socket file behind.
+    const dir = process.env.TMUX_TMPDIR ?? os.tmpdir();
+    fs.rmSync(path.join(dir, `tmux-${process.getuid?.() ?? 0}`, this.socket), { force: true });
   }
 }
