@@ -23,6 +23,7 @@ async function registerLocalCommands(program: Command): Promise<void> {
     import('./commands/simulate.ts'),
     import('./commands/start.ts'),
   ]);
+  (await import('./commands/console-users.ts')).registerConsoleUserCommands(program);
   server.registerServerCommands(program);
   apiClients.registerApiClientCommands(program);
   agent.registerAgentCommands(program);

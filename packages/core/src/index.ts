@@ -4,6 +4,7 @@ import path from 'node:path';
 import { openStore, type Store } from './db/index.ts';
 import { EventBus } from './events.ts';
 import { ApiClientService, EnrollmentTokenService, TokenService } from './auth/index.ts';
+import { ConsoleSessionService, ConsoleUserService } from './console/index.ts';
 import { HostService } from './hosts/index.ts';
 import { HostGroupService } from './hostgroups/index.ts';
 import { customerId } from './settings.ts';
@@ -21,6 +22,7 @@ import { TransferService } from './transfers/index.ts';
 export * from './db/index.ts';
 export * from './events.ts';
 export * from './auth/index.ts';
+export * from './console/index.ts';
 export * from './hosts/index.ts';
 export * from './hostgroups/index.ts';
 export * from './commands/index.ts';
@@ -48,6 +50,9 @@ export interface Core {
   apiClients: ApiClientService;
   tokens: TokenService;
   enrollTokens: EnrollmentTokenService;
+  /** Web console users and their sessions. */
+  consoleUsers: ConsoleUserService;
+  consoleSessions: ConsoleSessionService;
   hosts: HostService;
   hostGroups: HostGroupService;
   notifier: Notifier;
@@ -95,6 +100,8 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     apiClients: new ApiClientService(store.db),
     tokens: new TokenService(store.db),
     enrollTokens: new EnrollmentTokenService(store.db),
+    consoleUsers: new ConsoleUserService(store.db),
+    consoleSessions: new ConsoleSessionService(store.db),
     hosts,
     hostGroups: new HostGroupService(store.db, hosts, events),
     // After hostGroups: its host-change hook (dynamic groups) must run before this one's.

@@ -8,6 +8,8 @@ import { findOperation, operations, toOpenApi } from '@riposte/spec';
 import type { Core } from '@riposte/core';
 import { installErrorHandling, RateLimited } from './errors.ts';
 import { registerFalconOperations } from './routes.ts';
+import { registerConsoleSessionRoutes } from './console/session-routes.ts';
+import { registerConsoleStatic } from './console/static-files.ts';
 import { falconHandlers } from './falcon/index.ts';
 import { startGateway, type GatewayOptions } from './gateway/index.ts';
 import { registerTransferRoutes } from './gateway/transfer-routes.ts';
@@ -101,6 +103,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   registerFalconOperations(app, core, falconHandlers(core));
+  registerConsoleSessionRoutes(app, core);
+  registerConsoleStatic(app);
   if (opts.gateway !== false) {
     registerTransferRoutes(app, { transfers: core.transfers, blobs: core.blobs });
     const gateway = startGateway(app, core, { transfers: core.transfers, ...(opts.gateway ?? {}) });

@@ -8,6 +8,9 @@ export interface BootstrapInfo {
   client_id: string;
   client_secret: string;
   enroll_token: string;
+  /** The first console user (role admin) and its generated password, asked to be changed at first sign-in. */
+  console_user?: string;
+  console_password?: string;
 }
 
 export const BOOTSTRAP_FILE = 'bootstrap.json';
@@ -23,6 +26,9 @@ export async function bootstrapIfEmpty(core: Core, dataDir: string, baseUrl: str
   const client = await core.apiClients.create({ name: 'bootstrap', scopes: allScopes(), description: 'created at first start' });
   const enroll = await core.enrollTokens.create('bootstrap');
   const info: BootstrapInfo = { base_url: baseUrl, client_id: client.client_id, client_secret: client.client_secret, enroll_token: enroll.token };
+  const admin = await core.consoleUsers.create({ name: 'admin', role: 'admin', mustChangePassword: true });
+  info.console_user = admin.user.name;
+  info.console_password = admin.password;
   writeBootstrapFile(dataDir, info);
   return info;
 }

@@ -7,9 +7,10 @@ import { rtrLibraryOperations } from './falcon/rtr-library.ts';
 import { rtrOperations } from './falcon/rtr.ts';
 import { agentOperations } from './agent.ts';
 import { internalOperations } from './internal.ts';
+import { consoleOperations } from './console.ts';
 
 /** Every operation riposte serves. The server registers routes only from this list. */
-export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...agentOperations, ...internalOperations];
+export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...agentOperations, ...internalOperations, ...consoleOperations];
 
 const byId = new Map(operations.map((op) => [op.operationId, op]));
 if (byId.size !== operations.length) throw new Error('duplicate operationId in registry');

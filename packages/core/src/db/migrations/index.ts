@@ -10,6 +10,7 @@ import { commandLookups } from './0007_command_lookups.ts';
 import { rtrFanouts } from './0008_rtr_fanouts.ts';
 import { openCommandIndexes } from './0009_open_command_indexes.ts';
 import { openCommandsById } from './0010_open_commands_by_id.ts';
+import { consoleUsers } from './0011_console_users.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -24,5 +25,6 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0008_rtr_fanouts': rtrFanouts(),
     '0009_open_command_indexes': openCommandIndexes(),
     '0010_open_commands_by_id': openCommandsById(),
+    '0011_console_users': consoleUsers(),
   };
 }
