@@ -39,7 +39,11 @@ export function HostsPage() {
         setTotal(Number(ids.meta.pagination?.total ?? 0));
         setError('');
       } catch (err) {
-        if (live) setError((err as Error).message);
+        if (live) {
+          setError((err as Error).message);
+          setRows([]);
+          setTotal(0);
+        }
       } finally {
         if (live) setLoading(false);
       }
