@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allScopes } from '@riposte/spec';
 import { CONSOLE_ROLE_SCOPES, ConsoleSessionService } from '@riposte/core';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { riposte } from './support/cli.ts';
 
 /** Sign in over HTTP as a browser would: the session cookie and the CSRF token. */
 async function signIn(t: TestServer, name: string, password: string) {
@@ -111,6 +112,22 @@ describe('console sign-in, sessions and CSRF', () => {
     expect((await res.json()).errors[0].message).toMatch(/name and password/);
     await expect(t.server.core.consoleUsers.create({ name: 'x', role: 'root' })).rejects.toThrow(/unknown role/);
     await expect(t.server.core.consoleUsers.create({ name: 'short', role: 'admin', password: 'abc' })).rejects.toThrow(/at least 12/);
+  });
+
+  it('riposte users create makes a user who can sign in with the printed password; bad roles and duplicates fail', async () => {
+    const home = fs.mkdtempSync(path.join(t.dataDir, 'cli-'));
+    const args = ['users', 'create', '--name', 'responder', '--role', 'active-responder', '--database', t.databaseUrl];
+    const made = await riposte(home, args);
+    expect(made.code).toBe(0);
+    const password = /^password: (\S+)$/m.exec(made.stdout)![1];
+    const r = await signIn(t, 'responder', password);
+    expect(r.body.role).toBe('active-responder');
+    const again = await riposte(home, args);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists/);
+    const badRole = await riposte(home, ['users', 'create', '--name', 'x', '--role', 'root', '--database', t.databaseUrl]);
+    expect(badRole.code).toBe(1);
+    expect(badRole.stderr).toMatch(/unknown role root; roles are read-only, active-responder, admin, policy-admin/);
   });
 
   it('rate limits sign-in attempts from one address', async () => {

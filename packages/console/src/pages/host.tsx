@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { TerminalPanel as TerminalPanelType } from './terminal.tsx';
 import { api, type Me } from '../api.ts';
 import { tierOf } from '../rtr.ts';
-import { TerminalPanel } from './terminal.tsx';
 
 const INVENTORY: [string, string][] = [
   ['hostname', 'Host name'], ['device_id', 'Device id'], ['status', 'Status'], ['platform_name', 'Platform'],
@@ -15,7 +15,8 @@ const INVENTORY: [string, string][] = [
 export function HostPage(props: { deviceId: string; me: Me }) {
   const [host, setHost] = useState<any>();
   const [error, setError] = useState('');
-  const [terminal, setTerminal] = useState(false);
+  // xterm.js is most of the bundle: it loads when a terminal is first opened.
+  const [TerminalPanel, setTerminalPanel] = useState<typeof TerminalPanelType>();
   const tier = tierOf(props.me.scopes);
   useEffect(() => {
     api.getDeviceDetailsV2({ query: { ids: [props.deviceId] } }).then(
@@ -44,10 +45,12 @@ export function HostPage(props: { deviceId: string; me: Me }) {
         <dd>{policy ? policy.policy_id : 'none'}</dd>
       </dl>
       {tier ? (
-        terminal ? (
+        TerminalPanel ? (
           <TerminalPanel deviceId={props.deviceId} tier={tier} />
         ) : (
-          <button type="button" onClick={() => setTerminal(true)}>Open terminal</button>
+          <button type="button" onClick={() => import('./terminal.tsx').then((m) => setTerminalPanel(() => m.TerminalPanel), (err) => setError((err as Error).message))}>
+            Open terminal
+          </button>
         )
       ) : (
         <p>Your role ({props.me.role}) cannot open RTR sessions.</p>

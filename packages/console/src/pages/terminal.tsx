@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
 import { ConsoleRtrSession, type Tier } from '../rtr.ts';
 
 const PULSE_MS = 4 * 60_000;
