@@ -54,12 +54,21 @@ describe.skipIf(!hasChromium())('web console in Chromium against a real server a
   it('signs in and lists hosts, paged by the server', async () => {
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The generated password: asked to choose one, which may be skipped.
+    await page.getByRole('heading', { name: 'Choose a password' }).waitFor();
+    await page.getByLabel('Current password').fill('not the right password');
+    await page.getByLabel('New password', { exact: true }).fill('a new password here');
+    await page.getByLabel('New password again').fill('a new password here');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toBe('the current password is wrong');
+    await shot('02-choose-password');
+    await page.getByRole('button', { name: 'Skip' }).click();
     await page.getByRole('heading', { name: 'Hosts' }).waitFor();
     await expect.poll(() => page.locator('.count').innerText()).toBe('61 hosts');
     expect(await page.locator('table.hosts tbody tr').count()).toBe(50);
     await page.getByRole('button', { name: 'Next' }).click();
     await expect.poll(() => page.locator('table.hosts tbody tr').count()).toBe(11);
-    await shot('02-hosts');
+    await shot('03-hosts');
   });
 
   it('searches hosts by FQL, sorts, and shows a bad filter inline', async () => {
@@ -70,12 +79,12 @@ describe.skipIf(!hasChromium())('web console in Chromium against a real server a
     await expect.poll(names).toEqual(['host-0002', 'host-0005', 'host-0008']);
     await page.getByRole('button', { name: /Host name/ }).click();
     await expect.poll(names).toEqual(['host-0008', 'host-0005', 'host-0002']);
-    await shot('03-hosts-fql');
+    await shot('04-hosts-fql');
     await page.getByLabel('FQL filter').fill("hostname:'unterminated");
     await page.getByRole('button', { name: 'Search' }).click();
     await expect.poll(() => page.locator('#filter-error').innerText()).toMatch(/Invalid FQL filter at position \d+/);
     expect(await page.locator('table.hosts tbody tr').count()).toBe(0);
-    await shot('04-hosts-fql-error');
+    await shot('05-hosts-fql-error');
   });
 
   it('opens a terminal on the local host, runs ls /etc, and shows a policy refusal with policy and setting', async () => {
@@ -100,7 +109,7 @@ describe.skipIf(!hasChromium())('web console in Chromium against a real server a
     await page.keyboard.press('ArrowUp');
     await expect.poll(() => terminalText(page)).toMatch(/get \/etc\/hostname\s*$/);
     await page.keyboard.press('Control+C');
-    await shot('05-terminal');
+    await shot('06-terminal');
   });
 
   it('a forged CSRF token is refused for the signed-in browser', async () => {
@@ -117,6 +126,6 @@ describe.skipIf(!hasChromium())('web console in Chromium against a real server a
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     const status = await page.evaluate(async () => (await fetch('/devices/queries/devices/v1')).status);
     expect(status).toBe(401);
-    await shot('06-signed-out');
+    await shot('07-signed-out');
   });
 });

@@ -82,6 +82,27 @@ describe('console sign-in, sessions and CSRF', () => {
     expect(write.body.errors[0].message).toMatch(/host-group:write/);
   });
 
+  it('changes a password with the current one and the CSRF token; the old one stops working', async () => {
+    const { password } = await t.server.core.consoleUsers.create({ name: 'changer', role: 'read-only', mustChangePassword: true });
+    const r = await signIn(t, 'changer', password);
+    expect(r.body.must_change_password).toBe(true);
+    const change = (headers: Record<string, string>, body: unknown) =>
+      fetch(`${t.url}/console/api/password`, { method: 'POST', headers: { cookie: r.cookie, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const next = 'a brand new passphrase';
+    expect((await change({}, { current_password: password, new_password: next })).status).toBe(403);
+    const wrong = await change({ 'x-csrf-token': r.body.csrf_token }, { current_password: 'not it at all', new_password: next });
+    expect(wrong.status).toBe(403);
+    expect((await wrong.json()).errors[0].message).toBe('the current password is wrong');
+    const short = await change({ 'x-csrf-token': r.body.csrf_token }, { current_password: password, new_password: 'short' });
+    expect(short.status).toBe(400);
+    expect((await short.json()).errors[0].message).toMatch(/at least 12/);
+    expect((await change({ 'x-csrf-token': r.body.csrf_token }, { current_password: password, new_password: next })).status).toBe(204);
+    expect(await t.server.core.consoleUsers.authenticate('changer', password)).toBeUndefined();
+    const again = await signIn(t, 'changer', next);
+    expect(again.status).toBe(200);
+    expect(again.body.must_change_password).toBe(false);
+  });
+
   it('signing out ends the session; the old cookie is refused after', async () => {
     const r = await signIn(t, 'admin', adminPassword);
     const noToken = await fetch(`${t.url}/console/api/session`, { method: 'DELETE', headers: { cookie: r.cookie } });

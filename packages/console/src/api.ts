@@ -89,3 +89,16 @@ export async function signOut(): Promise<void> {
   await fetch('/console/api/session', { method: 'DELETE', headers: { 'x-csrf-token': csrfToken }, credentials: 'same-origin' });
   csrfToken = '';
 }
+
+export async function changePassword(current_password: string, new_password: string): Promise<void> {
+  const res = await fetch('/console/api/password', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ current_password, new_password }),
+    credentials: 'same-origin',
+  });
+  if (!res.ok) {
+    const body = await res.json().catch(() => ({}));
+    throw new ApiError(res.status, body.errors ?? [{ code: res.status, message: `HTTP ${res.status}` }]);
+  }
+}

@@ -4,6 +4,7 @@ import { SignInPage } from './pages/sign-in.tsx';
 import { HostsPage } from './pages/hosts.tsx';
 import { HostPage } from './pages/host.tsx';
 import { AuditPage } from './pages/audit.tsx';
+import { ChangePasswordPage } from './pages/change-password.tsx';
 
 /** Routes live in the hash (#/hosts/ID): the server answers one page, the app picks the view. */
 function useHashRoute(): string {
@@ -30,6 +31,7 @@ export function App() {
 
   if (me === null) return <p class="loading">Loading…</p>;
   if (!me) return <SignInPage notice={notice} onSignedIn={(m) => { setNotice(''); setMe(m); }} />;
+  if (me.must_change_password) return <ChangePasswordPage onDone={() => setMe({ ...me, must_change_password: false })} />;
 
   const hostMatch = /^\/hosts\/([0-9a-f]{32})$/.exec(route);
   const page = hostMatch ? <HostPage deviceId={hostMatch[1]} me={me} /> : route === '/audit' ? <AuditPage /> : <HostsPage />;

@@ -14,6 +14,12 @@ export const consoleOperations: Operation[] = [
     successStatus: 200,
     body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false }),
   },
+  {
+    operationId: 'ConsoleChangePassword', collection: 'Console', dialect: 'internal', method: 'POST', path: '/console/api/password', scope: null,
+    summary: "Change the signed-in console user's password (needs the current one and the X-CSRF-Token header).",
+    successStatus: 204,
+    body: Type.Object({ current_password: Type.String({ minLength: 1, maxLength: 1024 }), new_password: Type.String({ minLength: 12, maxLength: 1024 }) }, { additionalProperties: false }),
+  },
   { operationId: 'ConsoleWhoAmI', collection: 'Console', dialect: 'internal', method: 'GET', path: '/console/api/session', scope: null, summary: "The signed-in console user, role, scopes and the session's CSRF token.", successStatus: 200 },
   { operationId: 'ConsoleSignOut', collection: 'Console', dialect: 'internal', method: 'DELETE', path: '/console/api/session', scope: null, summary: 'Sign out of the console (needs the X-CSRF-Token header).', successStatus: 204 },
 ];

@@ -49,7 +49,7 @@ export function announce(url: string, bootstrap: { client_id: string; client_sec
   const lines = [`riposte is listening on ${url}`, `web console: ${url}/console`];
   if (bootstrap) {
     lines.push(
-      'First start: created an API client with every scope and an agent enrollment token.',
+      'First start: created an API client with every scope, an agent enrollment token and a console user.',
       'They are shown once here and kept (mode 0600) in ' + `${dataDir}/bootstrap.json:`,
       `  client_id:     ${bootstrap.client_id}`,
       `  client_secret: ${bootstrap.client_secret}`,
