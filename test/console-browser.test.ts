@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { startTestAgent, type TestAgent } from './support/agent.ts';
 import { seedHosts } from './support/hosts.ts';
+import { startFleet, type SimulatedFleet } from '../packages/agent/src/sim/fleet.ts';
 import { ARTIFACTS, buildConsole, CHROMIUM, hasChromium, launchChromium } from './support/browser.ts';
 
 if (!hasChromium()) {
@@ -21,6 +22,7 @@ describe.skipIf(!hasChromium())('web console in Chromium against a real server a
   let chromium: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   let password: string;
+  let fleet: SimulatedFleet | undefined;
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
@@ -38,6 +40,7 @@ describe.skipIf(!hasChromium())('web console in Chromium against a real server a
   }, 120_000);
   afterAll(async () => {
     await chromium?.close();
+    await fleet?.stop();
     agent?.stop();
     await t?.close();
   });
@@ -112,6 +115,22 @@ describe.skipIf(!hasChromium())('web console in Chromium against a real server a
     await shot('06-terminal');
   });
 
+  it('runs a batch over the online hosts (50 simulated and the local one) and exports it as CSV', async () => {
+    fleet = await startFleet({ serverUrl: t.url, enrollToken: t.enrollToken, count: 50, platform: 'mixed', stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-console-fleet-')), seed: 'console' });
+    await fleet.waitConnected(50, 60_000);
+    await page.getByRole('link', { name: 'Batches' }).click();
+    await page.getByLabel('FQL filter').fill('online:true');
+    await page.getByLabel('Command').fill('ls');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect.poll(() => page.locator('.count').innerText(), { timeout: 60_000 }).toBe('finished: 51 of 51 done');
+    expect(await page.locator('table.batch tbody tr').count()).toBe(51);
+    await shot('07-batch');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = fs.readFileSync((await download.path())!, 'utf8').trimEnd().split('\n');
+    expect(csv[0]).toBe('host,device_id,status,stdout,stderr,error');
+    expect(csv.filter((l) => /^[^,]*,[0-9a-f]{32},done,/.test(l))).toHaveLength(51);
+  }, 150_000);
+
   it('a forged CSRF token is refused for the signed-in browser', async () => {
     const status = await page.evaluate(async () => {
       const res = await fetch('/devices/entities/host-groups/v1', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': 'forged' }, body: JSON.stringify({ resources: [{ name: 'forged', group_type: 'static' }] }) });
@@ -126,6 +145,6 @@ describe.skipIf(!hasChromium())('web console in Chromium against a real server a
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     const status = await page.evaluate(async () => (await fetch('/devices/queries/devices/v1')).status);
     expect(status).toBe(401);
-    await shot('07-signed-out');
+    await shot('08-signed-out');
   });
 });

@@ -1,15 +1,8 @@
 import { GeneratedOperations, OPERATIONS, type OperationId } from '../../client/src/generated.ts';
-import type { CallOptions, FalconError } from '../../client/src/types.ts';
+import type { CallOptions } from '../../client/src/types.ts';
+import { RiposteApiError } from '../../client/src/errors.ts';
 
-/** An answer that was not a success: its status and the server's own error messages. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly errors: FalconError[],
-  ) {
-    super(errors.map((e) => e.message).join('; ') || `HTTP ${status}`);
-  }
-}
+export { RiposteApiError };
 
 export interface Me {
   name: string;
@@ -49,11 +42,11 @@ class ConsoleApi extends GeneratedOperations {
       credentials: 'same-origin',
       signal: options.signal,
     });
-    return answer(res);
+    return answer(operationId, res);
   }
 }
 
-async function answer(res: Response): Promise<any> {
+async function answer(operationId: string, res: Response): Promise<any> {
   const text = await res.text();
   let body: any;
   try {
@@ -62,7 +55,7 @@ async function answer(res: Response): Promise<any> {
     body = undefined;
   }
   if (res.status === 401) onSignedOut();
-  if (!res.ok || body === undefined) throw new ApiError(res.status, body?.errors?.length ? body.errors : [{ code: res.status, message: `HTTP ${res.status}` }]);
+  if (!res.ok || body === undefined) throw new RiposteApiError(operationId, res.status, body?.meta?.trace_id, body?.errors?.length ? body.errors : [{ code: res.status, message: `HTTP ${res.status}` }], body);
   return body;
 }
 
@@ -72,7 +65,7 @@ export async function signIn(name: string, password: string): Promise<Me> {
   const res = await fetch('/console/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }), credentials: 'same-origin' });
   const text = await res.text();
   const body = text ? JSON.parse(text) : {};
-  if (!res.ok) throw new ApiError(res.status, body.errors ?? [{ code: res.status, message: `HTTP ${res.status}` }]);
+  if (!res.ok) throw new RiposteApiError('ConsoleSignIn', res.status, undefined, body.errors ?? [{ code: res.status, message: `HTTP ${res.status}` }], body);
   return whoAmI() as Promise<Me>;
 }
 
@@ -99,6 +92,6 @@ export async function changePassword(current_password: string, new_password: str
   });
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));
-    throw new ApiError(res.status, body.errors ?? [{ code: res.status, message: `HTTP ${res.status}` }]);
+    throw new RiposteApiError('ConsoleChangePassword', res.status, undefined, body.errors ?? [{ code: res.status, message: `HTTP ${res.status}` }], body);
   }
 }

@@ -4,6 +4,7 @@ import { SignInPage } from './pages/sign-in.tsx';
 import { HostsPage } from './pages/hosts.tsx';
 import { HostPage } from './pages/host.tsx';
 import { AuditPage } from './pages/audit.tsx';
+import { BatchesPage } from './pages/batches.tsx';
 import { ChangePasswordPage } from './pages/change-password.tsx';
 
 /** Routes live in the hash (#/hosts/ID): the server answers one page, the app picks the view. */
@@ -34,13 +35,14 @@ export function App() {
   if (me.must_change_password) return <ChangePasswordPage onDone={() => setMe({ ...me, must_change_password: false })} />;
 
   const hostMatch = /^\/hosts\/([0-9a-f]{32})$/.exec(route);
-  const page = hostMatch ? <HostPage deviceId={hostMatch[1]} me={me} /> : route === '/audit' ? <AuditPage /> : <HostsPage />;
+  const page = hostMatch ? <HostPage deviceId={hostMatch[1]} me={me} /> : route === '/audit' ? <AuditPage /> : route === '/batches' ? <BatchesPage me={me} /> : <HostsPage />;
   return (
     <div class="shell">
       <header>
         <strong class="brand">riposte</strong>
         <nav aria-label="Main">
           <a href="#/hosts" aria-current={route.startsWith('/hosts') ? 'page' : undefined}>Hosts</a>
+          <a href="#/batches" aria-current={route === '/batches' ? 'page' : undefined}>Batches</a>
           <a href="#/audit" aria-current={route === '/audit' ? 'page' : undefined}>RTR audit</a>
         </nav>
         <span class="who">

@@ -1,14 +1,7 @@
-import { api, ApiError } from './api.ts';
+import { api, RiposteApiError } from './api.ts';
+import { baseCommand, type Tier } from '../../client/src/command-line.ts';
 
-export type Tier = 'admin' | 'active' | 'read';
-
-/** The highest RTR tier a role's scopes allow: its commands go to that tier's endpoint. */
-export function tierOf(scopes: readonly string[]): Tier | undefined {
-  if (scopes.includes('real-time-response-admin:write')) return 'admin';
-  if (scopes.includes('real-time-response:write')) return 'active';
-  if (scopes.includes('real-time-response:read')) return 'read';
-  return undefined;
-}
+export { tierOf, type Tier } from '../../client/src/command-line.ts';
 
 const POLL_MIN_MS = 40;
 const POLL_MAX_MS = 500;
@@ -37,7 +30,7 @@ export class ConsoleRtrSession {
 
   /** Runs a line; each piece of output goes to `out` as it arrives. */
   async run(line: string, out: (chunk: { stdout: string; stderr: string }) => void): Promise<void> {
-    const base = line.trim().split(/\s+/)[0];
+    const base = baseCommand(line);
     const body = { base_command: base, command_string: line.trim(), session_id: this.id };
     const started = this.tier === 'admin' ? await api.rtrExecuteAdminCommand({ body }) : this.tier === 'active' ? await api.rtrExecuteActiveResponderCommand({ body }) : await api.rtrExecuteCommand({ body });
     const id = started.resources[0].cloud_request_id;
@@ -59,7 +52,7 @@ export class ConsoleRtrSession {
       try {
         out((await status(seq)).resources[0]);
       } catch (err) {
-        if (err instanceof ApiError && err.status === 404) break;
+        if (err instanceof RiposteApiError && err.status === 404) break;
         throw err;
       }
     }
