@@ -16,7 +16,7 @@ import { errorLine } from './api/errors.ts';
  * the command line is not one of those.
  */
 async function registerLocalCommands(program: Command): Promise<void> {
-  const [server, apiClients, apiKeys, agent, simulate, start, enrollment] = await Promise.all([
+  const [server, apiClients, apiKeys, agent, simulate, start, enrollment, consoleUsers] = await Promise.all([
     import('./commands/server.ts'),
     import('./commands/api-clients.ts'),
     import('./commands/api-keys.ts'),
@@ -24,6 +24,7 @@ async function registerLocalCommands(program: Command): Promise<void> {
     import('./commands/simulate.ts'),
     import('./commands/start.ts'),
     import('./commands/enrollment.ts'),
+    import('./commands/console-users.ts'),
   ]);
   server.registerServerCommands(program);
   apiClients.registerApiClientCommands(program);
@@ -32,6 +33,7 @@ async function registerLocalCommands(program: Command): Promise<void> {
   simulate.registerSimulateCommand(program);
   start.registerStartCommand(program);
   enrollment.registerEnrollmentCommands(program);
+  consoleUsers.registerConsoleUserCommands(program);
 }
 
 const CLIENT_COMMANDS = ['login', 'shell', 'batch', 'get', 'put', 'hosts', 'groups', 'put-files', 'scripts', 'policies', 'audit'];

@@ -7,7 +7,8 @@ import type { TSchema } from '@sinclair/typebox';
 import { arrayQueryParams, operations, type Operation } from '@riposte/spec';
 
 /** The operations an API client calls: the Falcon dialect and the operational endpoints (not the agents' own). */
-export const clientOperations = (): Operation[] => operations.filter((op) => op.dialect === 'falcon' || op.dialect === 'internal');
+// The console's own endpoints (sign-in, static files) are for browsers, not for API clients.
+export const clientOperations = (): Operation[] => operations.filter((op) => (op.dialect === 'falcon' || op.dialect === 'internal') && op.collection !== 'Console');
 
 /** `RTR_ExecuteCommand` → `rtrExecuteCommand`, `GetOnlineState_V1` → `getOnlineStateV1`. */
 export function methodName(operationId: string): string {

@@ -1,8 +1,11 @@
-import type { RiposteClient } from './client.ts';
+import type { GeneratedOperations } from './generated.ts';
 import { RiposteApiError } from './errors.ts';
-import { baseCommand, type Tier } from './session.ts';
+import { baseCommand, type Tier } from './command-line.ts';
 
 export type HostStatus = 'done' | 'failed' | 'timed_out' | 'offline' | 'queued';
+
+/** What runBatch calls: the typed client, or any caller of the same operations (the web console). */
+export type BatchClient = Pick<GeneratedOperations, 'batchInitSessions' | 'batchCmd' | 'batchActiveResponderCmd' | 'batchAdminCmd'>;
 
 /** One host's outcome in a batch. */
 export interface HostResult {
@@ -51,7 +54,7 @@ const INIT_MAX_HOSTS = 10_000;
  * per-host results as soon as its answer arrives (hosts refused at init first). The answers are
  * read with one JSON.parse and walked once: no per-host copying.
  */
-export async function* runBatch(client: RiposteClient, opts: BatchOptions): AsyncGenerator<HostResult[]> {
+export async function* runBatch(client: BatchClient, opts: BatchOptions): AsyncGenerator<HostResult[]> {
   const unique = [...new Set(opts.hostIds)];
   const timeout = opts.timeoutS ?? 30;
   const batches: { batchId: string; hosts: string[] }[] = [];

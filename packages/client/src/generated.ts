@@ -8,7 +8,10 @@ export const OPERATIONS = {
   oauth2RevokeToken: {"method":"POST","path":"/oauth2/revoke","scope":null,"bare":true},
   QueryDevicesByFilter: {"method":"GET","path":"/devices/queries/devices/v1","scope":"devices:read"},
   QueryDevicesByFilterScroll: {"method":"GET","path":"/devices/queries/devices-scroll/v1","scope":"devices:read"},
+  QueryHiddenDevices: {"method":"GET","path":"/devices/queries/devices-hidden/v1","scope":"devices:read"},
+  CombinedHiddenDevicesByFilter: {"method":"GET","path":"/devices/combined/devices-hidden/v1","scope":"devices:read","arrayQuery":["fields"]},
   CombinedDevicesByFilter: {"method":"GET","path":"/devices/combined/devices/v1","scope":"devices:read","arrayQuery":["fields"]},
+  GetDeviceDetailsV1: {"method":"GET","path":"/devices/entities/devices/v1","scope":"devices:read","arrayQuery":["ids"]},
   GetDeviceDetailsV2: {"method":"GET","path":"/devices/entities/devices/v2","scope":"devices:read","arrayQuery":["ids"]},
   PostDeviceDetailsV2: {"method":"POST","path":"/devices/entities/devices/v2","scope":"devices:read"},
   GetOnlineState_V1: {"method":"GET","path":"/devices/entities/online-state/v1","scope":"devices:read","arrayQuery":["ids"]},
@@ -17,6 +20,8 @@ export const OPERATIONS = {
   QueryDeviceLoginHistory: {"method":"POST","path":"/devices/combined/devices/login-history/v1","scope":"devices:read"},
   QueryDeviceLoginHistoryV2: {"method":"POST","path":"/devices/combined/devices/login-history/v2","scope":"devices:read"},
   QueryGetNetworkAddressHistoryV1: {"method":"POST","path":"/devices/combined/devices/network-address-history/v1","scope":"devices:read"},
+  riposte_GetContainmentAllowList: {"method":"GET","path":"/riposte/entities/containment-allow-list/v1","scope":"devices:read"},
+  riposte_SetContainmentAllowList: {"method":"PUT","path":"/riposte/entities/containment-allow-list/v1","scope":"devices:write"},
   createHostGroups: {"method":"POST","path":"/devices/entities/host-groups/v1","scope":"host-group:write"},
   updateHostGroups: {"method":"PATCH","path":"/devices/entities/host-groups/v1","scope":"host-group:write"},
   deleteHostGroups: {"method":"DELETE","path":"/devices/entities/host-groups/v1","scope":"host-group:write","arrayQuery":["ids"]},
@@ -82,6 +87,13 @@ export const OPERATIONS = {
   BatchGetCmd: {"method":"POST","path":"/real-time-response/combined/batch-get-command/v1","scope":"real-time-response:write"},
   BatchGetCmdStatus: {"method":"GET","path":"/real-time-response/combined/batch-get-command/v1","scope":"real-time-response:write"},
   RTRAuditSessions: {"method":"GET","path":"/real-time-response-audit/combined/sessions/v1","scope":"real-time-response-audit:read"},
+  GetSensorAggregates: {"method":"POST","path":"/identity-protection/aggregates/devices/GET/v1","scope":"identity-entities:read"},
+  GetSensorDetails: {"method":"POST","path":"/identity-protection/entities/devices/GET/v1","scope":"identity-entities:read"},
+  QuerySensorsByFilter: {"method":"GET","path":"/identity-protection/queries/devices/v1","scope":"identity-entities:read"},
+  get_policy_rules: {"method":"GET","path":"/identity-protection/entities/policy-rules/v1","scope":"identity-policy-rules:read","arrayQuery":["ids"]},
+  post_policy_rules: {"method":"POST","path":"/identity-protection/entities/policy-rules/v1","scope":"identity-policy-rules:write"},
+  delete_policy_rules: {"method":"DELETE","path":"/identity-protection/entities/policy-rules/v1","scope":"identity-policy-rules:write","arrayQuery":["ids"]},
+  get_policy_rules_query: {"method":"GET","path":"/identity-protection/queries/policy-rules/v1","scope":"identity-policy-rules:read"},
   Health: {"method":"GET","path":"/health","scope":null,"raw":true},
   OpenApi: {"method":"GET","path":"/openapi.json","scope":null,"raw":true},
 } satisfies Record<string, OperationSpec>;
@@ -139,6 +151,41 @@ export interface QueryDevicesByFilterScrollInput {
 /** One resource of QueryDevicesByFilterScroll's answer. */
 export type QueryDevicesByFilterScrollResource = string;
 
+/** Input of QueryHiddenDevices. */
+export interface QueryHiddenDevicesInput {
+  query?: {
+    filter?: string;
+    sort?: string;
+    offset?: number;
+    limit?: number;
+  };
+}
+/** One resource of QueryHiddenDevices's answer. */
+export type QueryHiddenDevicesResource = string;
+
+/** Input of CombinedHiddenDevicesByFilter. */
+export interface CombinedHiddenDevicesByFilterInput {
+  query?: {
+    filter?: string;
+    sort?: string;
+    offset?: string;
+    limit?: number;
+    fields?: string[];
+  };
+}
+/** One resource of CombinedHiddenDevicesByFilter's answer. */
+export type CombinedHiddenDevicesByFilterResource = {
+  device_id: string;
+  cid: string;
+  hostname: string;
+  platform_name: string;
+  os_version: string;
+  status: string;
+  groups: string[];
+  tags: string[];
+  [key: string]: unknown;
+};
+
 /** Input of CombinedDevicesByFilter. */
 export interface CombinedDevicesByFilterInput {
   query?: {
@@ -151,6 +198,25 @@ export interface CombinedDevicesByFilterInput {
 }
 /** One resource of CombinedDevicesByFilter's answer. */
 export type CombinedDevicesByFilterResource = {
+  device_id: string;
+  cid: string;
+  hostname: string;
+  platform_name: string;
+  os_version: string;
+  status: string;
+  groups: string[];
+  tags: string[];
+  [key: string]: unknown;
+};
+
+/** Input of GetDeviceDetailsV1. */
+export interface GetDeviceDetailsV1Input {
+  query: {
+    ids: string[];
+  };
+}
+/** One resource of GetDeviceDetailsV1's answer. */
+export type GetDeviceDetailsV1Resource = {
   device_id: string;
   cid: string;
   hostname: string;
@@ -230,7 +296,7 @@ export type UpdateDeviceTagsResource = {
 /** Input of PerformActionV2. */
 export interface PerformActionV2Input {
   query: {
-    action_name: "contain" | "lift_containment" | "hide_host" | "unhide_host";
+    action_name: "contain" | "lift_containment" | "hide_host" | "unhide_host" | "detection_suppress" | "detection_unsuppress";
   };
   body: {
     ids: string[];
@@ -277,6 +343,21 @@ export interface QueryGetNetworkAddressHistoryV1Input {
 }
 /** One resource of QueryGetNetworkAddressHistoryV1's answer. */
 export type QueryGetNetworkAddressHistoryV1Resource = unknown;
+
+/** Input of riposte_GetContainmentAllowList. */
+export interface riposte_GetContainmentAllowListInput {
+}
+/** One resource of riposte_GetContainmentAllowList's answer. */
+export type riposte_GetContainmentAllowListResource = string;
+
+/** Input of riposte_SetContainmentAllowList. */
+export interface riposte_SetContainmentAllowListInput {
+  body: {
+    cidrs: string[];
+  };
+}
+/** One resource of riposte_SetContainmentAllowList's answer. */
+export type riposte_SetContainmentAllowListResource = string;
 
 /** Input of createHostGroups. */
 export interface createHostGroupsInput {
@@ -454,12 +535,12 @@ export type performGroupActionResource = {
 /** Input of entities_perform_action. */
 export interface entities_perform_actionInput {
   query: {
-    action_name: "add-hosts" | "remove-hosts";
+    action_name: "add_group_member" | "remove_group_member" | "remove_all";
     ids: string[];
     disable_hostname_check?: boolean;
   };
   body: {
-    action_parameters: Array<{
+    action_parameters?: Array<{
       name: string;
       value: string;
     }>;
@@ -1615,6 +1696,160 @@ export type RTRAuditSessionsResource = {
   [key: string]: unknown;
 };
 
+/** Input of GetSensorAggregates. */
+export interface GetSensorAggregatesInput {
+  body: {
+    [key: string]: unknown;
+  } | Array<{
+    [key: string]: unknown;
+  }>;
+}
+/** One resource of GetSensorAggregates's answer. */
+export type GetSensorAggregatesResource = {
+  name: string;
+  buckets: Array<{
+    label: string | number | boolean;
+    count: number;
+    value?: number;
+    value_as_string?: string;
+    key_as_string?: string;
+    sub_aggregates?: unknown[];
+    [key: string]: unknown;
+  }>;
+  sum_other_doc_count?: number;
+};
+
+/** Input of GetSensorDetails. */
+export interface GetSensorDetailsInput {
+  body: {
+    ids: string[];
+  };
+}
+/** One resource of GetSensorDetails's answer. */
+export type GetSensorDetailsResource = {
+  cid: string;
+  device_id: string;
+  hostname: string;
+  local_ip: string;
+  machine_domain: string;
+  os_version: string;
+  agent_version: string;
+  heartbeat_time: string;
+  status: string;
+  status_causes: string[];
+  [key: string]: unknown;
+};
+
+/** Input of QuerySensorsByFilter. */
+export interface QuerySensorsByFilterInput {
+  query?: {
+    filter?: string;
+    sort?: string;
+    offset?: number;
+    limit?: number;
+  };
+}
+/** One resource of QuerySensorsByFilter's answer. */
+export type QuerySensorsByFilterResource = string;
+
+/** Input of get_policy_rules. */
+export interface get_policy_rulesInput {
+  query: {
+    ids: string[];
+  };
+}
+/** One resource of get_policy_rules's answer. */
+export type get_policy_rulesResource = {
+  id: string;
+  name: string;
+  enabled: boolean;
+  simulationMode: boolean;
+  action: string;
+  trigger: string;
+  [key: string]: unknown;
+};
+
+/** Input of post_policy_rules. */
+export interface post_policy_rulesInput {
+  body: {
+    action: "ADD_TO_WATCH_LIST" | "ALLOW" | "APPLY_SSO_POLICY" | "BLOCK" | "FORCE_PASSWORD_CHANGE" | "MFA";
+    activity?: {
+      accessType?: {
+        include?: string[];
+        exclude?: string[];
+      };
+      accessTypeCustom?: {
+        include?: string[];
+        exclude?: string[];
+      };
+    };
+    destination?: {
+      entityId?: {
+        include?: string[];
+        exclude?: string[];
+      };
+      groupMembership?: {
+        include?: string[];
+        exclude?: string[];
+      };
+    };
+    enabled: boolean;
+    name: string;
+    simulationMode: boolean;
+    sourceEndpoint?: {
+      entityId?: {
+        include?: string[];
+        exclude?: string[];
+      };
+      groupMembership?: {
+        include?: string[];
+        exclude?: string[];
+      };
+    };
+    sourceUser?: {
+      entityId?: {
+        include?: string[];
+        exclude?: string[];
+      };
+      groupMembership?: {
+        include?: string[];
+        exclude?: string[];
+      };
+    };
+    trigger: "access" | "accountEvent" | "alert" | "federatedAccess";
+  };
+}
+/** One resource of post_policy_rules's answer. */
+export type post_policy_rulesResource = {
+  id: string;
+  name: string;
+  enabled: boolean;
+  simulationMode: boolean;
+  action: string;
+  trigger: string;
+  [key: string]: unknown;
+};
+
+/** Input of delete_policy_rules. */
+export interface delete_policy_rulesInput {
+  query: {
+    ids: string[];
+  };
+}
+/** One resource of delete_policy_rules's answer. */
+export type delete_policy_rulesResource = unknown;
+
+/** Input of get_policy_rules_query. */
+export interface get_policy_rules_queryInput {
+  query?: {
+    name?: string;
+    enabled?: boolean;
+    simulation_mode?: boolean;
+  };
+}
+/** One resource of get_policy_rules_query's answer. */
+export type get_policy_rules_queryResource = string;
+
 /** Input of Health. */
 export interface HealthInput {
 }
@@ -1647,9 +1882,21 @@ export abstract class GeneratedOperations {
   queryDevicesByFilterScroll(input?: QueryDevicesByFilterScrollInput, options?: CallOptions): Promise<Envelope<QueryDevicesByFilterScrollResource>> {
     return this.call('QueryDevicesByFilterScroll', input ?? {}, options);
   }
+  /** QueryHiddenDevices (GET /devices/queries/devices-hidden/v1, devices:read): Search hidden hosts by FQL filter; returns device ids. */
+  queryHiddenDevices(input?: QueryHiddenDevicesInput, options?: CallOptions): Promise<Envelope<QueryHiddenDevicesResource>> {
+    return this.call('QueryHiddenDevices', input ?? {}, options);
+  }
+  /** CombinedHiddenDevicesByFilter (GET /devices/combined/devices-hidden/v1, devices:read): Search hidden hosts by FQL filter; returns full device records (optionally only `fields`). */
+  combinedHiddenDevicesByFilter(input?: CombinedHiddenDevicesByFilterInput, options?: CallOptions): Promise<Envelope<CombinedHiddenDevicesByFilterResource>> {
+    return this.call('CombinedHiddenDevicesByFilter', input ?? {}, options);
+  }
   /** CombinedDevicesByFilter (GET /devices/combined/devices/v1, devices:read): Search for hosts by FQL filter; returns full device records (optionally only `fields`). */
   combinedDevicesByFilter(input?: CombinedDevicesByFilterInput, options?: CallOptions): Promise<Envelope<CombinedDevicesByFilterResource>> {
     return this.call('CombinedDevicesByFilter', input ?? {}, options);
+  }
+  /** GetDeviceDetailsV1 (GET /devices/entities/devices/v1, devices:read): Details of up to 100 hosts by device id (deprecated by the vendor in favour of v2; same records). */
+  getDeviceDetailsV1(input: GetDeviceDetailsV1Input, options?: CallOptions): Promise<Envelope<GetDeviceDetailsV1Resource>> {
+    return this.call('GetDeviceDetailsV1', input ?? {}, options);
   }
   /** GetDeviceDetailsV2 (GET /devices/entities/devices/v2, devices:read): Details of up to 100 hosts by device id. */
   getDeviceDetailsV2(input: GetDeviceDetailsV2Input, options?: CallOptions): Promise<Envelope<GetDeviceDetailsV2Resource>> {
@@ -1667,7 +1914,7 @@ export abstract class GeneratedOperations {
   updateDeviceTags(input: UpdateDeviceTagsInput, options?: CallOptions): Promise<Envelope<UpdateDeviceTagsResource>> {
     return this.call('UpdateDeviceTags', input ?? {}, options);
   }
-  /** PerformActionV2 (POST /devices/entities/devices-actions/v2, devices:write): Contain, lift containment, hide or unhide hosts. */
+  /** PerformActionV2 (POST /devices/entities/devices-actions/v2, devices:write): Contain, lift containment, hide or unhide hosts, suppress or unsuppress their detections. */
   performActionV2(input: PerformActionV2Input, options?: CallOptions): Promise<Envelope<PerformActionV2Resource>> {
     return this.call('PerformActionV2', input ?? {}, options);
   }
@@ -1682,6 +1929,14 @@ export abstract class GeneratedOperations {
   /** QueryGetNetworkAddressHistoryV1 (POST /devices/combined/devices/network-address-history/v1, devices:read): History of IP and MAC addresses seen on hosts. */
   queryGetNetworkAddressHistoryV1(input: QueryGetNetworkAddressHistoryV1Input, options?: CallOptions): Promise<Envelope<QueryGetNetworkAddressHistoryV1Resource>> {
     return this.call('QueryGetNetworkAddressHistoryV1', input ?? {}, options);
+  }
+  /** riposte_GetContainmentAllowList (GET /riposte/entities/containment-allow-list/v1, devices:read): riposte extension: the CIDR blocks contained hosts may still reach. */
+  riposteGetContainmentAllowList(input?: riposte_GetContainmentAllowListInput, options?: CallOptions): Promise<Envelope<riposte_GetContainmentAllowListResource>> {
+    return this.call('riposte_GetContainmentAllowList', input ?? {}, options);
+  }
+  /** riposte_SetContainmentAllowList (PUT /riposte/entities/containment-allow-list/v1, devices:write): riposte extension: replace the containment allow-list (CIDR blocks); contained hosts apply it at once. */
+  riposteSetContainmentAllowList(input: riposte_SetContainmentAllowListInput, options?: CallOptions): Promise<Envelope<riposte_SetContainmentAllowListResource>> {
+    return this.call('riposte_SetContainmentAllowList', input ?? {}, options);
   }
   /** createHostGroups (POST /devices/entities/host-groups/v1, host-group:write): Create host groups (static, dynamic with an FQL assignment rule, or staticByID). */
   createHostGroups(input: createHostGroupsInput, options?: CallOptions): Promise<Envelope<createHostGroupsResource>> {
@@ -1719,7 +1974,7 @@ export abstract class GeneratedOperations {
   performGroupAction(input: performGroupActionInput, options?: CallOptions): Promise<Envelope<performGroupActionResource>> {
     return this.call('performGroupAction', input ?? {}, options);
   }
-  /** entities_perform_action (POST /devices/entities/group-actions/v1, host-group:write): Add hosts to or remove hosts from host groups named by `ids`; hosts are chosen by an FQL `filter` action parameter. */
+  /** entities_perform_action (POST /devices/entities/group-actions/v1, host-group:write): Add hosts to or remove hosts from static host groups named by `ids` (hosts chosen by an FQL `filter` action parameter), or remove all their members. */
   entitiesPerformAction(input: entities_perform_actionInput, options?: CallOptions): Promise<Envelope<entities_perform_actionResource>> {
     return this.call('entities_perform_action', input ?? {}, options);
   }
@@ -1942,6 +2197,34 @@ export abstract class GeneratedOperations {
   /** RTRAuditSessions (GET /real-time-response-audit/combined/sessions/v1, real-time-response-audit:read): Every API client's sessions with the commands run in them (FQL filter; sort created_at|updated_at|deleted_at, |desc). */
   rtrAuditSessions(input?: RTRAuditSessionsInput, options?: CallOptions): Promise<Envelope<RTRAuditSessionsResource>> {
     return this.call('RTRAuditSessions', input ?? {}, options);
+  }
+  /** GetSensorAggregates (POST /identity-protection/aggregates/devices/GET/v1, identity-entities:read): Aggregates (terms, date_histogram, ranges, metrics; up to 3 nested levels) over identity sensors. */
+  getSensorAggregates(input: GetSensorAggregatesInput, options?: CallOptions): Promise<Envelope<GetSensorAggregatesResource>> {
+    return this.call('GetSensorAggregates', input ?? {}, options);
+  }
+  /** GetSensorDetails (POST /identity-protection/entities/devices/GET/v1, identity-entities:read): Details of identity sensors by device id (at most 5000). */
+  getSensorDetails(input: GetSensorDetailsInput, options?: CallOptions): Promise<Envelope<GetSensorDetailsResource>> {
+    return this.call('GetSensorDetails', input ?? {}, options);
+  }
+  /** QuerySensorsByFilter (GET /identity-protection/queries/devices/v1, identity-entities:read): Device ids of identity sensors matching an FQL filter. */
+  querySensorsByFilter(input?: QuerySensorsByFilterInput, options?: CallOptions): Promise<Envelope<QuerySensorsByFilterResource>> {
+    return this.call('QuerySensorsByFilter', input ?? {}, options);
+  }
+  /** get_policy_rules (GET /identity-protection/entities/policy-rules/v1, identity-policy-rules:read): Policy rules by id. */
+  getPolicyRules(input: get_policy_rulesInput, options?: CallOptions): Promise<Envelope<get_policy_rulesResource>> {
+    return this.call('get_policy_rules', input ?? {}, options);
+  }
+  /** post_policy_rules (POST /identity-protection/entities/policy-rules/v1, identity-policy-rules:write): Create a policy rule, evaluated against every authentication from then on. */
+  postPolicyRules(input: post_policy_rulesInput, options?: CallOptions): Promise<Envelope<post_policy_rulesResource>> {
+    return this.call('post_policy_rules', input ?? {}, options);
+  }
+  /** delete_policy_rules (DELETE /identity-protection/entities/policy-rules/v1, identity-policy-rules:write): Delete policy rules by id. */
+  deletePolicyRules(input: delete_policy_rulesInput, options?: CallOptions): Promise<Envelope<delete_policy_rulesResource>> {
+    return this.call('delete_policy_rules', input ?? {}, options);
+  }
+  /** get_policy_rules_query (GET /identity-protection/queries/policy-rules/v1, identity-policy-rules:read): Policy rule ids by name, enabled and simulation mode. */
+  getPolicyRulesQuery(input?: get_policy_rules_queryInput, options?: CallOptions): Promise<Envelope<get_policy_rules_queryResource>> {
+    return this.call('get_policy_rules_query', input ?? {}, options);
   }
   /** Health (GET /health): Liveness probe. */
   health(input?: HealthInput, options?: CallOptions): Promise<Response> {

@@ -6,20 +6,9 @@ import { pipeline } from 'node:stream/promises';
 import { sha256File, unpack7z } from './archive.ts';
 import type { RiposteClient } from './client.ts';
 import { RiposteApiError } from './errors.ts';
+import { baseCommand, type Tier } from './command-line.ts';
 
-export type Tier = 'read' | 'active' | 'admin';
-
-/** Scopes that allow each tier, highest first. */
-const TIER_SCOPES: [Tier, string][] = [
-  ['admin', 'real-time-response-admin:write'],
-  ['active', 'real-time-response:write'],
-  ['read', 'real-time-response:read'],
-];
-
-/** The highest tier a list of scopes allows. */
-export function tierOf(scopes: readonly string[]): Tier | undefined {
-  return TIER_SCOPES.find(([, scope]) => scopes.includes(scope))?.[0];
-}
+export { baseCommand, tierOf, type Tier } from './command-line.ts';
 
 export interface CommandResult {
   cloudRequestId: string;
@@ -47,11 +36,6 @@ export class CommandCancelledError extends Error {
 
 const POLL_MIN_MS = 40;
 const POLL_MAX_MS = 500;
-
-/** The first word of a command line: the base command. */
-export function baseCommand(line: string): string {
-  return line.trim().split(/\s+/)[0] ?? '';
-}
 
 /** Quote a path for an RTR command line. */
 export function quoteArg(s: string): string {
