@@ -1,4 +1,4 @@
-// The commands that open the database directly (api-clients, api-keys, enroll-tokens, agents):
+// The commands that open the database directly (api-clients, api-keys, enroll-tokens, agents, users):
 // the options that say which database, opening core for one action, and printing its outcome.
 
 import type { Command } from 'commander';
