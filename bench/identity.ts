@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { createCore, openStore, type Core, type SensorHost } from '@riposte/core';
+import { createCore, identitySensorFqlSchema, openStore, type Core, type SensorHost } from '@riposte/core';
 import { buildApp } from '@riposte/server';
 import { AuthStream, buildDirectory } from '@riposte/agent';
 import { printRatios } from './lib/report.ts';
@@ -83,16 +83,38 @@ export async function benchIdentity(): Promise<boolean> {
     const groupBy = async () => {
       await sql`select platform_name, sensor_kind, count(*), avg(users_reported) from identity_sensors group by platform_name, sensor_kind`.execute(store.db);
     };
-    const page = async () => void (await core.identity.entities.page({ types: ['USER'], sortKey: 'RISK_SCORE', sortOrder: 'DESCENDING' }, 100));
-    const [p] = await alternate(page, handSql);
-    console.log(`  the identity service's page alone: ${p.toFixed(2)} ms`);
+    // What answering over HTTP costs whatever the data: a GraphQL request that reads nothing, and the
+    // aggregation's own work in process (the route's status sync and the engine) without HTTP.
+    const emptyGraphql = async () => {
+      const res = await app.inject({ method: 'POST', url: '/identity-protection/combined/graphql/v1', headers: { authorization: `Bearer ${token}` }, payload: { query: '{ __typename }' } });
+      if (res.statusCode !== 200) throw new Error(res.body);
+    };
+    const page = async () => void (await core.identity.entities.page({ types: ['USER'], sortKey: 'RISK_SCORE', sortOrder: 'DESCENDING' }, 100, undefined, ['primary_display_name', 'risk_score', 'risk_severity', 'risk_factors']));
+    const aggregateInProcess = async () => {
+      await core.identity.sensors.prepareAggregation();
+      await core.aggregations.run(identitySensorFqlSchema, aggBody);
+    };
     const [g, s] = await alternate(graphql, handSql);
+    const [e, s2] = await alternate(emptyGraphql, handSql);
+    const [p, s3] = await alternate(page, handSql);
     const [a, b] = await alternate(aggregate, groupBy);
-    return printRatios(`Identity Protection (${USERS} users, ${EVENTS} authentications, ${SENSORS} sensors, ${store.dialect})`, [
+    const [ai, b2] = await alternate(aggregateInProcess, groupBy);
+    console.log(`  fixed cost of an authenticated GraphQL round trip ({ __typename }): ${e.toFixed(2)} ms; of the aggregation route over HTTP: ${(a - ai).toFixed(2)} ms`);
+    const title = `Identity Protection (${USERS} users, ${EVENTS} authentications, ${SENSORS} sensors, ${store.dialect})`;
+    // The issue's targets, end to end over HTTP against bare SQL in process.
+    const issue = printRatios(title, [
       { name: 'entities(first: 100) by risk over GraphQL vs the SQL of the page', value: g, baseline: s, target: { atMost: 3 }, unit: 'ms' },
-      { name: '3-level sensor aggregation vs GROUP BY', value: a, baseline: b, target: { atMost: 3 }, unit: 'ms' },
+      { name: '3-level sensor aggregation over HTTP vs GROUP BY', value: a, baseline: b, target: { atMost: 3 }, unit: 'ms' },
       { name: `ingest rate with ${RULES} enabled rules vs none`, value: withRules, baseline: noRules, target: { atLeast: 0.5 }, unit: 'events/s' },
     ]);
+    // Re-based: no answer over HTTP comes sooner than an empty round trip plus the SQL, so the
+    // GraphQL page is held to 3x of that sum, and the services' own work to 3x of the SQL in process.
+    const rebased = printRatios(`${title}, re-based on the fixed cost of a round trip`, [
+      { name: 'entities over GraphQL vs the SQL of the page plus an empty GraphQL round trip', value: g, baseline: (s + s2) / 2 + e, target: { atMost: 3 }, unit: 'ms' },
+      { name: 'the identity service page in process vs the SQL of the page', value: p, baseline: s3, target: { atMost: 3 }, unit: 'ms' },
+      { name: '3-level sensor aggregation in process (status sync and engine) vs GROUP BY', value: ai, baseline: b2, target: { atMost: 3 }, unit: 'ms' },
+    ]);
+    return issue && rebased;
   } finally {
     await app.close();
     await core.close();

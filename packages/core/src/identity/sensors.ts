@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../db/index.ts';
 import { applySort, compileFilter, type FqlField, type FqlSchema } from '../fql/index.ts';
 import { chunked } from './chunks.ts';
@@ -34,9 +34,13 @@ export class IdentitySensors {
 
   /** A sensor is PROTECTED while its agent holds a connection, DISCONNECTED otherwise (read from the host registry). */
   private async syncStatus(): Promise<void> {
-    const current = sql<string>`case when exists (select 1 from hosts where hosts.device_id = identity_sensors.device_id and hosts.online = 1) then 'PROTECTED' else 'DISCONNECTED' end`;
-    // Only rows whose status changed are written: a read usually writes nothing.
-    await this.db.updateTable('identity_sensors').set({ status: current }).where(sql<boolean>`status <> ${current}`).execute();
+    const connected = sql<SqlBool>`exists (select 1 from hosts where hosts.device_id = identity_sensors.device_id and hosts.online = 1)`;
+    // One lookup a sensor, and only the sensors whose status is wrong are written (usually none).
+    await this.db
+      .updateTable('identity_sensors')
+      .set({ status: sql<string>`case when status = 'PROTECTED' then 'DISCONNECTED' else 'PROTECTED' end` })
+      .where(sql<SqlBool>`(status = 'PROTECTED') <> ${connected}`)
+      .execute();
   }
 
   async query(q: { filter?: string; sort?: string; offset?: number; limit?: number }): Promise<{ ids: string[]; total: number; offset: number; limit: number }> {
