@@ -1,7 +1,8 @@
-import { sql, type ExpressionBuilder, type Kysely, type OperandExpression, type SqlBool } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type OperandExpression, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../db/index.ts';
 import { badRequest } from '../util/errors.ts';
 import { CursorCodec } from './cursors.ts';
+import { keysetPage, MAX_PAGE, type IdentityPage } from './keyset.ts';
 import type { RiskFactor } from './risk.ts';
 
 export type EntityRow = Database['identity_entities'];
@@ -9,18 +10,12 @@ export type EntityColumn = keyof EntityRow;
 type SortColumn = (typeof ENTITY_SORT_KEYS)[keyof typeof ENTITY_SORT_KEYS];
 /** A row read with only some columns; the id, the type and the sort keys are always there. */
 export type EntityProjection<C extends EntityColumn> = Pick<EntityRow, C | 'entity_id' | 'type' | SortColumn>;
-export interface EntityPage<R> {
-  nodes: R[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
 type Eb = ExpressionBuilder<Database, 'identity_entities'>;
 type Condition = OperandExpression<SqlBool>;
 const NOTHING = sql<SqlBool>`1 = 0`;
 
 export const ENTITY_SORT_KEYS = { RISK_SCORE: 'risk_score', PRIMARY_DISPLAY_NAME: 'primary_display_name', SECONDARY_DISPLAY_NAME: 'secondary_display_name', CREATION_TIME: 'created_at' } as const;
 export const ROLES = ['BuiltinAdministratorRole', 'AdminAccountRole', 'HumanUserAccountRole', 'ProgrammaticUserAccountRole'] as const;
-export const MAX_PAGE = 1000;
 
 export interface EntityQuery {
   types?: string[];
@@ -119,29 +114,18 @@ export class IdentityEntities {
    * `columns`, only those (and the id, type and sort key) are read: a list that shows a few fields
    * of many rows need not move every column of each.
    */
-  async page<C extends EntityColumn = EntityColumn>(q: EntityQuery, first: number, after?: string, columns?: readonly C[]): Promise<EntityPage<EntityProjection<C>>> {
-    if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badRequest(`first must be between 1 and ${MAX_PAGE}`);
+  async page<C extends EntityColumn = EntityColumn>(q: EntityQuery, first: number, after?: string, columns?: readonly C[]): Promise<IdentityPage<EntityProjection<C>>> {
     const sortKey = q.sortKey ?? 'PRIMARY_DISPLAY_NAME';
-    const column = ENTITY_SORT_KEYS[sortKey];
-    if (!column) throw badRequest(`unknown sortKey ${sortKey}`);
+    const sort = ENTITY_SORT_KEYS[sortKey];
+    if (!sort) throw badRequest(`unknown sortKey ${sortKey}`);
     const desc = (q.sortOrder ?? (sortKey === 'RISK_SCORE' ? 'DESCENDING' : 'ASCENDING')) === 'DESCENDING';
     const codec = await this.cursors();
     const hash = CursorCodec.queryHash({ ...q, sortKey, desc });
     const from = this.db.selectFrom('identity_entities');
-    let query = (columns ? from.select([...new Set<EntityColumn>(['entity_id', 'type', ...Object.values(ENTITY_SORT_KEYS), ...columns])]) : from.selectAll()).where(this.conditions(q));
-    if (after) {
-      const [value, id] = codec.decode(after, hash);
-      if ((typeof value !== 'string' && typeof value !== 'number') || typeof id !== 'string') throw badRequest('invalid cursor');
-      const op = desc ? '<' : '>';
-      const key = sql.ref<string | number>(column);
-      query = query.where((eb) => eb.or([eb(key, op, value), eb.and([eb(key, '=', value), eb('entity_id', op, id)])]));
-    }
-    const dir = desc ? 'desc' : 'asc';
-    const rows: EntityProjection<C>[] = await query.orderBy(column, dir).orderBy('entity_id', dir).limit(first + 1).execute();
-    const hasNextPage = rows.length > first;
-    const nodes = rows.slice(0, first);
-    const last = nodes.at(-1);
-    return { nodes, hasNextPage, endCursor: last ? codec.encode(hash, [last[column], last.entity_id]) : null };
+    const query: SelectQueryBuilder<Database, 'identity_entities', EntityProjection<C>> = columns
+      ? from.select([...new Set<EntityColumn>(['entity_id', 'type', ...Object.values(ENTITY_SORT_KEYS), ...columns])])
+      : from.selectAll();
+    return keysetPage(query.where(this.conditions(q)), { codec, hash, after, first, desc, sort, id: 'entity_id' });
   }
 
   async get(ids: readonly string[]): Promise<EntityRow[]> {

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { badRequest, type EntityPage, type EntityQuery, type IncidentQuery, type TimelineQuery } from '@riposte/core';
+import { badRequest, type IdentityPage, type EntityQuery, type IncidentQuery, type TimelineQuery } from '@riposte/core';
 import { EntityNode, entityColumns } from './entity-node.ts';
 import { selectedFields } from './selection.ts';
 import { incidentView, timelineView, type GraphqlContext } from './views.ts';
@@ -27,7 +27,7 @@ function watchQuery(input: { entityQuery: Args }): EntityQuery {
 }
 
 /** A Relay connection over one page of the service; `edges` is built only when the query asks for it. */
-function connection<R, V>(page: EntityPage<R>, view: (row: R) => V) {
+function connection<R, V>(page: IdentityPage<R>, view: (row: R) => V) {
   const nodes = page.nodes.map(view);
   return {
     nodes,
