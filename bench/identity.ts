@@ -91,7 +91,7 @@ export async function benchIdentity(): Promise<boolean> {
     };
     const page = async () => void (await core.identity.entities.page({ types: ['USER'], sortKey: 'RISK_SCORE', sortOrder: 'DESCENDING' }, 100, undefined, ['primary_display_name', 'risk_score', 'risk_severity', 'risk_factors']));
     const aggregateInProcess = async () => {
-      await core.identity.sensors.prepareAggregation();
+      await core.identity.sensors.prepareAggregation(aggBody);
       await core.aggregations.run(identitySensorFqlSchema, aggBody);
     };
     const [g, s] = await alternate(graphql, handSql);

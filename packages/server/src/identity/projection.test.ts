@@ -9,18 +9,18 @@ import type { GraphqlContext } from './views.ts';
 
 /** Runs `query` against resolvers whose identity service records the columns the entity page was asked for. */
 async function columnsAskedFor(query: string): Promise<EntityColumn[] | undefined> {
-  let asked: readonly EntityColumn[] | undefined | null = null;
+  const asked: { called: boolean; columns?: readonly EntityColumn[] } = { called: false };
   const entities = {
     page: async (_q: unknown, _first: number, _after: unknown, columns?: readonly EntityColumn[]) => {
-      asked = columns;
+      Object.assign(asked, { called: true, columns });
       return { nodes: [], hasNextPage: false, endCursor: null };
     },
   };
   const core = { identity: { entities } } as unknown as Core;
   const result = await execute({ schema: identitySchema, document: parse(query), rootValue, contextValue: { core, caller: 'test' } as GraphqlContext });
   expect(result.errors).toBeUndefined();
-  expect(asked).not.toBeNull();
-  return asked === undefined ? undefined : [...(asked as EntityColumn[])].sort();
+  expect(asked.called).toBe(true);
+  return asked.columns && [...asked.columns].sort();
 }
 
 describe('entity columns read for a GraphQL page', () => {
