@@ -10,7 +10,7 @@ import type { Operation } from '@riposte/spec';
 /**
  * Input of a form operation (one with `op.form`, and `op.files` for multipart uploads).
  *
- * Multipart bodies are not parsed before the handler runs (routes.ts gives such operations no
+ * Multipart bodies are not parsed before the handler runs (falcon/plugin.ts gives such operations no
  * body schema), because file parts must be streamed, never buffered: readForm walks the parts in
  * order, hands each file part to the caller as a stream, collects the text fields, and validates
  * the fields against `op.form` at the end. Parts arrive in any order (the JS SDK sends `file`

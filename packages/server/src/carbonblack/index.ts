@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { operations } from '@riposte/spec';
 import type { Core } from '@riposte/core';
 import { cbAuth } from './auth.ts';
-import { cbErrorHandler, sendCbError } from './envelope.ts';
+import { cbErrorHandler, cbNotFound } from './envelope.ts';
 import { carbonBlackHandlers } from './handlers.ts';
 
 /** Where the dialect is mounted: every Carbon Black path starts here. */
@@ -24,7 +24,7 @@ export async function carbonBlackPlugin(app: FastifyInstance, opts: { core: Core
   if (extra.length) throw new Error(`handler(s) for operations not in the registry: ${extra.join(', ')}`);
 
   app.setErrorHandler(cbErrorHandler);
-  app.setNotFoundHandler((request, reply) => sendCbError(reply, 404, `no route for ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler(cbNotFound);
 
   for (const op of ops) {
     if (!op.path.startsWith(CB_MOUNT)) throw new Error(`${op.operationId}: path ${op.path} is outside ${CB_MOUNT}`);

@@ -1,6 +1,6 @@
 import type { Core, HostGroup } from '@riposte/core';
 import { badRequest } from '@riposte/core';
-import type { FalconHandlers } from '../routes.ts';
+import type { FalconHandlers } from './call.ts';
 import { falconTime } from './device-model.ts';
 import type { DeviceRenderCache } from './device-cache.ts';
 import { entitiesResult } from './hosts.ts';

@@ -1,6 +1,6 @@
 import type { Core, LoginEvent } from '@riposte/core';
 import { badRequest, parseFqlDate } from '@riposte/core';
-import type { FalconHandlers } from '../routes.ts';
+import type { FalconHandlers } from './call.ts';
 import type { FalconError, FalconResult } from './envelope.ts';
 import { falconTime, pickFields, toFalconDevice } from './device-model.ts';
 import { DeviceRenderCache } from './device-cache.ts';

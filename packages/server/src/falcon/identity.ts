@@ -1,7 +1,7 @@
 import { badRequest, identitySensorFqlSchema, type AggregateRequest, type Core, type IdentitySensor, type PolicyRule } from '@riposte/core';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AggregateQueryRequest } from '@riposte/spec';
-import type { FalconHandlers } from '../routes.ts';
+import type { FalconHandlers } from './call.ts';
 import { entitiesResult } from './hosts.ts';
 
 /** The seed: "There is a maximum of 3 nested aggregations per request." */

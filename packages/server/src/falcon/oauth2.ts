@@ -1,6 +1,6 @@
 import type { Core } from '@riposte/core';
 import type { FastifyRequest } from 'fastify';
-import type { FalconHandlers } from '../routes.ts';
+import type { FalconHandlers } from './call.ts';
 import { sendFalconError } from './envelope.ts';
 
 interface ClientCredentials {

@@ -1,6 +1,6 @@
 import type { Core, PolicyActor, ResponsePolicy } from '@riposte/core';
 import { badRequest, settingCategories } from '@riposte/core';
-import type { Call, FalconHandlers } from '../routes.ts';
+import type { Call, FalconHandlers } from './call.ts';
 import type { DeviceRenderCache } from './device-cache.ts';
 import { falconTime } from './device-model.ts';
 import { toFalconHostGroup } from './hostgroups.ts';

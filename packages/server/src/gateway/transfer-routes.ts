@@ -368,7 +368,8 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
         return reply.send(total === 0 ? Buffer.alloc(0) : await blobs.open(t.sha256, { start, end }));
       });
     },
-    { prefix: TRANSFER_PREFIX },
+    // Relative to the scope it is registered in (the agent dialect's, mounted at /agent).
+    { prefix: TRANSFER_PREFIX.slice(app.prefix.length) },
   );
 }
 

@@ -1,5 +1,5 @@
 import type { Core } from '@riposte/core';
-import type { FalconHandlers } from '../../routes.ts';
+import type { FalconHandlers } from '../call.ts';
 import { entitiesResult } from '../hosts.ts';
 import { idPage } from './caller.ts';
 import { renderFalconScript } from './render.ts';

@@ -1,5 +1,5 @@
 import type { Core } from '@riposte/core';
-import type { FalconHandlers } from '../../routes.ts';
+import type { FalconHandlers } from '../call.ts';
 import { falconScriptHandlers } from './falcon-scripts.ts';
 import { putFileHandlers } from './put-files.ts';
 import { scriptHandlers } from './scripts.ts';

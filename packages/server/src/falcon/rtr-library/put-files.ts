@@ -1,6 +1,6 @@
 import type { Core, StagedUpload } from '@riposte/core';
 import { ServiceError } from '@riposte/core';
-import type { Call, FalconHandlers } from '../../routes.ts';
+import type { Call, FalconHandlers } from '../call.ts';
 import { readForm } from '../../form-input.ts';
 import { entitiesResult } from '../hosts.ts';
 import { actorOf, deleteResult, idPage } from './caller.ts';

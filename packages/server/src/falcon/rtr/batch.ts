@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { ServiceError, type CommandRecord, type Core, type RtrCommandEntry, type RtrCommandView, type RtrIssueItem, type RtrSession } from '@riposte/core';
-import type { Call, FalconHandlers } from '../../routes.ts';
+import type { Call, FalconHandlers } from '../call.ts';
 import type { FalconError, FalconResult } from '../envelope.ts';
 import { callerOf, libraryFor, translateContext } from './caller.ts';
 import { platformRefusal, tierRefusal, type AgentTranslation, type HostPlatform, type ParsedCommand, type Tier, type Translation } from './catalog.ts';

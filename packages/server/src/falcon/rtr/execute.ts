@@ -1,5 +1,5 @@
 import { ServiceError, TERMINAL_STATUSES, type Core, type RtrCommandEntry, type RtrIssueItem, type RtrSession } from '@riposte/core';
-import type { Call, FalconHandlers } from '../../routes.ts';
+import type { Call, FalconHandlers } from '../call.ts';
 import type { FalconResult } from '../envelope.ts';
 import { callerOf, libraryFor, translateContext, type RtrPrincipal } from './caller.ts';
 import { CommandLineError } from './command-line.ts';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pipeline } from 'node:stream/promises';
 import { ServiceError, type Core } from '@riposte/core';
-import type { Call, FalconHandlers } from '../../routes.ts';
+import type { Call, FalconHandlers } from '../call.ts';
 import { callerOf } from './caller.ts';
 import { fileV1, fileV2 } from './models.ts';
 

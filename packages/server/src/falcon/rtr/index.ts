@@ -1,5 +1,5 @@
 import type { Core } from '@riposte/core';
-import type { FalconHandlers } from '../../routes.ts';
+import type { FalconHandlers } from '../call.ts';
 import { batchHandlers } from './batch.ts';
 import { executeHandlers } from './execute.ts';
 import { fileHandlers } from './files.ts';

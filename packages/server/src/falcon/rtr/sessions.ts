@@ -1,5 +1,5 @@
 import { rtrSessionFqlSchema, ServiceError, type AggregateRequest, type Core } from '@riposte/core';
-import type { Call, FalconHandlers } from '../../routes.ts';
+import type { Call, FalconHandlers } from '../call.ts';
 import type { FalconResult } from '../envelope.ts';
 import { entitiesResult } from '../hosts.ts';
 import { callerOf } from './caller.ts';
