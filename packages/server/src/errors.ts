@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { FqlError, ServiceError } from '@riposte/core';
+import { FqlError, kindForStatus, ServiceError, type ErrorKind } from '@riposte/core';
 
 /** Thrown by the rate limiter; carries when the client may try again. */
 export class RateLimited extends Error {
@@ -28,6 +28,8 @@ export interface InvalidInput {
  * message fit to show, or a server fault (already logged) that reveals nothing.
  */
 export interface Fault {
+  /** The catalogue's kind (core's ERROR_KINDS), or `internal` for a server fault. */
+  kind: ErrorKind | 'internal';
   status: number;
   message: string;
   error: Error;
@@ -37,9 +39,9 @@ export interface Fault {
 
 /** Classifies `err` once for every dialect; a server fault is logged here. */
 export function toFault(err: FastifyError | Error, request: FastifyRequest): Fault {
-  if (err instanceof ServiceError) return { status: err.status, message: err.message, error: err };
-  if (err instanceof FqlError) return { status: 400, message: err.message, error: err };
-  if (err instanceof RateLimited) return { status: 429, message: err.message, error: err, rateLimited: err };
+  if (err instanceof ServiceError) return { kind: err.kind, status: err.status, message: err.message, error: err };
+  if (err instanceof FqlError) return { kind: 'bad_input', status: 400, message: err.message, error: err };
+  if (err instanceof RateLimited) return { kind: 'too_many_requests', status: 429, message: err.message, error: err, rateLimited: err };
   const fe = err as FastifyError;
   if (fe.validation) {
     const v = fe.validation[0];
@@ -52,15 +54,15 @@ export function toFault(err: FastifyError | Error, request: FastifyRequest): Fau
       message: v?.message ?? fe.message,
       summary: fe.message,
     };
-    return { status: 400, message: fe.message, error: err, invalid };
+    return { kind: 'bad_input', status: 400, message: fe.message, error: err, invalid };
   }
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const malformedJson = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError;
-    return { status, message: malformedJson ? `malformed JSON body: ${err.message}` : err.message, error: err };
+    return { kind: kindForStatus(status), status, message: malformedJson ? `malformed JSON body: ${err.message}` : err.message, error: err };
   }
   request.log.error({ err }, 'unhandled error');
-  return { status: 500, message: 'internal server error', error: err };
+  return { kind: 'internal', status: 500, message: 'internal server error', error: err };
 }
 
 /** The rate-limit headers Falcon clients read (also sent by the agent dialect's enrollment). */

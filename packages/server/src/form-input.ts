@@ -4,7 +4,7 @@ import type { Multipart, MultipartFile } from '@fastify/multipart';
 import { findNul } from './nul-guard.ts';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { ServiceError } from '@riposte/core';
+import { kindForStatus, ServiceError } from '@riposte/core';
 import type { Operation } from '@riposte/spec';
 
 /**
@@ -96,7 +96,7 @@ export async function readForm<F, T>(
             }
             files.push(await handFile(part, onFile));
           } else {
-            if (part.valueTruncated) throw new ServiceError(413, `form field "${part.fieldname}" is larger than ${maxFieldBytes} bytes`, 'TOO_LARGE');
+            if (part.valueTruncated) throw new ServiceError('too_large', `form field "${part.fieldname}" is larger than ${maxFieldBytes} bytes`);
             const value = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
             // A file sent as a plain field (`curl -F file=<x`, no file name) is a file all the same.
             if (fileFields.has(part.fieldname)) {
@@ -115,7 +115,7 @@ export async function readForm<F, T>(
         for (const v of [value].flat()) add(name, String(v));
       }
     } else {
-      throw new ServiceError(415, 'unsupported content type: send multipart/form-data', 'UNSUPPORTED_MEDIA_TYPE');
+      throw new ServiceError('unsupported_media_type', 'unsupported content type: send multipart/form-data');
     }
     const nul = findNul(raw, 'form');
     if (nul) throw badRequest(`${nul} holds a NUL character, which is not allowed`);
@@ -155,7 +155,7 @@ async function handFile<T>(part: MultipartFile, onFile: (part: FormFilePart) => 
 function malformed(err: unknown): ServiceError {
   const e = err as { statusCode?: number; message?: string };
   const status = typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 400;
-  return new ServiceError(status, `malformed multipart body: ${e?.message ?? String(err)}`, 'INVALID_ARGUMENT');
+  return new ServiceError(kindForStatus(status), `malformed multipart body: ${e?.message ?? String(err)}`);
 }
 
 function isUrlencoded(request: FastifyRequest): boolean {
@@ -210,5 +210,5 @@ function single(name: string, list: string[]): string {
 }
 
 function badRequest(message: string): ServiceError {
-  return new ServiceError(400, message, 'INVALID_ARGUMENT');
+  return new ServiceError('bad_input', message);
 }

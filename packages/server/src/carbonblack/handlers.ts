@@ -70,7 +70,7 @@ export function carbonBlackHandlers(core: Core): CbHandlers {
         async (part) => {
           if (parts++ > 0) {
             part.stream.resume();
-            throw new ServiceError(400, 'send exactly one file part "file"', 'BadRequest');
+            throw new ServiceError('bad_input', 'send exactly one file part "file"');
           }
           return cb.files.store(s.id, part.stream, part.filename || 'upload', c.key);
         },
@@ -78,7 +78,7 @@ export function carbonBlackHandlers(core: Core): CbHandlers {
           for (const f of handled) await cb.files.delete(s.id, f.id, c.key).catch(() => {});
         },
       );
-      if (files.length !== 1) throw new ServiceError(400, 'invalid form: missing the file part "file"', 'BadRequest');
+      if (files.length !== 1) throw new ServiceError('bad_input', 'invalid form: missing the file part "file"');
       let file = files[0];
       if (fields.name && fields.name !== file.file_name) file = await cb.files.rename(s.id, file.id, fields.name);
       return { status: 201, body: renderFile(file) };
@@ -115,7 +115,7 @@ export function carbonBlackHandlers(core: Core): CbHandlers {
       // Older clients name the target `object`: a path, or kill's pid.
       if (object !== undefined && input.path === undefined && input.pid === undefined) {
         if (input.name === 'kill') {
-          if (!/^\d{1,10}$/.test(String(object))) throw new ServiceError(400, 'kill needs a numeric pid', 'BadRequest');
+          if (!/^\d{1,10}$/.test(String(object))) throw new ServiceError('bad_input', 'kill needs a numeric pid');
           input.pid = Number(object);
         } else input.path = String(object);
       }

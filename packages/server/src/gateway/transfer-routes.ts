@@ -17,6 +17,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError, hashFile, type BlobStore, type TransferDirection, type TransferRecord, type TransferService } from '@riposte/core';
+import { agentCode } from './envelope.ts';
 // Not yet re-exported by @riposte/core's index.
 
 export const TRANSFER_PREFIX = '/agent/v1/transfers';
@@ -167,7 +168,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
       transform(chunk: Buffer, _enc, cb) {
         seen += chunk.length;
         if (seen > t.max_size) {
-          failure ??= { kind: 'too_large', error: new ServiceError(413, `upload exceeds the transfer's ${t.max_size}-byte limit`, 'too_large') };
+          failure ??= { kind: 'too_large', error: new ServiceError('too_large', `upload exceeds the transfer's ${t.max_size}-byte limit`) };
           return cb(failure.error as Error);
         }
         state?.hash.update(chunk);
@@ -209,7 +210,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
       scope.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
 
       scope.setErrorHandler((err: FastifyError | Error, request, reply) => {
-        if (err instanceof ServiceError) return sendError(request, reply, err.status, err.code.toLowerCase(), err.message);
+        if (err instanceof ServiceError) return sendError(request, reply, err.status, agentCode(err.kind), err.message);
         const fe = err as FastifyError;
         if (fe.validation) return sendError(request, reply, 400, 'bad_request', `invalid request: ${fe.message}`);
         const status = fe.statusCode ?? 500;

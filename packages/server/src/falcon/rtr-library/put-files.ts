@@ -27,7 +27,7 @@ export function putFileHandlers(core: Core): FalconHandlers {
     );
     if (files.length !== 1) {
       for (const s of files) await lib.discard(s);
-      throw new ServiceError(400, files.length ? 'send exactly one file part "file"' : 'invalid form: missing required file "file"', 'INVALID_ARGUMENT');
+      throw new ServiceError('bad_input', files.length ? 'send exactly one file part "file"' : 'invalid form: missing required file "file"');
     }
     const created = await lib.create({ file: files[0], ...fields }, actorOf(call));
     return { resources: version === 2 ? [renderPutFile(created, 2)] : [], writes: { resources_affected: 1 } };

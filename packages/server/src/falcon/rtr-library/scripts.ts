@@ -37,7 +37,7 @@ export function scriptHandlers(core: Core): FalconHandlers {
     );
     if (files.length > 1) {
       for (const s of files) await lib.discard(s);
-      throw new ServiceError(400, 'send at most one file part "file"', 'INVALID_ARGUMENT');
+      throw new ServiceError('bad_input', 'send at most one file part "file"');
     }
     return { fields, file: files[0] };
   }

@@ -48,7 +48,7 @@ export function batchHandlers(core: Core): FalconHandlers {
     const parsed = opts.parsed;
     if (parsed) {
       const refusal = tierRefusal(parsed.def, tier, 'batch');
-      if (refusal) throw new ServiceError(400, refusal, 'INVALID_COMMAND');
+      if (refusal) throw new ServiceError('bad_input', refusal);
     }
     const resources: Record<string, unknown> = {};
     let sessions = batch.sessions;
@@ -71,7 +71,7 @@ export function batchHandlers(core: Core): FalconHandlers {
         byPlatform.set(
           s.platform,
           refusal
-            ? Promise.resolve(new ServiceError(400, refusal, 'INVALID_COMMAND'))
+            ? Promise.resolve(new ServiceError('bad_input', refusal))
             : opts.translation
               ? Promise.resolve(opts.translation)
               : translate(parsed!, translateContext(s, caller, library)).catch((e: unknown) => (e instanceof ServiceError ? e : Promise.reject(e))),
@@ -196,7 +196,7 @@ export function batchHandlers(core: Core): FalconHandlers {
 
     async BatchGetCmd(call) {
       const body = call.body as { batch_id: string; file_path: string; optional_hosts?: string[] };
-      if (body.file_path.includes('\0')) throw new ServiceError(400, 'file_path must not contain NUL characters', 'INVALID_ARGUMENT');
+      if (body.file_path.includes('\0')) throw new ServiceError('bad_input', 'file_path must not contain NUL characters');
       const quoted = body.file_path.includes('"') ? body.file_path : `"${body.file_path}"`;
       const line = { base_command: 'get', command_string: `get ${quoted}` };
       const translation: AgentTranslation = { kind: 'agent', name: 'get', args: { path: body.file_path }, capability: 'get', timeout_ms: 600_000 };
@@ -209,7 +209,7 @@ export function batchHandlers(core: Core): FalconHandlers {
       resolveTimeouts(call.query ?? {});
       const id = call.query.batch_get_cmd_req_id as string;
       const files = await core.rtr.files.forFanout(id, caller);
-      if (files.length === 0) throw new ServiceError(404, `batch_get_cmd_req_id ${id.slice(0, 64)} not found`, 'NOT_FOUND');
+      if (files.length === 0) throw new ServiceError('not_found', `batch_get_cmd_req_id ${id.slice(0, 64)} not found`);
       const resources: Record<string, unknown> = {};
       const errors: FalconError[] = [];
       for (const f of files) {

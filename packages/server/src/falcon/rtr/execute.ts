@@ -12,7 +12,7 @@ const STATUS_GRACE_MS = 200;
 
 /** Syntax errors are the caller's: a 400 with the parser's message. */
 export function badLine(err: unknown): never {
-  if (err instanceof CommandLineError) throw new ServiceError(400, err.message, 'INVALID_COMMAND');
+  if (err instanceof CommandLineError) throw new ServiceError('bad_input', err.message);
   throw err;
 }
 
@@ -84,12 +84,12 @@ export function executeHandlers(core: Core): FalconHandlers {
     const body = call.body as { base_command: string; command_string: string; session_id: string; device_id?: string; persist?: boolean };
     const session = await core.rtr.sessions.get(body.session_id, caller, { live: true });
     if (body.device_id && body.device_id !== session.device_id) {
-      throw new ServiceError(400, `device_id ${body.device_id.slice(0, 64)} is not the host of session ${session.id}`, 'INVALID_ARGUMENT');
+      throw new ServiceError('bad_input', `device_id ${body.device_id.slice(0, 64)} is not the host of session ${session.id}`);
     }
     const line = { base_command: body.base_command, command_string: body.command_string };
     const parsed = parseLine(line.base_command, line.command_string);
     const refusal = tierRefusal(parsed.def, tier) ?? platformRefusal(parsed.def, session.platform);
-    if (refusal) throw new ServiceError(400, refusal, 'INVALID_COMMAND');
+    if (refusal) throw new ServiceError('bad_input', refusal);
     await core.rtr.sessions.settlePwd([session]);
     const tr = await translate(parsed, translateContext(session, caller, libraryFor(core, caller)));
     if (tr.kind === 'server') {
@@ -99,7 +99,7 @@ export function executeHandlers(core: Core): FalconHandlers {
     const res = await core.rtr.log.issue([issueItem(session, line, tier, tr, session.queue_offline || !!body.persist)], caller);
     if (res.refused.length) {
       const err = res.refused[0].error;
-      if (err.code === 'HOST_OFFLINE') return { status: 404, errors: [hostError(err)] };
+      if (err.kind === 'host_offline') return { status: 404, errors: [hostError(err)] };
       throw err;
     }
     const [issued] = res.issued;

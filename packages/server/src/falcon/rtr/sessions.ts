@@ -20,7 +20,7 @@ export function sessionHandlers(core: Core): FalconHandlers {
       const opened = await core.rtr.sessions.open(body, caller);
       return { resources: [initResource(opened, caller.role)] };
     } catch (err) {
-      if (err instanceof ServiceError && err.code === 'HOST_OFFLINE') return { status: 404, errors: [hostError(err)] };
+      if (err instanceof ServiceError && err.kind === 'host_offline') return { status: 404, errors: [hostError(err)] };
       throw err;
     }
   }
@@ -102,10 +102,10 @@ export function sessionHandlers(core: Core): FalconHandlers {
       const caller = callerOf(call);
       const { session_id, cloud_request_id } = call.query as { session_id: string; cloud_request_id: string };
       const { view, session } = await core.rtr.log.get(cloud_request_id, caller);
-      if (session.id !== session_id) throw new ServiceError(404, `cloud_request_id ${cloud_request_id} not found in session ${session_id.slice(0, 64)}`, 'COMMAND_NOT_FOUND');
+      if (session.id !== session_id) throw new ServiceError('not_found', `cloud_request_id ${cloud_request_id} not found in session ${session_id.slice(0, 64)}`);
       const command = view.first ?? view.command;
       if (command?.status !== 'queued') {
-        throw new ServiceError(409, `command ${cloud_request_id} is not queued (it is ${command ? command.status.replace('_', ' ') : 'answered by the server'})`, 'NOT_QUEUED');
+        throw new ServiceError('conflict', `command ${cloud_request_id} is not queued (it is ${command ? command.status.replace('_', ' ') : 'answered by the server'})`);
       }
       await core.commands.cancel(command.id);
       return {};
