@@ -4,7 +4,7 @@ import type { Core } from '@riposte/core';
 import { falconAuth } from './auth.ts';
 import { sendFalcon } from './envelope.ts';
 import { falconErrorHandler, falconNotFound } from './errors.ts';
-import type { FalconHandlers } from './call.ts';
+import type { Call, FalconHandler, FalconHandlers } from './call.ts';
 import { falconHandlers } from './index.ts';
 
 declare module 'fastify' {
@@ -31,14 +31,17 @@ export async function falconPlugin(app: FastifyInstance, opts: { core: Core }): 
  */
 function registerFalconOperations(app: FastifyInstance, core: Core, handlers: FalconHandlers): void {
   const ops = operations.filter((op) => op.dialect === 'falcon');
-  const missing = ops.filter((op) => !handlers[op.operationId]).map((op) => op.operationId);
+  // The handler map's type has one entry per Falcon operation; this checks the same at run time.
+  const byId = handlers as unknown as Record<string, FalconHandler | undefined>;
+  const missing = ops.filter((op) => !byId[op.operationId]).map((op) => op.operationId);
   if (missing.length) throw new Error(`no handler for operation(s): ${missing.join(', ')}`);
   const known = new Set(ops.map((op) => op.operationId));
   const extra = Object.keys(handlers).filter((id) => !known.has(id));
   if (extra.length) throw new Error(`handler(s) for operations not in the registry: ${extra.join(', ')}`);
 
   for (const op of ops) {
-    const handler = handlers[op.operationId];
+    // Each handler's input type is its operation's schemas, which validate this route's input.
+    const handler = byId[op.operationId]!;
     const arrays = arrayQueryParams(op);
     app.route({
       method: op.method,
@@ -65,15 +68,8 @@ function registerFalconOperations(app: FastifyInstance, core: Core, handlers: Fa
           }
         : undefined,
       handler: async (request, reply) => {
-        const result = await handler({
-          op,
-          query: request.query,
-          body: request.body,
-          params: request.params,
-          principal: request.principal,
-          request,
-          reply,
-        });
+        const call = { op, query: request.query, body: request.body, params: request.params, principal: request.principal, request, reply } as Call;
+        const result = await handler(call);
         if (result === undefined) return reply;
         return sendFalcon(request, reply, result.status ?? op.successStatus, result);
       },

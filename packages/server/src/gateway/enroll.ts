@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { getOperation } from '@riposte/spec';
+import { EnrollBody, getOperation, type Static } from '@riposte/spec';
 import { newSecret, tokenDigest, type Core } from '@riposte/core';
 import { RateLimited } from '../errors.ts';
 import { sendAgentError } from './envelope.ts';
@@ -27,13 +27,13 @@ export function registerEnrollRoute(app: FastifyInstance, core: Core, limits: En
   const failures = new EnrollFailures(limits.failuresPerMinute ?? 10);
   const rateLimit = { max: perMinute, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => `enroll:${request.ip}` };
   if (!op.path.startsWith(app.prefix)) throw new Error(`${op.operationId}: path ${op.path} is outside ${app.prefix}`);
-  app.post(op.path.slice(app.prefix.length), { schema: { body: op.body }, config: { operation: op, rateLimit } }, async (request, reply) => {
+  app.post<{ Body: Static<typeof EnrollBody> }>(op.path.slice(app.prefix.length), { schema: { body: EnrollBody }, config: { operation: op, rateLimit } }, async (request, reply) => {
     const blocked = failures.blockedUntil(request.ip);
     if (blocked) {
       reply.header('retry-after', String(Math.max(1, Math.ceil((blocked - Date.now()) / 1000))));
       throw new RateLimited(Math.ceil(blocked / 1000), failures.maxFailures);
     }
-    const body = request.body as { enroll_token: string; inventory: Parameters<typeof inventoryToFacts>[0] };
+    const body = request.body;
     const outcome = await core.enrollTokens.consume(body.enroll_token);
     if (!outcome.ok) {
       const count = failures.failed(request.ip);

@@ -17,6 +17,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError, hashFile, type BlobStore, type TransferDirection, type TransferRecord, type TransferService } from '@riposte/core';
+import { UploadCompleteBody, type Static } from '@riposte/spec';
 import { agentCode } from './envelope.ts';
 // Not yet re-exported by @riposte/core's index.
 
@@ -59,16 +60,6 @@ interface RunningHash {
   hash: crypto.Hash;
   upTo: number;
 }
-
-const completeBody = {
-  type: 'object',
-  required: ['sha256', 'size'],
-  additionalProperties: false,
-  properties: {
-    sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-    size: { type: 'integer', minimum: 0 },
-  },
-} as const;
 
 export function registerTransferRoutes(app: FastifyInstance, deps: TransferRouteDeps): void {
   const { transfers, blobs } = deps;
@@ -289,10 +280,10 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
         }
       });
 
-      scope.post('/upload/complete', { schema: { body: completeBody } }, async (request, reply) => {
+      scope.post<{ Body: Static<typeof UploadCompleteBody> }>('/upload/complete', { schema: { body: UploadCompleteBody } }, async (request, reply) => {
         const authorized = await authorize(request, reply, 'upload');
         if (!authorized) return reply;
-        const claimed = request.body as { sha256: string; size: number };
+        const claimed = request.body;
         const { transfer: t, release } = await takeOver(authorized.id);
         try {
           if (!t || t.status !== 'open') return sendError(request, reply, 410, 'gone', 'transfer already completed or failed');

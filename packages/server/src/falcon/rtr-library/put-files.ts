@@ -1,6 +1,6 @@
 import type { Core, StagedUpload } from '@riposte/core';
 import { ServiceError } from '@riposte/core';
-import type { Call, FalconHandlers } from '../call.ts';
+import type { Call, CallOf, SomeFalconHandlers } from '../call.ts';
 import { readForm } from '../../form-input.ts';
 import { entitiesResult } from '../hosts.ts';
 import { actorOf, deleteResult, idPage } from './caller.ts';
@@ -12,7 +12,7 @@ interface PutFileForm {
   comments_for_audit_log?: string;
 }
 
-export function putFileHandlers(core: Core): FalconHandlers {
+export function putFileHandlers(core: Core) {
   const lib = core.rtrLibrary.putFiles;
 
   /** File bytes go to the blob store as they arrive; the record is written once the form is complete. */
@@ -33,7 +33,7 @@ export function putFileHandlers(core: Core): FalconHandlers {
     return { resources: version === 2 ? [renderPutFile(created, 2)] : [], writes: { resources_affected: 1 } };
   }
 
-  const get = (version: 1 | 2) => async ({ query }: Call) => {
+  const get = (version: 1 | 2) => async ({ query }: CallOf<'RTR_GetPut_Files' | 'RTR_GetPut_FilesV2'>) => {
     const found = await lib.getMany(query.ids);
     return entitiesResult(query.ids, found, (f) => f.id, 'put-file', (f) => renderPutFile(f, version));
   };
@@ -61,5 +61,5 @@ export function putFileHandlers(core: Core): FalconHandlers {
       await reply.send(stream);
       return undefined;
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

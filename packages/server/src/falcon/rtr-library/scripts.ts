@@ -1,6 +1,6 @@
 import type { Core, LibraryPlatform, ScriptPermission, StagedUpload } from '@riposte/core';
 import { ServiceError } from '@riposte/core';
-import type { Call, FalconHandlers } from '../call.ts';
+import type { Call, CallOf, SomeFalconHandlers } from '../call.ts';
 import { readForm } from '../../form-input.ts';
 import { entitiesResult } from '../hosts.ts';
 import { actorOf, deleteResult, idPage } from './caller.ts';
@@ -20,7 +20,7 @@ interface ScriptForm {
   workflow_output_schema?: string;
 }
 
-export function scriptHandlers(core: Core): FalconHandlers {
+export function scriptHandlers(core: Core) {
   const lib = core.rtrLibrary.scripts;
 
   /** A script is `content` or one `file` part; bytes are staged as they arrive, as for put-files. */
@@ -54,8 +54,8 @@ export function scriptHandlers(core: Core): FalconHandlers {
     return { resources: version === 2 ? [renderScript(updated, 2)] : [], writes: { resources_affected: 1 } };
   }
 
-  const get = (version: 1 | 2) => async (call: Call) => {
-    const ids: string[] = call.query.ids;
+  const get = (version: 1 | 2) => async (call: CallOf<'RTR_GetScripts' | 'RTR_GetScriptsV2'>) => {
+    const ids = call.query.ids;
     const found = await lib.getMany(ids, { client_id: actorOf(call).client_id });
     return entitiesResult(ids, found, (s) => s.id, 'script', (s) => renderScript(s, version));
   };
@@ -74,5 +74,5 @@ export function scriptHandlers(core: Core): FalconHandlers {
     async RTR_ListScripts(call) {
       return idPage(await lib.list(call.query, { client_id: actorOf(call).client_id }));
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pipeline } from 'node:stream/promises';
 import { ServiceError, type Core } from '@riposte/core';
-import type { Call, FalconHandlers } from '../call.ts';
+import type { CallOf, SomeFalconHandlers } from '../call.ts';
 import { callerOf } from './caller.ts';
 import { fileV1, fileV2 } from './models.ts';
 
@@ -55,13 +55,13 @@ async function buildArchive(core: Core, sha256: string, name: string): Promise<{
   }
 }
 
-export function fileHandlers(core: Core): FalconHandlers {
-  const list = (version: 1 | 2) => async (call: Call) => {
+export function fileHandlers(core: Core) {
+  const list = (version: 1 | 2) => async (call: CallOf<'RTR_ListFiles' | 'RTR_ListFilesV2'>) => {
     const files = await core.rtr.files.list(call.query.session_id, callerOf(call), { includePending: version === 2 });
     return { resources: files.map(version === 1 ? fileV1 : fileV2) };
   };
 
-  const remove = async (call: Call) => {
+  const remove = async (call: CallOf<'RTR_DeleteFile' | 'RTR_DeleteFileV2'>) => {
     const raw = String(call.query.ids);
     if (!/^\d{1,15}$/.test(raw)) throw new ServiceError('not_found', `file ${raw.slice(0, 64)} not found in session ${String(call.query.session_id).slice(0, 64)}`);
     await core.rtr.files.delete([Number(raw)], call.query.session_id, callerOf(call));
@@ -75,7 +75,7 @@ export function fileHandlers(core: Core): FalconHandlers {
     RTR_DeleteFileV2: remove,
 
     async RTR_GetExtractedFileContents(call) {
-      const { session_id, sha256, filename } = call.query as { session_id: string; sha256: string; filename?: string };
+      const { session_id, sha256, filename } = call.query;
       const name = filename !== undefined ? checkArchiveName(filename) : undefined;
       const file = await core.rtr.files.find(session_id, sha256, callerOf(call));
       if (!(await core.blobs.stat(file.sha256))) throw new ServiceError('not_found', `the content of ${file.name} is no longer stored`);
@@ -96,5 +96,5 @@ export function fileHandlers(core: Core): FalconHandlers {
       call.reply.send(stream);
       return undefined;
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

@@ -1,5 +1,5 @@
 import { rtrSessionFqlSchema, ServiceError, type AggregateRequest, type Core } from '@riposte/core';
-import type { Call, FalconHandlers } from '../call.ts';
+import type { Call, CallOf, SomeFalconHandlers } from '../call.ts';
 import type { FalconResult } from '../envelope.ts';
 import { entitiesResult } from '../hosts.ts';
 import { callerOf } from './caller.ts';
@@ -11,11 +11,11 @@ import { resolveTimeouts } from './timeouts.ts';
  * run commands, so other clients' ids are not handed out (RTRAuditSessions, under its own scope,
  * is where every client's sessions are seen). `user_id:'@me'` is accepted and means the same.
  */
-export function sessionHandlers(core: Core): FalconHandlers {
-  async function init(call: Call): Promise<FalconResult> {
+export function sessionHandlers(core: Core) {
+  async function init(call: CallOf<'RTR_InitSession'>): Promise<FalconResult> {
     const caller = callerOf(call);
     resolveTimeouts(call.query ?? {});
-    const body = call.body as { device_id: string; origin?: string; queue_offline?: boolean };
+    const body = call.body;
     try {
       const opened = await core.rtr.sessions.open(body, caller);
       return { resources: [initResource(opened, caller.role)] };
@@ -63,13 +63,13 @@ export function sessionHandlers(core: Core): FalconHandlers {
     },
 
     async RTR_ListSessions(call) {
-      const ids = call.body.ids as string[];
+      const ids = call.body.ids;
       const sessions = await withLogs(ids, call);
       return entitiesResult(ids, sessions, (s) => s.id, 'session', (s) => sessionResource(s, core.cid, false));
     },
 
     async RTR_ListQueuedSessions(call) {
-      const ids = call.body.ids as string[];
+      const ids = call.body.ids;
       const sessions = await withLogs(ids, call);
       return entitiesResult(ids, sessions, (s) => s.id, 'session', (s) => {
         const commands = s.logs
@@ -100,7 +100,7 @@ export function sessionHandlers(core: Core): FalconHandlers {
 
     async RTR_DeleteQueuedSession(call) {
       const caller = callerOf(call);
-      const { session_id, cloud_request_id } = call.query as { session_id: string; cloud_request_id: string };
+      const { session_id, cloud_request_id } = call.query;
       const { view, session } = await core.rtr.log.get(cloud_request_id, caller);
       if (session.id !== session_id) throw new ServiceError('not_found', `cloud_request_id ${cloud_request_id} not found in session ${session_id.slice(0, 64)}`);
       const command = view.first ?? view.command;
@@ -110,5 +110,5 @@ export function sessionHandlers(core: Core): FalconHandlers {
       await core.commands.cancel(command.id);
       return {};
     },
-  };
+  } satisfies SomeFalconHandlers;
 }
