@@ -32,16 +32,15 @@ export interface Fault {
   kind: ErrorKind | 'internal';
   status: number;
   message: string;
-  error: Error;
   invalid?: InvalidInput;
   rateLimited?: RateLimited;
 }
 
 /** Classifies `err` once for every dialect; a server fault is logged here. */
 export function toFault(err: FastifyError | Error, request: FastifyRequest): Fault {
-  if (err instanceof ServiceError) return { kind: err.kind, status: err.status, message: err.message, error: err };
-  if (err instanceof FqlError) return { kind: 'bad_input', status: 400, message: err.message, error: err };
-  if (err instanceof RateLimited) return { kind: 'too_many_requests', status: 429, message: err.message, error: err, rateLimited: err };
+  if (err instanceof ServiceError) return { kind: err.kind, status: err.status, message: err.message };
+  if (err instanceof FqlError) return { kind: 'bad_input', status: 400, message: err.message };
+  if (err instanceof RateLimited) return { kind: 'too_many_requests', status: 429, message: err.message, rateLimited: err };
   const fe = err as FastifyError;
   if (fe.validation) {
     const v = fe.validation[0];
@@ -54,15 +53,15 @@ export function toFault(err: FastifyError | Error, request: FastifyRequest): Fau
       message: v?.message ?? fe.message,
       summary: fe.message,
     };
-    return { kind: 'bad_input', status: 400, message: fe.message, error: err, invalid };
+    return { kind: 'bad_input', status: 400, message: fe.message, invalid };
   }
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     const malformedJson = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError;
-    return { kind: kindForStatus(status), status, message: malformedJson ? `malformed JSON body: ${err.message}` : err.message, error: err };
+    return { kind: kindForStatus(status), status, message: malformedJson ? `malformed JSON body: ${err.message}` : err.message };
   }
   request.log.error({ err }, 'unhandled error');
-  return { kind: 'internal', status: 500, message: 'internal server error', error: err };
+  return { kind: 'internal', status: 500, message: 'internal server error' };
 }
 
 /** The rate-limit headers Falcon clients read (also sent by the agent dialect's enrollment). */
