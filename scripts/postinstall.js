@@ -9,3 +9,11 @@ try {
 } catch (e) {
   console.warn(`postinstall: could not make 7za executable: ${e.message}`);
 }
+
+// The web console is served from its build; make one now so a fresh clone starts with it.
+try {
+  const { spawnSync } = await import('node:child_process');
+  spawnSync(process.execPath, [new URL('./build-console.js', import.meta.url).pathname], { stdio: 'inherit' });
+} catch (e) {
+  console.warn(`postinstall: could not build the web console: ${e.message}`);
+}

@@ -10,6 +10,8 @@ import { RateLimited } from './errors.ts';
 import { installNulGuard } from './nul-guard.ts';
 import { falconPlugin } from './falcon/plugin.ts';
 import { falconErrorHandler } from './falcon/errors.ts';
+import { registerConsoleSessionRoutes } from './console/session-routes.ts';
+import { registerConsoleStatic } from './console/static-files.ts';
 import { carbonBlackPlugin, CB_MOUNT } from './carbonblack/index.ts';
 import { identityGraphqlPlugin } from './identity/index.ts';
 import { startGateway, type GatewayOptions } from './gateway/index.ts';
@@ -118,6 +120,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(falconPlugin, { core });
   await app.register(carbonBlackPlugin, { prefix: CB_MOUNT, core });
   await app.register(identityGraphqlPlugin, { core });
+  registerConsoleSessionRoutes(app, core);
+  registerConsoleStatic(app);
   if (opts.gateway !== false) {
     await app.register(agentPlugin, { prefix: AGENT_MOUNT, core, enroll: opts.gateway?.enroll });
     const gateway = startGateway(app, core, { transfers: core.transfers, ...(opts.gateway ?? {}) });

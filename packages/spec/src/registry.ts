@@ -10,9 +10,10 @@ import { identityOperations } from './falcon/identity.ts';
 import { agentOperations } from './agent.ts';
 import { internalOperations } from './internal.ts';
 import { carbonBlackOperations } from './carbonblack/index.ts';
+import { consoleOperations } from './console.ts';
 
 /** Every operation riposte serves. The server registers routes only from this list. */
-export const registry = [...oauth2Operations, ...hostsOperations, ...containmentOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...carbonBlackOperations, ...identityOperations, ...agentOperations, ...internalOperations] as const;
+export const registry = [...oauth2Operations, ...hostsOperations, ...containmentOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...carbonBlackOperations, ...identityOperations, ...agentOperations, ...internalOperations, ...consoleOperations] as const;
 
 /** One entry of the registry, with its literal operationId and schema types. */
 export type RegisteredOperation = (typeof registry)[number];
