@@ -237,7 +237,7 @@ export class AgentConnection {
    * otherwise read (a result re-sent from the agent's journal after a reconnect). Another host's
    * command is refused here ('foreign'); undefined when no such command exists.
    */
-  private ownCommand(id: string, frame: string): OwnCommand | Promise<OwnCommand> {
+  private ownCommand(id: string, frame: string): { name: string } | Promise<OwnCommand> {
     const name = this.inflight?.get(id);
     if (name !== undefined) return { name };
     return this.deps.core.commands.get(id).then((c) => {
@@ -251,7 +251,7 @@ export class AgentConnection {
   /** A result: checked against its command's kind, stored, then acknowledged. Mostly synchronous: a fan-out's 10,000 arrive within moments. */
   private onResult(id: string, result: AgentResult): void {
     const own = this.ownCommand(id, 'result');
-    if (!(own instanceof Promise)) return this.storeResult(id, (own as { name: string }).name, result);
+    if (!(own instanceof Promise)) return this.storeResult(id, own.name, result);
     own
       .then((c) => {
         if (c === 'foreign') return;
