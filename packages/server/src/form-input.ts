@@ -5,7 +5,7 @@ import { findNul } from './nul-guard.ts';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { kindForStatus, ServiceError } from '@riposte/core';
-import type { Operation } from '@riposte/spec';
+import type { Operation, Static } from '@riposte/spec';
 
 /**
  * Input of a form operation (one with `op.form`, and `op.files` for multipart uploads).
@@ -48,13 +48,13 @@ const checks = new WeakMap<TObject, TypeCheck<TObject>>();
  * dropped), the rest of the body is drained so the client can read the error, and the error is
  * rethrown.
  */
-export async function readForm<F, T>(
+export async function readForm<O extends Operation & { form: TObject }, T>(
   request: FastifyRequest,
-  op: Operation,
+  op: O,
   onFile: (part: FormFilePart) => Promise<T>,
   onAbandon: (handled: T[]) => Promise<void> = async () => {},
   opts: ReadFormOptions = {},
-): Promise<FormInput<F, T>> {
+): Promise<FormInput<Static<O['form']>, T>> {
   if (!op.form) throw new Error(`operation ${op.operationId} declares no form`);
   const fileFields = new Set(op.files ?? []);
   const raw: Record<string, unknown> = {};
@@ -119,7 +119,7 @@ export async function readForm<F, T>(
     }
     const nul = findNul(raw, 'form');
     if (nul) throw badRequest(`${nul} holds a NUL character, which is not allowed`);
-    return { fields: validateFields<F>(op.form, raw), files };
+    return { fields: validateFields(op.form, raw), files };
   } catch (err) {
     await onAbandon(files);
     throw err;
@@ -163,7 +163,7 @@ function isUrlencoded(request: FastifyRequest): boolean {
 }
 
 /** Convert wire strings to the declared types, then check; the first problem is the 400's message. */
-function validateFields<F>(schema: TObject, raw: Record<string, unknown>): F {
+function validateFields<S extends TObject>(schema: S, raw: Record<string, unknown>): Static<S> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(raw)) {
     const prop = Object.hasOwn(schema.properties, name) ? (schema.properties[name] as TSchema) : undefined;
@@ -182,7 +182,7 @@ function validateFields<F>(schema: TObject, raw: Record<string, unknown>): F {
     const missing = e && e.value === undefined && field ? `missing required field "${field}"` : undefined;
     throw badRequest(`invalid form: ${missing ?? `${field ? `${field}: ` : ''}${e?.message ?? 'invalid value'}`}`);
   }
-  return out as F;
+  return out as Static<S>;
 }
 
 function convert(name: string, schema: TSchema, value: unknown): unknown {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ServiceError, type CbApiKey, type CbCommandInput, type CbFile, type Core } from '@riposte/core';
+import { ServiceError, type CbApiKey, type CbCommandInput, type Core } from '@riposte/core';
 import type { BodyOf, OperationOf, ParamsOf, QueryOf } from '@riposte/spec';
 import { readForm } from '../form-input.ts';
 import { renderCommand, renderDevice, renderFile, renderSession } from './render.ts';
@@ -69,7 +69,7 @@ export function carbonBlackHandlers(core: Core): CbHandlers {
       const s = await session(c, true);
       // Bytes go to the blob store as they arrive; a `name` field, which may come after the file, renames it.
       let parts = 0;
-      const { fields, files } = await readForm<{ name?: string }, CbFile>(
+      const { fields, files } = await readForm(
         c.request,
         c.op,
         async (part) => {

@@ -1,23 +1,17 @@
-import type { Core, StagedUpload } from '@riposte/core';
+import type { Core } from '@riposte/core';
 import { ServiceError } from '@riposte/core';
-import type { Call, CallOf, SomeFalconHandlers } from '../call.ts';
+import type { CallOf, SomeFalconHandlers } from '../call.ts';
 import { readForm } from '../../form-input.ts';
 import { entitiesResult } from '../hosts.ts';
 import { actorOf, deleteResult, idPage } from './caller.ts';
 import { renderPutFile } from './render.ts';
 
-interface PutFileForm {
-  description: string;
-  name?: string;
-  comments_for_audit_log?: string;
-}
-
 export function putFileHandlers(core: Core) {
   const lib = core.rtrLibrary.putFiles;
 
   /** File bytes go to the blob store as they arrive; the record is written once the form is complete. */
-  async function create(call: Call, version: 1 | 2) {
-    const { fields, files } = await readForm<PutFileForm, StagedUpload>(
+  async function create(call: CallOf<'RTR_CreatePut_Files' | 'RTR_CreatePut_FilesV2'>, version: 1 | 2) {
+    const { fields, files } = await readForm(
       call.request,
       call.op,
       (part) => lib.stage(part),
