@@ -93,7 +93,7 @@ describe('response policies decide what a real agent may be asked to do', () => 
     expect(session.status).toBe(403);
     expect(session.message).toBe(`response policy "Responders" (id ${responders.id}) disables RealTimeFunctionality (Real Time Response) on this host`);
     const ls = await refusal(t.server.core.commands.issue({ device_id: agent.deviceId, name: 'ls', args: { path: '.' }, cwd: agent.workDir, issued_by: 'test' }));
-    expect(ls).toMatchObject({ status: 403, code: 'RESPONSE_POLICY_DENIED' });
+    expect(ls).toMatchObject({ status: 403, kind: 'forbidden_by_policy' });
     // Disabling that policy hands the host to the next one: sessions allowed, get refused again.
     await api('POST', '/policy/entities/response-actions/v1?action_name=disable', { ids: [responders.id] });
     await t.server.core.guard.check(agent.deviceId, 'session');

@@ -110,6 +110,6 @@ export function supportedCommands(platform: RtrPlatform): string[] {
 /** The command's spec, or a 400 naming the commands there are. */
 export function commandSpec(name: string): CbCommandSpec {
   const spec = Object.hasOwn(CB_COMMANDS, name) ? CB_COMMANDS[name] : undefined;
-  if (!spec) throw badRequest(`unknown command "${name.slice(0, 64)}"; commands are: ${Object.keys(CB_COMMANDS).join(', ')}`, 'BadRequest');
+  if (!spec) throw badRequest(`unknown command "${name.slice(0, 64)}"; commands are: ${Object.keys(CB_COMMANDS).join(', ')}`);
   return spec;
 }

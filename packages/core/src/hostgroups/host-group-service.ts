@@ -177,7 +177,7 @@ export class HostGroupService {
     try {
       where = action === 'remove-all' ? undefined : compileFilter(hostFqlSchema, filter)!;
     } catch (e) {
-      if (e instanceof FqlError) throw new ServiceError(400, `invalid filter action parameter: ${e.message}`);
+      if (e instanceof FqlError) throw new ServiceError('bad_input', `invalid filter action parameter: ${e.message}`);
       throw e;
     }
     const now = nowIso();
@@ -269,7 +269,7 @@ function validateRule(rule: string): void {
   try {
     compileFilter(hostFqlSchema, rule);
   } catch (e) {
-    if (e instanceof FqlError) throw new ServiceError(400, `invalid assignment_rule: ${e.message}`);
+    if (e instanceof FqlError) throw new ServiceError('bad_input', `invalid assignment_rule: ${e.message}`);
     throw e;
   }
 }

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { Operation } from '../operation.ts';
+import { defineOperations, type Operation } from '../operation.ts';
 import { ActionParameter, IdsQuery, listQuery, Sort, Filter, Limit } from './common.ts';
 
 const collection = 'Hosts';
@@ -38,7 +38,7 @@ const combinedQuery = Type.Object(
 /** FQL-style (`now-7d`) or RFC 3339 dates, as the vendor's login history takes them. */
 const HistoryDate = Type.String({ minLength: 1, maxLength: 64 });
 
-export const hostsOperations: Operation[] = [
+export const hostsOperations = defineOperations([
   {
     operationId: 'QueryDevicesByFilter',
     collection,
@@ -246,5 +246,5 @@ export const hostsOperations: Operation[] = [
     body: IdsBody(500),
     successStatus: 200,
   },
-];
+]);
 
