@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
+import { useOnlineState } from './online-state.ts';
 
 const PAGE = 50;
 const COLUMNS = [
@@ -17,7 +18,7 @@ interface Query {
   offset: number;
 }
 
-/** Hosts: an FQL filter, sortable columns and server-side pages (QueryDevicesByFilter + GetDeviceDetailsV2). */
+/** Hosts: an FQL filter, sortable columns and server-side pages (QueryDevicesByFilter + GetDeviceDetailsV2), the online state live. */
 export function HostsPage() {
   const [query, setQuery] = useState<Query>({ filter: '', sort: 'hostname.asc', offset: 0 });
   const [draft, setDraft] = useState('');
@@ -53,6 +54,7 @@ export function HostsPage() {
     };
   }, [query]);
 
+  const online = useOnlineState(rows.map((h) => h.device_id));
   const sortBy = (field: string) => setQuery((q) => ({ ...q, offset: 0, sort: q.sort === `${field}.asc` ? `${field}.desc` : `${field}.asc` }));
   const [sortField, sortDir] = query.sort.split('.');
   return (
@@ -75,6 +77,7 @@ export function HostsPage() {
                 <button type="button" onClick={() => sortBy(field)}>{label}{sortField === field ? (sortDir === 'asc' ? ' ▲' : ' ▼') : ''}</button>
               </th>
             ))}
+            <th>Online</th>
           </tr>
         </thead>
         <tbody>
@@ -86,6 +89,7 @@ export function HostsPage() {
               <td>{h.local_ip}</td>
               <td>{h.status}</td>
               <td>{h.last_seen}</td>
+              <td class={online.get(h.device_id) ?? ''}>{online.get(h.device_id) ?? ''}</td>
             </tr>
           ))}
         </tbody>
