@@ -25,10 +25,12 @@ export function ScriptsLibrary() {
   const save = async (e: Event) => {
     e.preventDefault();
     if (!draft) return;
-    const form = { name: draft.name.trim(), description: draft.description, content: draft.content, permission_type: draft.permission_type, platform: draft.platform as Array<(typeof PLATFORMS)[number]> };
+    const form = { name: draft.name.trim(), description: draft.description, permission_type: draft.permission_type, platform: draft.platform as Array<(typeof PLATFORMS)[number]> };
+    // The content goes as a file part: a multipart text field has its line breaks turned into CRLF.
+    const files = { file: new File([draft.content], form.name, { type: 'text/plain' }) };
     try {
-      if (draft.id) await api.rtrUpdateScriptsV2({ form: { id: draft.id, ...form } });
-      else await api.rtrCreateScriptsV2({ form });
+      if (draft.id) await api.rtrUpdateScriptsV2({ form: { id: draft.id, ...form }, files });
+      else await api.rtrCreateScriptsV2({ form, files });
       setStatus(`saved ${form.name}`);
       setError('');
       setDraft(undefined);

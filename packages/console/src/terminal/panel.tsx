@@ -118,7 +118,7 @@ export function TerminalPanel(props: { deviceId: string; tier: Tier; active: boo
   };
   return (
     <div
-      class={dragging ? 'terminal dragging' : 'terminal'}
+      class={dragging ? 'rtr-terminal dragging' : 'rtr-terminal'}
       ref={el}
       aria-label="RTR terminal"
       onDragOver={(e) => {

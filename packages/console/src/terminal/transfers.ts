@@ -20,9 +20,9 @@ export async function offerRetrievedFile(session: ConsoleRtrSession, getStdout: 
     const files = await api.rtrListFiles({ query: { session_id: session.id } });
     const file = files.resources.find((f) => f.sha256 === sha256);
     if (file) {
-      const name = `${file.name.split(/[\\/]/).pop() || sha256}.7z`;
-      saveAs(name, operationUrl('RTR_GetExtractedFileContents', { session_id: session.id, sha256 }));
-      return name;
+      const inner = file.name.split(/[\\/]/).pop() || sha256;
+      saveAs(`${inner}.7z`, operationUrl('RTR_GetExtractedFileContents', { session_id: session.id, sha256, filename: inner }));
+      return `${inner}.7z`;
     }
     if (Date.now() - started > GIVE_UP_MS) throw new Error(`the host has not finished sending ${sha256} after ${GIVE_UP_MS / 60_000} minutes; it stays listed in the session's files`);
     await new Promise((resolve) => setTimeout(resolve, wait));
