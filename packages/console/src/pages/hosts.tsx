@@ -12,13 +12,15 @@ const COLUMNS = [
   ['last_seen', 'Last seen'],
 ] as const;
 
+const FIELDS = COLUMNS.map(([field]) => field);
+
 interface Query {
   filter: string;
   sort: string;
   offset: number;
 }
 
-/** Hosts: an FQL filter, sortable columns and server-side pages (QueryDevicesByFilter + GetDeviceDetailsV2), the online state live. */
+/** Hosts: an FQL filter, sortable columns and server-side pages (CombinedDevicesByFilter: the ids and their records in one call), the online state live. */
 export function HostsPage() {
   const [query, setQuery] = useState<Query>({ filter: '', sort: 'hostname.asc', offset: 0 });
   const [draft, setDraft] = useState('');
@@ -32,12 +34,11 @@ export function HostsPage() {
     setLoading(true);
     (async () => {
       try {
-        const ids = await api.queryDevicesByFilter({ query: { filter: query.filter || undefined, sort: query.sort, offset: query.offset, limit: PAGE } });
-        const details = ids.resources.length ? await api.getDeviceDetailsV2({ query: { ids: ids.resources } }) : { resources: [] };
+        // One round trip for ids and records, only the columns shown.
+        const page = await api.combinedDevicesByFilter({ query: { filter: query.filter || undefined, sort: query.sort, offset: String(query.offset), limit: PAGE, fields: FIELDS } });
         if (!live) return;
-        const byId = new Map(details.resources.map((d: any) => [d.device_id, d]));
-        setRows(ids.resources.map((id: string) => byId.get(id)).filter(Boolean));
-        setTotal(Number(ids.meta.pagination?.total ?? 0));
+        setRows(page.resources);
+        setTotal(Number(page.meta.pagination?.total ?? 0));
         setError('');
       } catch (err) {
         if (live) {

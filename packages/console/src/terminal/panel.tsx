@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import { baseCommand, quoteArg } from '../../../client/src/command-line.ts';
 import { ConsoleRtrSession, type Tier } from '../rtr.ts';
@@ -18,13 +19,21 @@ const RED = (s: string) => `\x1b[31m${s}\x1b[0m`;
 export function TerminalPanel(props: { deviceId: string; tier: Tier; active: boolean }) {
   const el = useRef<HTMLDivElement>(null);
   const term = useRef<Terminal | undefined>(undefined);
+  const fit = useRef<FitAddon | undefined>(undefined);
   const dropFiles = useRef<(files: File[]) => void>(() => {});
   const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
     const t = new Terminal({ convertEol: true, cursorBlink: true, fontSize: 14, theme: { background: '#111418' } });
     term.current = t;
+    fit.current = new FitAddon();
+    t.loadAddon(fit.current);
     t.open(el.current!);
+    // As many columns and rows as the panel holds (a hidden tab has no size: skipped).
+    const resized = new ResizeObserver(() => {
+      if (el.current?.offsetWidth) fit.current?.fit();
+    });
+    resized.observe(el.current!);
     let session: ConsoleRtrSession | undefined;
     let busy = true;
     const editor = new LineEditor((s) => t.write(s), () => session?.commands ?? []);
@@ -100,6 +109,7 @@ export function TerminalPanel(props: { deviceId: string; tier: Tier; active: boo
     );
     const pulse = setInterval(() => void session?.pulse().catch(() => {}), PULSE_MS);
     return () => {
+      resized.disconnect();
       clearInterval(pulse);
       void session?.close().catch(() => {});
       t.dispose();
@@ -107,7 +117,9 @@ export function TerminalPanel(props: { deviceId: string; tier: Tier; active: boo
   }, [props.deviceId, props.tier]);
 
   useEffect(() => {
-    if (props.active) term.current?.focus();
+    if (!props.active) return;
+    fit.current?.fit();
+    term.current?.focus();
   }, [props.active]);
 
   const onDrop = (e: DragEvent) => {
