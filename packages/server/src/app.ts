@@ -10,6 +10,7 @@ import { installErrorHandling, RateLimited } from './errors.ts';
 import { installNulGuard } from './nul-guard.ts';
 import { registerFalconOperations } from './routes.ts';
 import { registerConsoleSessionRoutes } from './console/session-routes.ts';
+import { registerConsoleAdminRoutes } from './console/admin-routes.ts';
 import { registerConsoleStatic } from './console/static-files.ts';
 import { falconHandlers } from './falcon/index.ts';
 import { carbonBlackPlugin, CB_MOUNT } from './carbonblack/index.ts';
@@ -119,6 +120,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(carbonBlackPlugin, { prefix: CB_MOUNT, core });
   await app.register(identityGraphqlPlugin, { core });
   registerConsoleSessionRoutes(app, core);
+  registerConsoleAdminRoutes(app, core);
   registerConsoleStatic(app);
   if (opts.gateway !== false) {
     registerTransferRoutes(app, { transfers: core.transfers, blobs: core.blobs });
