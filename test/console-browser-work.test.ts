@@ -220,6 +220,36 @@ describe.skipIf(!hasChromium())('web console work pages (terminal files, policie
     await expect.poll(script).toBeUndefined();
   }, 60_000);
 
+  it('API access: an API client and an enrollment token created (secrets shown once, and they work), then removed', async () => {
+    await page.getByRole('link', { name: 'API access' }).click();
+    await page.getByLabel('Client name').fill('soar playbooks');
+    await page.getByLabel('devices:read').check();
+    await page.getByRole('button', { name: 'Create API client' }).click();
+    const status = page.getByRole('status');
+    await expect.poll(() => status.innerText()).toMatch(/Client [0-9a-f]{32}, secret/);
+    const clientId = /Client ([0-9a-f]{32})/.exec(await status.innerText())![1];
+    const secret = await status.locator('code').innerText();
+    const token = await t.api('POST', '/oauth2/token', { form: { client_id: clientId, client_secret: secret } });
+    expect(token.status).toBe(201);
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    await page.getByRole('cell', { name: clientId }).waitFor();
+
+    await page.getByLabel('Token description').fill('lab machines');
+    await page.getByLabel('Max uses').fill('3');
+    await page.getByRole('button', { name: 'Create enrollment token' }).click();
+    await expect.poll(() => status.innerText()).toMatch(/Enrollment token/);
+    const enroll = await status.locator('code').innerText();
+    expect(await t.server.core.enrollTokens.verify(enroll)).toBe(true);
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    await shot('16-api-access');
+    await page.getByRole('button', { name: 'Revoke enrollment token lab machines' }).click();
+    await expect.poll(() => page.getByRole('row', { name: /lab machines/ }).innerText()).toMatch(/revoked/);
+    expect(await t.server.core.enrollTokens.verify(enroll)).toBe(false);
+    await page.getByRole('button', { name: 'Delete API client soar playbooks' }).click();
+    await expect.poll(() => page.getByRole('cell', { name: clientId }).count()).toBe(0);
+    expect((await t.api('POST', '/oauth2/token', { form: { client_id: clientId, client_secret: secret } })).status).toBe(403);
+  }, 60_000);
+
   it('the hosts page shows a host going offline without a reload', async () => {
     await page.getByRole('link', { name: 'Hosts' }).click();
     const cell = () => page.getByRole('row', { name: new RegExp(simHost.hostname) }).locator('td').last().innerText();

@@ -113,6 +113,15 @@ export async function signOut(): Promise<void> {
   csrfToken = '';
 }
 
+/** One of the console's own endpoints (outside the Falcon registry's client): JSON in and out, CSRF on writes. */
+export async function consoleCall(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  return res.status === 204 ? {} : answer(`${method} ${path}`, res);
+}
+
 export async function changePassword(current_password: string, new_password: string): Promise<void> {
   const res = await fetch('/console/api/password', {
     method: 'POST',

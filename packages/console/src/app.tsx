@@ -7,6 +7,7 @@ import { AuditPage } from './pages/audit.tsx';
 import { BatchesPage } from './pages/batches.tsx';
 import { PoliciesPage } from './pages/policies.tsx';
 import { LibrariesPage } from './pages/libraries.tsx';
+import { AdminPage } from './pages/admin.tsx';
 import { ChangePasswordPage } from './pages/change-password.tsx';
 import type { OpenTerminal, TerminalsPage as TerminalsPageType } from './pages/terminals.tsx';
 import { ThemeToggle } from './theme.tsx';
@@ -30,6 +31,7 @@ const NAV: [string, string][] = [
   ['/policies', 'Response policies'],
   ['/libraries', 'Libraries'],
   ['/audit', 'RTR audit'],
+  ['/admin', 'API access'],
 ];
 
 export function App() {
@@ -80,13 +82,14 @@ export function App() {
   else if (route === '/batches') page = <BatchesPage me={me} />;
   else if (route === '/policies') page = <PoliciesPage me={me} />;
   else if (route === '/libraries') page = <LibrariesPage me={me} />;
+  else if (route === '/admin') page = <AdminPage me={me} />;
   else page = <HostsPage />;
   return (
     <div class="shell">
       <header>
         <strong class="brand">riposte</strong>
         <nav aria-label="Main">
-          {NAV.filter(([path]) => path !== '/terminals' || terminals.length).map(([path, label]) => (
+          {NAV.filter(([path]) => (path !== '/terminals' || terminals.length) && (path !== '/admin' || me.role === 'admin')).map(([path, label]) => (
             <a key={path} href={`#${path}`} aria-current={route.startsWith(path) ? 'page' : undefined}>
               {label}
               {path === '/terminals' ? ` (${terminals.length})` : ''}
