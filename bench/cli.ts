@@ -9,7 +9,7 @@
 // comparison only, the vendor JS SDK (crowdstrike-falcon) turning one BatchCmd answer into its
 // model objects (DomainMultiCommandExecuteResponseWrapperFromJSON, what its batchCmd call does);
 // BENCH_SDK=0 skips it. BENCH_AGENTS=N scales the fleet, BENCH_CLI_RUNS the runs.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,8 @@ const SCOPES = ['devices:read', 'real-time-response:read', 'real-time-response:w
 const FILTER = "last_seen:>'now-1d'";
 
 export async function benchCli(): Promise<boolean> {
+  // riposte batch as users run it: from the client bundle, rebuilt here if a source changed since.
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build-cli.js')], { stdio: 'inherit' });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-bench-cli-'));
   const processes = childProcesses();
   const started = Date.now();
