@@ -164,6 +164,12 @@ describe.skipIf(!hasChromium())('web console work pages (terminal files, policie
     expect(fs.readFileSync(path.join(work, 'dropped notes.txt'), 'utf8')).toBe('put through the console\n');
     await expect.poll(() => terminalText(page)).toMatch(/put "dropped notes\.txt"/);
 
+    // The keyboard's way: the file chooser beside the terminal.
+    await page.locator('[role=tabpanel]:not([hidden])').getByLabel('Put a file on the host').setInputFiles({ name: 'chosen.txt', mimeType: 'text/plain', buffer: Buffer.from('chosen, not dropped\n') });
+    await expect.poll(() => fs.existsSync(path.join(work, 'chosen.txt')), { timeout: 20_000 }).toBe(true);
+    expect(fs.readFileSync(path.join(work, 'chosen.txt'), 'utf8')).toBe('chosen, not dropped\n');
+    await expect.poll(() => terminalText(page), { timeout: 20_000 }).toMatch(/Put .*chosen\.txt[\s\S]*>\s*$/);
+
     await dropFile(page, 'too-big.bin', PUT_LIMIT + 1024);
     await expect.poll(() => terminalText(page), { timeout: 20_000 }).toMatch(/too-big\.bin \(\d+ bytes\) is larger than the server takes/);
     expect(fs.existsSync(path.join(work, 'too-big.bin'))).toBe(false);

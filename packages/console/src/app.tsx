@@ -86,6 +86,7 @@ export function App() {
   else page = <HostsPage />;
   return (
     <div class="shell">
+      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>Skip to content</a>
       <header>
         <strong class="brand">riposte</strong>
         <nav aria-label="Main">
@@ -102,7 +103,7 @@ export function App() {
           <button type="button" onClick={async () => { await signOut(); setTerminals([]); setMe(undefined); }}>Sign out</button>
         </span>
       </header>
-      <main>
+      <main id="main" tabIndex={-1}>
         {loadError && <p role="alert" class="error">{loadError}</p>}
         {page}
         {TerminalsPage && tier && terminals.length > 0 && <TerminalsPage terminals={terminals} active={activeTerminal} tier={tier} shown={onTerminals} onClose={closeTerminal} />}

@@ -129,6 +129,21 @@ export function TerminalPanel(props: { deviceId: string; tier: Tier; active: boo
     if (files.length) dropFiles.current(files);
   };
   return (
+    <>
+      {/* Dropping needs a mouse: the same upload and put from a file chooser. */}
+      <label class="put-file">
+        Put a file on the host{' '}
+        <input
+          type="file"
+          multiple
+          onChange={(e) => {
+            const input = e.currentTarget as HTMLInputElement;
+            const files = [...(input.files ?? [])];
+            input.value = '';
+            if (files.length) dropFiles.current(files);
+          }}
+        />
+      </label>
     <div
       class={dragging ? 'rtr-terminal dragging' : 'rtr-terminal'}
       ref={el}
@@ -140,5 +155,6 @@ export function TerminalPanel(props: { deviceId: string; tier: Tier; active: boo
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     />
+    </>
   );
 }
