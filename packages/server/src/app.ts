@@ -11,6 +11,7 @@ import { installNulGuard } from './nul-guard.ts';
 import { falconPlugin } from './falcon/plugin.ts';
 import { falconErrorHandler } from './falcon/errors.ts';
 import { registerConsoleSessionRoutes } from './console/session-routes.ts';
+import { registerConsoleAdminRoutes } from './console/admin-routes.ts';
 import { registerConsoleStatic } from './console/static-files.ts';
 import { carbonBlackPlugin, CB_MOUNT } from './carbonblack/index.ts';
 import { identityGraphqlPlugin } from './identity/index.ts';
@@ -121,6 +122,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(carbonBlackPlugin, { prefix: CB_MOUNT, core });
   await app.register(identityGraphqlPlugin, { core });
   registerConsoleSessionRoutes(app, core);
+  registerConsoleAdminRoutes(app, core);
   registerConsoleStatic(app);
   if (opts.gateway !== false) {
     await app.register(agentPlugin, { prefix: AGENT_MOUNT, core, enroll: opts.gateway?.enroll });

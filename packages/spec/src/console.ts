@@ -31,4 +31,46 @@ export const consoleOperations = defineOperations([
   },
   { operationId: 'ConsoleWhoAmI', collection: 'Console', dialect: 'internal', method: 'GET', path: '/console/api/session', scope: null, summary: "The signed-in console user, role, scopes and the session's CSRF token.", successStatus: 200 },
   { operationId: 'ConsoleSignOut', collection: 'Console', dialect: 'internal', method: 'DELETE', path: '/console/api/session', scope: null, summary: 'Sign out of the console (needs the X-CSRF-Token header).', successStatus: 204 },
+  // Administration of API clients and enrollment tokens: admin role only (checked by the route, as these have no Falcon scope).
+  { operationId: 'ConsoleListApiClients', collection: 'Console', dialect: 'internal', method: 'GET', path: '/console/api/api-clients', scope: null, summary: 'API clients (never their secrets); console admin role only.', successStatus: 200 },
+  {
+    operationId: 'ConsoleCreateApiClient', collection: 'Console', dialect: 'internal', method: 'POST', path: '/console/api/api-clients', scope: null,
+    summary: 'Create an API client; answers its secret once. Console admin role and X-CSRF-Token.',
+    successStatus: 201,
+    body: Type.Object(
+      {
+        name: Type.String({ minLength: 1, maxLength: 255 }),
+        description: Type.Optional(Type.String({ maxLength: 1024 })),
+        scopes: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 64 }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  {
+    operationId: 'ConsoleDeleteApiClient', collection: 'Console', dialect: 'internal', method: 'DELETE', path: '/console/api/api-clients', scope: null,
+    summary: 'Delete an API client (its tokens stop working). Console admin role and X-CSRF-Token.',
+    successStatus: 204,
+    query: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+  },
+  { operationId: 'ConsoleListEnrollTokens', collection: 'Console', dialect: 'internal', method: 'GET', path: '/console/api/enroll-tokens', scope: null, summary: 'Agent enrollment tokens (never the tokens themselves); console admin role only.', successStatus: 200 },
+  {
+    operationId: 'ConsoleCreateEnrollToken', collection: 'Console', dialect: 'internal', method: 'POST', path: '/console/api/enroll-tokens', scope: null,
+    summary: 'Create an agent enrollment token; answers the token once. Console admin role and X-CSRF-Token.',
+    successStatus: 201,
+    body: Type.Object(
+      {
+        description: Type.Optional(Type.String({ maxLength: 1024 })),
+        expires_at: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        max_uses: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
+        tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 64 })),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  {
+    operationId: 'ConsoleRevokeEnrollToken', collection: 'Console', dialect: 'internal', method: 'DELETE', path: '/console/api/enroll-tokens', scope: null,
+    summary: 'Revoke an agent enrollment token (hosts it enrolled stay). Console admin role and X-CSRF-Token.',
+    successStatus: 204,
+    query: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+  },
 ]);
