@@ -6,7 +6,7 @@ import { badRequest, notFound } from '../util/errors.ts';
 import { BatchWriter } from '../util/batch-writer.ts';
 import type { CoreLog } from '../util/log.ts';
 import { newId, nowIso } from '../util/ids.ts';
-import { hostFqlSchema } from './fql-schema.ts';
+import { hostQueryFqlSchema } from './fql-schema.ts';
 import { decodeScrollToken, encodeScrollToken } from './scroll.ts';
 
 export type HostPlatform = 'Windows' | 'Mac' | 'Linux';
@@ -386,7 +386,7 @@ export class HostService {
   async query(q: HostQuery, restrictTo?: { groupId: string }): Promise<HostPage> {
     const offset = q.offset ?? 0;
     const limit = q.limit ?? 100;
-    const where = compileFilter(hostFqlSchema, q.filter);
+    const where = compileFilter(hostQueryFqlSchema, q.filter);
     let base = this.db.selectFrom('hosts');
     if (restrictTo) {
       base = base.where((eb) =>
@@ -403,7 +403,7 @@ export class HostService {
     else if (!q.includeHidden) base = base.where('hosts.hidden', '=', 0);
     if (where) base = base.where(where);
     const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('hosts.device_id'), hostFqlSchema, q.sort ?? 'device_id.asc')
+    const rows = await applySort(base.select('hosts.device_id'), hostQueryFqlSchema, q.sort ?? 'device_id.asc')
       .offset(offset)
       .limit(limit)
       .execute();
