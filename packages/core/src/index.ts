@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openStore, type Store } from './db/index.ts';
 import { EventBus } from './events.ts';
 import { ApiClientService, EnrollmentTokenService, TokenService } from './auth/index.ts';
-import { AgentRevocations, HostService } from './hosts/index.ts';
+import { AgentRevocations, HostDeletion, HostService } from './hosts/index.ts';
 import { ContainmentService } from './containment/index.ts';
 import { HostGroupService } from './hostgroups/index.ts';
 import { customerId } from './settings.ts';
@@ -61,6 +61,8 @@ export interface Core {
   /** Revoked agent identities; gateways close their sockets. */
   agentRevocations: AgentRevocations;
   hosts: HostService;
+  /** Permanent deletion of hidden hosts (their agents revoked). */
+  hostDeletion: HostDeletion;
   hostGroups: HostGroupService;
   /** Network containment requests, agents' answers, and the allow-list. */
   containment: ContainmentService;
@@ -119,6 +121,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     enrollTokens: new EnrollmentTokenService(store.db, audit),
     agentRevocations: new AgentRevocations(store.db, audit),
     hosts,
+    hostDeletion: new HostDeletion(store.db, audit),
     hostGroups: new HostGroupService(store.db, hosts, events),
     containment: new ContainmentService(store.db, notifier),
     // After hostGroups: its host-change hook (dynamic groups) must run before this one's.
