@@ -99,6 +99,8 @@ export interface EffectivePolicy {
   settings_hash: string;
   /** When the policy's settings last changed. */
   modified_timestamp: string;
+  /** Its RealTimeFunctionality setting: whether RTR sessions may be opened on the host at all. */
+  real_time_functionality: boolean;
 }
 
 type Db = Kysely<Database>;
@@ -344,6 +346,7 @@ export class ResponsePolicyService {
           is_default: r.is_default === 1,
           settings_hash: hashOf(r.settings),
           modified_timestamp: r.modified_timestamp,
+          real_time_functionality: this.settingsOf(r.platform_name as PolicyPlatform, r.settings).RealTimeFunctionality === true,
         });
       }
     }

@@ -60,6 +60,8 @@ export function toFalconDevice(h: HostRecord, cid: string, responsePolicy?: Effe
     product_type_desc: h.product_type_desc || undefined,
     provision_status: 'Provisioned',
     reduced_functionality_mode: 'no',
+    // Whether RTR is enabled on the host: its effective response policy's RealTimeFunctionality.
+    rtr_state: responsePolicy ? (responsePolicy.real_time_functionality ? 'enabled' : 'disabled') : undefined,
     serial_number: h.serial_number || undefined,
     status: h.status,
     // riposte's own: why the agent could not apply (or lift) containment.
