@@ -51,6 +51,7 @@ export const hostFqlSchema: FqlSchema = {
     chassis_type_desc: text(),
     product_type: text(),
     host_utc_offset: text(),
+    site_name: text(),
     status: text(),
     first_seen: { type: 'date' },
     last_seen: { type: 'date' },

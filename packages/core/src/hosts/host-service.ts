@@ -59,6 +59,9 @@ export interface HostFacts {
   product_type?: string;
   last_reboot?: string;
   host_utc_offset?: string;
+  /** Active Directory organizational units (a JSON array of names, innermost first) and site. */
+  ou?: string;
+  site_name?: string;
   /** The agent's clock when it reported (changes every report: not a change of the host). */
   agent_local_time?: string;
   /** Logins the agent read from the OS's own records; each is recorded once. */
@@ -109,7 +112,7 @@ const FACT_COLUMNS = [
   'minor_version', 'product_type_desc', 'local_ip', 'external_ip', 'connection_ip', 'mac_address',
   'connection_mac_address', 'default_gateway_ip', 'machine_domain', 'agent_version', 'system_manufacturer',
   'system_product_name', 'serial_number', 'cpu_vendor', 'bios_manufacturer', 'bios_version', 'pointer_size',
-  'chassis_type', 'chassis_type_desc', 'product_type', 'last_reboot', 'host_utc_offset',
+  'chassis_type', 'chassis_type_desc', 'product_type', 'last_reboot', 'host_utc_offset', 'ou', 'site_name',
 ] as const;
 
 /** Every column but the agent's secret. */
