@@ -55,6 +55,8 @@ export function containmentNetnsSuite(firewall: NetnsFirewall): void {
   const inHost: InHost = (...args: string[]) => spawnSync('ip', ['netns', 'exec', NS_HOST, ...args], { encoding: 'utf8' });
   /** Can the host's namespace open a TCP connection to this port of the server's namespace? */
   const reaches = (port: number) => inHost('timeout', '3', 'bash', '-c', `exec 3<>/dev/tcp/${SERVER_IP}/${port}`).status === 0;
+  /** Reachable, allowing a busy machine three tries (a probe that could not start in 3 s is not a drop). */
+  const reachable = (port: number) => reaches(port) || reaches(port) || reaches(port);
 
   describe.skipIf(!!missing)(`containment isolates a real agent with ${firewall.name} (network namespaces)`, () => {
     let server: ChildProcess;
@@ -141,7 +143,7 @@ export function containmentNetnsSuite(firewall: NetnsFirewall): void {
     });
 
     it('cuts the host off from everything but the server, survives an agent restart, and lifts', async () => {
-      expect(reaches(SECOND_PORT)).toBe(true);
+      expect(reachable(SECOND_PORT)).toBe(true);
 
       const allow = await api('PUT', '/riposte/entities/containment-allow-list/v1', { cidrs: ['192.0.2.0/24'] });
       expect(allow.status).toBe(200);
@@ -157,7 +159,7 @@ export function containmentNetnsSuite(firewall: NetnsFirewall): void {
       await stopAgent();
       firewall.flush(inHost);
       expect(firewall.rules(inHost)).toBeUndefined();
-      expect(reaches(SECOND_PORT)).toBe(true);
+      expect(reachable(SECOND_PORT)).toBe(true);
       startAgent();
       await until('containment restored', async () => !reaches(SECOND_PORT));
       await until('the agent to reconnect', async () => (await api('GET', `/devices/entities/online-state/v1?ids=${deviceId}`)).body.resources[0]?.state === 'online');
@@ -166,7 +168,7 @@ export function containmentNetnsSuite(firewall: NetnsFirewall): void {
       const lift = await api('POST', '/devices/entities/devices-actions/v2?action_name=lift_containment', { ids: [deviceId] });
       expect(lift.status).toBe(202);
       await until('normal', async () => (await device()).status === 'normal');
-      expect(reaches(SECOND_PORT)).toBe(true);
+      expect(reachable(SECOND_PORT)).toBe(true);
       expect(firewall.rules(inHost)).toBeUndefined();
 
       // Uninstalling a contained host's agent leaves the host reachable.
@@ -176,7 +178,7 @@ export function containmentNetnsSuite(firewall: NetnsFirewall): void {
       await stopAgent();
       const uninstall = inHost('env', ...Object.entries(firewall.agentEnv).map(([k, v]) => `${k}=${v}`), process.execPath, path.join(ROOT, 'packages/cli/bin/riposte.js'), 'agent-uninstall', '--state', stateDir);
       expect(uninstall.status).toBe(0);
-      expect(reaches(SECOND_PORT)).toBe(true);
+      expect(reachable(SECOND_PORT)).toBe(true);
       expect(fs.existsSync(stateDir)).toBe(false);
     }, 120_000);
   });
