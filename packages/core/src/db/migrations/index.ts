@@ -14,7 +14,8 @@ import { hostFacts } from './0011_host_facts.ts';
 import { enrollmentControl } from './0012_enrollment_control.ts';
 import { carbonBlack } from './0013_carbonblack.ts';
 import { identity } from './0014_identity.ts';
-import { hostDirectory } from './0015_host_directory.ts';
+import { consoleUsers } from './0015_console_users.ts';
+import { hostDirectory } from './0016_host_directory.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -33,6 +34,7 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0012_enrollment_control': enrollmentControl(),
     '0013_carbonblack': carbonBlack(ctx),
     '0014_identity': identity(),
-    '0015_host_directory': hostDirectory(),
+    '0015_console_users': consoleUsers(),
+    '0016_host_directory': hostDirectory(),
   };
 }
