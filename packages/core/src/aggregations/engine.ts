@@ -11,6 +11,7 @@ import {
   type AggregationResult,
   type AggregationScope,
 } from './index.ts';
+import { groupedTerms } from './grouped-terms.ts';
 import { bucketKeySql, formatInZone, keyOfMillis, keyToMillis, nextKey, parseInterval, parseTimeZone } from './time-buckets.ts';
 
 type Eb = ExpressionBuilder<any, any>;
@@ -41,12 +42,14 @@ export class AggregationEngine {
   constructor(
     private readonly db: Kysely<any>,
     private readonly dialect: SqlDialect,
+    /** Chains of terms from one GROUP BY (grouped-terms.ts); off only to compare the two paths. */
+    private readonly grouped = true,
   ) {}
 
   async run(schema: FqlSchema, requests: readonly AggregateRequest[], scope: AggregationScope = {}): Promise<AggregationResult[]> {
     const ctx: Context = { schema, conds: scope.where ? [scope.where] : [], now: scope.now ?? new Date(), depth: 0, budget: { buckets: 0 } };
     const results: AggregationResult[] = [];
-    for (const request of requests) results.push(await this.aggregate(request, ctx));
+    for (const request of requests) results.push((this.grouped && (await groupedTerms(this.db, schema, request, ctx))) || (await this.aggregate(request, ctx)));
     return results;
   }
 
@@ -378,14 +381,14 @@ function num(v: number | null | undefined): number | undefined {
   return v;
 }
 
-function intParam(v: number | undefined | null, dflt: number, min: number, max: number, what: string): number {
+export function intParam(v: number | undefined | null, dflt: number, min: number, max: number, what: string): number {
   if (v === undefined || v === null) return dflt;
   if (!Number.isInteger(v) || v < min || v > max) throw badRequest(`${what} must be an integer from ${min} to ${max}; got ${v}`);
   return v;
 }
 
 /** `_count|desc` (default), `_term|asc`, `_key.desc`, `count:asc`…; unknown text is a 400. */
-function termsOrder(sort: string | undefined, dflt: { by: 'count' | 'key'; dir: 'asc' | 'desc' } = { by: 'count', dir: 'desc' }) {
+export function termsOrder(sort: string | undefined, dflt: { by: 'count' | 'key'; dir: 'asc' | 'desc' } = { by: 'count', dir: 'desc' }) {
   const text = (sort ?? '').trim();
   if (!text) return dflt;
   const m = /^_?(count|term|key|label)(?:[|.:](asc|desc))?$/i.exec(text);
@@ -394,7 +397,7 @@ function termsOrder(sort: string | undefined, dflt: { by: 'count' | 'key'; dir: 
   return { by, dir: ((m[2]?.toLowerCase() as 'asc' | 'desc' | undefined) ?? (by === 'count' ? 'desc' : 'asc')) };
 }
 
-function termLabel(field: FqlField, k: unknown): string | number | boolean {
+export function termLabel(field: FqlField, k: unknown): string | number | boolean {
   switch (field.type) {
     case 'number': return Number(k);
     case 'boolean': return Number(k) === 1;
@@ -403,7 +406,7 @@ function termLabel(field: FqlField, k: unknown): string | number | boolean {
 }
 
 /** Byte order of UTF-8 strings equals code point order; numbers by value. */
-function compareKeys(a: unknown, b: unknown): number {
+export function compareKeys(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   const [x, y] = [String(a), String(b)];
   const [cx, cy] = [[...x], [...y]];
