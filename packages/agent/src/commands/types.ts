@@ -191,6 +191,9 @@ export interface Inventory {
   bios_manufacturer?: string;
   bios_version?: string;
   serial_number?: string;
+  /** Windows, domain-joined: organizational units (innermost first) and AD site; see windows-directory.ts. */
+  ou?: string[];
+  site_name?: string;
   interfaces: { name: string; ip: string; mac: string }[];
   /** Tags the agent asks to carry (simulated agents add `SimulatedHost`). */
   tags: string[];

@@ -114,6 +114,17 @@ export function hostHandlers(core: Core, devices: DeviceRenderCache) {
       }
       return entitiesResult(ids, done, (id) => id, 'device', (id) => ({ id, path: '' }));
     },
+    async DevicesActionsDeleteV1(call) {
+      const { ids, filter } = call.body as { ids?: string[]; filter?: string };
+      const actor = { id: call.principal?.client_id ?? 'api', name: call.principal?.client_name ?? 'api' };
+      const { deleted, errors } = await core.hostDeletion.delete({ ids, filter }, actor);
+      return {
+        resources: deleted.map((id) => ({ id, path: '' })),
+        errors: errors.map((e) => ({ code: e.error.status, message: e.error.message, id: e.id })),
+        writes: { resources_affected: deleted.length },
+        ...(deleted.length === 0 && errors.length ? { status: errors[0].error.status } : {}),
+      };
+    },
     async riposte_GetContainmentAllowList() {
       return { resources: await core.containment.allowList() };
     },

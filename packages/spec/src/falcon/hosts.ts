@@ -206,6 +206,26 @@ export const hostsOperations = defineOperations([
     response: Type.Object({ id: Type.String(), path: Type.String() }),
   },
   {
+    operationId: 'DevicesActionsDeleteV1',
+    collection,
+    dialect: 'falcon',
+    method: 'POST',
+    path: '/devices/entities/devices-actions-delete/v1',
+    scope: 'delete-managed-assets:write',
+    summary:
+      'Permanently delete hidden hosts, by `ids` and/or an FQL `filter` (over hidden hosts; with ids, it narrows them). Their agents are revoked. Visible hosts are refused: hide them first.',
+    body: Type.Object(
+      {
+        ids: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 5000 })),
+        filter: Type.Optional(Filter),
+        action_parameters: Type.Optional(Type.Array(ActionParameter, { maxItems: 10 })),
+      },
+      { additionalProperties: false },
+    ),
+    successStatus: 200,
+    response: Type.Object({ id: Type.String(), path: Type.String() }),
+  },
+  {
     operationId: 'QueryDeviceLoginHistory',
     collection,
     dialect: 'falcon',
