@@ -12,6 +12,7 @@ import { isOnline } from '../hosts/host-service.ts';
 import { capabilityOf, type Capability, type ResponseGuard } from '../guard/index.ts';
 import { RecentCommands } from './recent-commands.ts';
 import { RowsStatement } from '../db/rows-statement.ts';
+import { chunks } from '../db/chunks.ts';
 
 export const TERMINAL_STATUSES: readonly CommandStatus[] = ['complete', 'error', 'cancelled', 'timed_out'];
 export const OPEN_STATUSES: readonly CommandStatus[] = ['queued', 'sent', 'running'];
@@ -48,16 +49,13 @@ const SENT_MARK_DELAY_MS = 5000;
 
 const ONLINE = Object.freeze({ online: true });
 
-/** Rows per statement on the bulk paths (SQLite allows 32,766 parameters in one; PostgreSQL 65,535). */
-const CHUNK = 500;
-
 /** The columns a new command has: binding the seven that are still null would cost time ×10,000. */
 const NEW_COMMAND_COLUMNS = ['id', 'device_id', 'session_id', 'batch_id', 'name', 'args', 'cwd', 'status', 'queue_offline', 'timeout_ms', 'issued_by', 'created_at', 'expires_at'] as const;
 const newCommandValues = (r: CommandsTable) => NEW_COMMAND_COLUMNS.map((c) => r[c]);
 const insertCommands = new RowsStatement(`insert into commands (${NEW_COMMAND_COLUMNS.join(', ')}) values`, NEW_COMMAND_COLUMNS.length);
 
 /**
- * Results in one statement per CHUNK: `WITH v(...) AS (VALUES …) UPDATE … FROM v`, which both
+ * Results in one statement per chunk of rows: `WITH v(...) AS (VALUES …) UPDATE … FROM v`, which both
  * SQLite and PostgreSQL run, instead of one UPDATE per command. Only an open command of the same
  * device takes a result; its 'sent' time is kept if it was written already.
  */
@@ -233,7 +231,7 @@ export class CommandService {
     }
     if (rows.length) {
       await this.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < rows.length; i += CHUNK) await insertCommands.execute(trx, rows.slice(i, i + CHUNK).map(newCommandValues));
+        for (const chunk of chunks(rows)) await insertCommands.execute(trx, chunk.map(newCommandValues));
         await alsoWrite?.(trx, { commands: records, refused, offline });
       });
       this.recent.remember(records, rows.map((r) => r.args.length));
@@ -295,11 +293,11 @@ export class CommandService {
       if (this.connected?.(id)) out.set(id, ONLINE);
       else unique.push(id);
     }
-    for (let i = 0; i < unique.length; i += CHUNK) {
+    for (const chunk of chunks(unique)) {
       const rows = await this.db
         .selectFrom('hosts')
         .select(['device_id', 'online', 'last_seen'])
-        .where('device_id', 'in', unique.slice(i, i + CHUNK))
+        .where('device_id', 'in', chunk)
         .execute();
       for (const r of rows) out.set(r.device_id, { online: isOnline(r) });
     }
@@ -323,8 +321,8 @@ export class CommandService {
       if (known) byId.set(id, known);
       else read.push(id);
     }
-    for (let i = 0; i < read.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('commands').selectAll().where('id', 'in', read.slice(i, i + CHUNK)).execute();
+    for (const chunk of chunks(read)) {
+      const rows = await this.db.selectFrom('commands').selectAll().where('id', 'in', chunk).execute();
       for (const r of rows) byId.set(r.id, toRecord(r));
     }
     return unique.map((id) => byId.get(id)).filter((c): c is CommandRecord => !!c);
@@ -356,8 +354,8 @@ export class CommandService {
         for (const id of ids) if (this.recent.hasEnded(id)) pending.delete(id);
         ids = ids.filter((id) => pending.has(id) && !this.recent.isOpenHere(id));
       }
-      for (let i = 0; i < ids.length; i += CHUNK) {
-        const rows = await this.db.selectFrom('commands').select(['id', 'status']).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+      for (const chunk of chunks(ids)) {
+        const rows = await this.db.selectFrom('commands').select(['id', 'status']).where('id', 'in', chunk).execute();
         for (const r of rows) if (TERMINAL_STATUSES.includes(r.status as CommandStatus)) pending.delete(r.id);
       }
       if (pending.size === 0) wake();
@@ -514,8 +512,8 @@ export class CommandService {
     await this.db.transaction().execute(async (trx) => {
       for (const status of ['sent', 'running'] as const) {
         const group = items.filter((i) => i.status === status);
-        for (let i = 0; i < group.length; i += CHUNK) {
-          await writeMarkRows[status].execute(trx, group.slice(i, i + CHUNK).map((c) => [c.id, c.device_id, c.at]));
+        for (const chunk of chunks(group)) {
+          await writeMarkRows[status].execute(trx, chunk.map((c) => [c.id, c.device_id, c.at]));
         }
       }
     });
@@ -538,8 +536,8 @@ export class CommandService {
     const unique = [...first.values()];
     const resultBytes = new Map<string, number>();
     await this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < unique.length; i += CHUNK) {
-        const values = unique.slice(i, i + CHUNK).map((item) => {
+      for (const chunk of chunks(unique)) {
+        const values = chunk.map((item) => {
           const r = item.result;
           if (item.text) resultBytes.set(item.id, item.text.length);
           return [item.id, item.device_id, r.ok ? 'complete' : 'error', sentAt.get(item.id) ?? item.at, item.at, item.text, r.cwd, r.ok ? null : r.error.code, r.ok ? null : r.error.message];

@@ -14,6 +14,7 @@ const SQLITE_PAGE_SIZE = 16_384;
 
 export type { Database } from './schema.ts';
 export type { SqlDialect } from './migrations/context.ts';
+export { chunks, IN_CHUNK } from './chunks.ts';
 
 export interface Store {
   db: Kysely<Database>;

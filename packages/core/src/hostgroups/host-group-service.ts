@@ -8,6 +8,7 @@ import type { EventBus } from '../events.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import { hostGroupFqlSchema } from './fql-schema.ts';
+import { chunks } from '../db/chunks.ts';
 
 export type GroupType = 'static' | 'dynamic' | 'staticByID';
 
@@ -189,8 +190,7 @@ export class HostGroupService {
           ? matched
           : (await trx.selectFrom('host_group_members').select('device_id').where('group_id', '=', g.id).execute()).map((m) => m.device_id);
         if (action === 'add-hosts') {
-          for (let i = 0; i < ids.length; i += 500) {
-            const chunk = ids.slice(i, i + 500);
+          for (const chunk of chunks(ids)) {
             if (!chunk.length) continue;
             await trx
               .insertInto('host_group_members')
@@ -199,8 +199,8 @@ export class HostGroupService {
               .execute();
           }
         } else {
-          for (let i = 0; i < ids.length; i += 500) {
-            await trx.deleteFrom('host_group_members').where('group_id', '=', g.id).where('device_id', 'in', ids.slice(i, i + 500)).execute();
+          for (const chunk of chunks(ids)) {
+            await trx.deleteFrom('host_group_members').where('group_id', '=', g.id).where('device_id', 'in', chunk).execute();
           }
         }
         await trx.updateTable('host_groups').set({ modified_by: by, modified_timestamp: now }).where('id', '=', g.id).execute();
@@ -220,8 +220,7 @@ export class HostGroupService {
       const where = safeRule(g.assignment_rule);
       const changed: string[] = [];
       await this.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < deviceIds.length; i += 500) {
-          const chunk = deviceIds.slice(i, i + 500);
+        for (const chunk of chunks(deviceIds)) {
           const matching = where
             ? new Set((await trx.selectFrom('hosts').select('hosts.device_id').where('hosts.device_id', 'in', chunk).where(where).execute()).map((r) => r.device_id))
             : new Set<string>();

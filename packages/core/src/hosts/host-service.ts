@@ -8,6 +8,7 @@ import type { CoreLog } from '../util/log.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import { hostFqlSchema } from './fql-schema.ts';
 import { decodeScrollToken, encodeScrollToken } from './scroll.ts';
+import { chunks } from '../db/chunks.ts';
 
 export type HostPlatform = 'Windows' | 'Mac' | 'Linux';
 
@@ -252,8 +253,8 @@ export class HostService {
     }
     const current = new Map<string, Selectable<HostsTable>>();
     const ids = [...new Set(valid.map((i) => i.device_id))];
-    for (let i = 0; i < ids.length; i += 500) {
-      for (const row of await this.db.selectFrom('hosts').selectAll().where('device_id', 'in', ids.slice(i, i + 500)).execute()) current.set(row.device_id, row);
+    for (const chunk of chunks(ids)) {
+      for (const row of await this.db.selectFrom('hosts').selectAll().where('device_id', 'in', chunk).execute()) current.set(row.device_id, row);
     }
     const now = nowIso();
     const changed: string[] = [];
@@ -280,8 +281,8 @@ export class HostService {
    * policy), so cached renderings of them are rebuilt.
    */
   async bumpRevision(ids: readonly string[], trx: Kysely<Database> = this.db): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500) {
-      await trx.updateTable('hosts').set((eb) => ({ revision: eb('revision', '+', 1) })).where('device_id', 'in', ids.slice(i, i + 500)).execute();
+    for (const chunk of chunks(ids)) {
+      await trx.updateTable('hosts').set((eb) => ({ revision: eb('revision', '+', 1) })).where('device_id', 'in', chunk).execute();
     }
   }
 
@@ -289,11 +290,11 @@ export class HostService {
   async stamps(ids: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 500) {
+    for (const chunk of chunks(unique)) {
       const rows = await this.db
         .selectFrom('hosts')
         .select(['device_id', 'revision', 'last_seen'])
-        .where('device_id', 'in', unique.slice(i, i + 500))
+        .where('device_id', 'in', chunk)
         .execute();
       for (const r of rows) out.set(r.device_id, `${r.revision}|${r.last_seen}`);
     }
@@ -323,8 +324,8 @@ export class HostService {
   /** The revision changes only for hosts whose online flag does. */
   private async writePresence(ids: readonly string[], online: boolean, stillApplies: (id: string) => boolean): Promise<void> {
     const now = nowIso();
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500).filter(stillApplies);
+    for (const part of chunks(ids)) {
+      const chunk = part.filter(stillApplies);
       if (chunk.length === 0) continue;
       await this.db
         .updateTable('hosts')
@@ -351,8 +352,7 @@ export class HostService {
     const tags = new Map<string, string[]>();
     const groups = new Map<string, string[]>();
     // Keep each IN list well under SQLite's bound-parameter limit.
-    for (let i = 0; i < unique.length; i += 500) {
-      const chunk = unique.slice(i, i + 500);
+    for (const chunk of chunks(unique)) {
       rows.push(...(await this.db.selectFrom('hosts').select(HOST_COLUMNS).where('device_id', 'in', chunk).execute()));
       for (const t of await this.db.selectFrom('host_tags').select(['device_id', 'tag']).where('device_id', 'in', chunk).orderBy('tag').execute()) {
         push(tags, t.device_id, t.tag);

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database, SqlDialect } from '../db/index.ts';
+import { chunks } from '../db/chunks.ts';
 
 /**
  * How hosts reach their effective policy, kept in the database so that every replica sees the
@@ -17,9 +18,6 @@ import type { Database, SqlDialect } from '../db/index.ts';
  */
 
 type Db = Kysely<Database>;
-
-/** Rows of one statement stay well under SQLite's bound-parameter limit. */
-const CHUNK = 500;
 
 /** A set's id is derived from its content, so equal sets are one row wherever they are computed. */
 export function candidateSetId(platform: string, policyIds: readonly string[]): string {
@@ -99,8 +97,7 @@ async function writeMoves(db: Db, dialect: SqlDialect, moves: { device_id: strin
   const upsert = sql`on conflict (device_id) do update set set_id = excluded.set_id, platform_name = excluded.platform_name`;
   if (dialect === 'postgres') {
     // Three array parameters instead of three per row: binding is most of the cost of big batches.
-    for (let i = 0; i < moves.length; i += 20_000) {
-      const part = moves.slice(i, i + 20_000);
+    for (const part of chunks(moves, 20_000)) {
       await sql`
         insert into hosts_effective_policy (device_id, platform_name, set_id)
         select * from unnest(${part.map((m) => m.device_id)}::text[], ${part.map((m) => m.platform_name)}::text[], ${part.map((m) => m.set_id)}::text[])
@@ -109,10 +106,10 @@ async function writeMoves(db: Db, dialect: SqlDialect, moves: { device_id: strin
     }
     return;
   }
-  for (let i = 0; i < moves.length; i += CHUNK) {
+  for (const chunk of chunks(moves)) {
     await db
       .insertInto('hosts_effective_policy')
-      .values(moves.slice(i, i + CHUNK))
+      .values(chunk)
       .onConflict((oc) => oc.column('device_id').doUpdateSet((eb) => ({ set_id: eb.ref('excluded.set_id'), platform_name: eb.ref('excluded.platform_name') })))
       .execute();
   }
@@ -121,8 +118,8 @@ async function writeMoves(db: Db, dialect: SqlDialect, moves: { device_id: strin
 /** Create the sets that do not exist yet, with their members, and resolve them. */
 async function ensureSets(db: Db, sets: { id: string; platform: string; policies: string[] }[]): Promise<void> {
   const existing = new Set<string>();
-  for (let i = 0; i < sets.length; i += CHUNK) {
-    const rows = await db.selectFrom('response_policy_sets').select('id').where('id', 'in', sets.slice(i, i + CHUNK).map((s) => s.id)).execute();
+  for (const chunk of chunks(sets)) {
+    const rows = await db.selectFrom('response_policy_sets').select('id').where('id', 'in', chunk.map((s) => s.id)).execute();
     for (const r of rows) existing.add(r.id);
   }
   const missing = sets.filter((s) => !existing.has(s.id));
@@ -130,16 +127,15 @@ async function ensureSets(db: Db, sets: { id: string; platform: string; policies
   const defaults = new Map(
     (await db.selectFrom('response_policies').select(['id', 'platform_name']).where('is_default', '=', 1).execute()).map((r) => [r.platform_name, r.id]),
   );
-  for (let i = 0; i < missing.length; i += CHUNK) {
-    const chunk = missing.slice(i, i + CHUNK);
+  for (const chunk of chunks(missing)) {
     await db
       .insertInto('response_policy_sets')
       .values(chunk.map((s) => ({ id: s.id, platform_name: s.platform, policy_id: defaults.get(s.platform)! })))
       .execute();
   }
   const items = missing.flatMap((s) => s.policies.map((policy_id) => ({ set_id: s.id, policy_id })));
-  for (let i = 0; i < items.length; i += CHUNK) await db.insertInto('response_policy_set_items').values(items.slice(i, i + CHUNK)).execute();
-  for (let i = 0; i < missing.length; i += CHUNK) await resolveSets(db, setScopes.ids(missing.slice(i, i + CHUNK).map((s) => s.id)));
+  for (const chunk of chunks(items)) await db.insertInto('response_policy_set_items').values(chunk).execute();
+  for (const chunk of chunks(missing)) await resolveSets(db, setScopes.ids(chunk.map((s) => s.id)));
 }
 
 /** Which sets a resolution covers: an SQL condition over `response_policy_sets`. */

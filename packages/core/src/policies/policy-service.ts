@@ -28,6 +28,7 @@ import {
   type SettingWrite,
 } from './settings.ts';
 import { collectUnusedSets, recomputeHostSets, resolveSets, scopes, setScopes } from './candidate-sets.ts';
+import { chunks } from '../db/chunks.ts';
 
 export interface ResponsePolicy {
   id: string;
@@ -108,7 +109,6 @@ type CheckRow = { id: string; name: string; platform_name: string; settings: str
 const SYSTEM: PolicyActor = { id: 'system', name: 'riposte' };
 /** pg_advisory_xact_lock key serialising policy writes and effective-policy recomputation across replicas. */
 const WRITE_LOCK_KEY = 0x72_69_70_6f_73;
-const CHUNK = 500;
 
 /**
  * Response policies: CRUD, host-group attachment, precedence, effective policy per host, and the
@@ -249,20 +249,20 @@ export class ResponsePolicyService {
    */
   private async effectiveRows(deviceIds: readonly string[]): Promise<Map<string, CheckRow>> {
     const placed: { device_id: string; id: string }[] = [];
-    for (let i = 0; i < deviceIds.length; i += CHUNK) {
+    for (const chunk of chunks(deviceIds)) {
       placed.push(
         ...(await this.db
           .selectFrom('hosts_effective_policy as e')
           .innerJoin('response_policy_sets as s', 's.id', 'e.set_id')
           .select(['e.device_id', 's.policy_id as id'])
-          .where('e.device_id', 'in', deviceIds.slice(i, i + CHUNK))
+          .where('e.device_id', 'in', chunk)
           .execute()),
       );
     }
     const policies = new Map<string, CheckRow>();
     const ids = [...new Set(placed.map((r) => r.id))];
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows = await this.db.selectFrom('response_policies').select(['id', 'name', 'platform_name', 'settings']).where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+    for (const chunk of chunks(ids)) {
+      const rows = await this.db.selectFrom('response_policies').select(['id', 'name', 'platform_name', 'settings']).where('id', 'in', chunk).execute();
       for (const r of rows) policies.set(r.id, r);
     }
     const out = new Map<string, CheckRow>();
@@ -275,8 +275,8 @@ export class ResponsePolicyService {
 
   private async existing(deviceIds: readonly string[]): Promise<string[]> {
     const out: string[] = [];
-    for (let i = 0; i < deviceIds.length; i += CHUNK) {
-      out.push(...(await this.db.selectFrom('hosts').select('device_id').where('device_id', 'in', deviceIds.slice(i, i + CHUNK)).execute()).map((r) => r.device_id));
+    for (const chunk of chunks(deviceIds)) {
+      out.push(...(await this.db.selectFrom('hosts').select('device_id').where('device_id', 'in', chunk).execute()).map((r) => r.device_id));
     }
     return out;
   }
@@ -304,13 +304,13 @@ export class ResponsePolicyService {
   async effectiveStamps(deviceIds: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const unique = [...new Set(deviceIds)];
-    for (let i = 0; i < unique.length; i += CHUNK) {
+    for (const chunk of chunks(unique)) {
       const rows = await this.db
         .selectFrom('hosts_effective_policy as e')
         .innerJoin('response_policy_sets as s', 's.id', 'e.set_id')
         .innerJoin('response_policies as p', 'p.id', 's.policy_id')
         .select(['e.device_id', 'p.id', 'p.modified_timestamp'])
-        .where('e.device_id', 'in', unique.slice(i, i + CHUNK))
+        .where('e.device_id', 'in', chunk)
         .execute();
       for (const r of rows) out.set(r.device_id, `${r.id}|${r.modified_timestamp}`);
     }
@@ -327,13 +327,13 @@ export class ResponsePolicyService {
       if (!h) hashes.set(settings, (h = crypto.createHash('sha256').update(settings).digest('hex').slice(0, 8)));
       return h;
     };
-    for (let i = 0; i < unique.length; i += CHUNK) {
+    for (const chunk of chunks(unique)) {
       const rows = await this.db
         .selectFrom('hosts_effective_policy as e')
         .innerJoin('response_policy_sets as s', 's.id', 'e.set_id')
         .innerJoin('response_policies as p', 'p.id', 's.policy_id')
         .select(['e.device_id', 'p.id', 'p.name', 'p.platform_name', 'p.is_default', 'p.settings', 'p.modified_timestamp'])
-        .where('e.device_id', 'in', unique.slice(i, i + CHUNK))
+        .where('e.device_id', 'in', chunk)
         .execute();
       for (const r of rows) {
         out.set(r.device_id, {
@@ -633,7 +633,7 @@ export class ResponsePolicyService {
   private async placeHosts(ids: readonly string[]): Promise<void> {
     if (!ids.length) return;
     await this.write(async (trx) => {
-      for (let i = 0; i < ids.length; i += CHUNK) await recomputeHostSets(trx, this.store.dialect, scopes.ids(ids.slice(i, i + CHUNK)));
+      for (const chunk of chunks(ids)) await recomputeHostSets(trx, this.store.dialect, scopes.ids(chunk));
     });
   }
 
@@ -646,7 +646,7 @@ export class ResponsePolicyService {
       }
       const attached = await trx.selectFrom('response_policy_groups').select('policy_id').where('group_id', '=', groupId).executeTakeFirst();
       if (!attached) return;
-      for (let i = 0; i < deviceIds.length; i += CHUNK) await recomputeHostSets(trx, this.store.dialect, scopes.ids(deviceIds.slice(i, i + CHUNK)));
+      for (const chunk of chunks(deviceIds)) await recomputeHostSets(trx, this.store.dialect, scopes.ids(chunk));
     });
   }
 
@@ -679,8 +679,8 @@ export class ResponsePolicyService {
 
   private async rows(db: Db, ids: readonly string[]): Promise<PolicyRow[]> {
     const out: PolicyRow[] = [];
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      out.push(...(await db.selectFrom('response_policies').selectAll().where('id', 'in', ids.slice(i, i + CHUNK)).execute()));
+    for (const chunk of chunks(ids)) {
+      out.push(...(await db.selectFrom('response_policies').selectAll().where('id', 'in', chunk).execute()));
     }
     return out;
   }
@@ -695,13 +695,13 @@ export class ResponsePolicyService {
     if (!unique.length) return [];
     const rows = await this.rows(db, unique);
     const groups = new Map<string, HostGroup[]>();
-    for (let i = 0; i < unique.length; i += CHUNK) {
+    for (const chunk of chunks(unique)) {
       const attached = await db
         .selectFrom('response_policy_groups as a')
         .innerJoin('host_groups as g', 'g.id', 'a.group_id')
         .selectAll('g')
         .select('a.policy_id')
-        .where('a.policy_id', 'in', unique.slice(i, i + CHUNK))
+        .where('a.policy_id', 'in', chunk)
         .orderBy('a.attached_at')
         .orderBy('g.name')
         .execute();

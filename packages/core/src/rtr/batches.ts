@@ -4,7 +4,8 @@ import type { Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
-import { chunks, INSERT_CHUNK, plusMs, toSession } from './rows.ts';
+import { chunks } from '../db/chunks.ts';
+import { INSERT_CHUNK, plusMs, toSession } from './rows.ts';
 import type { RtrSessions } from './sessions.ts';
 import { SESSION_IDLE_MS, type RtrCaller, type RtrSession } from './index.ts';
 

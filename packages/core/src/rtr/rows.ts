@@ -1,21 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
+import { chunks } from '../db/chunks.ts';
 import { isOnline } from '../hosts/host-service.ts';
 import type { RtrCommandsTable, RtrFilesTable, RtrSessionsTable } from './tables.ts';
 import type { RtrCommandEntry, RtrFile, RtrPlatform, RtrSession } from './index.ts';
 
 /** Row ↔ record conversions and the chunked lookups every part of the service shares. */
 
-/** IN lists stay well under SQLite's bound-parameter limit and PostgreSQL's comfort zone. */
-export const IN_CHUNK = 500;
 /** Rows per multi-row INSERT (each row binds up to ~17 values). */
 export const INSERT_CHUNK = 200;
-
-export function chunks<T>(items: readonly T[], size = IN_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export function toSession(r: Selectable<RtrSessionsTable> | RtrSessionsTable): RtrSession {
   return {
@@ -52,7 +45,7 @@ export interface HostFacts {
   online: boolean;
 }
 
-/** Platform, name and presence of many hosts: one query per IN_CHUNK ids. */
+/** Platform, name and presence of many hosts: one query per chunk of ids. */
 export async function hostFacts(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, HostFacts>> {
   const out = new Map<string, HostFacts>();
   for (const chunk of chunks([...new Set(ids)])) {
