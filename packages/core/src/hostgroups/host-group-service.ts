@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { HostGroupsTable } from '../db/schema.ts';
-import { applySort, compileFilter, FqlError } from '../fql/index.ts';
+import { compileFilter, FqlError, queryIds, type IdPage, type PageQuery } from '../fql/index.ts';
 import { hostFqlSchema } from '../hosts/fql-schema.ts';
 import type { HostService, HostPage, HostQuery } from '../hosts/index.ts';
 import type { EventBus } from '../events.ts';
@@ -140,15 +140,8 @@ export class HostGroupService {
     return unique.map((id) => byId.get(id)).filter((g): g is HostGroup => !!g);
   }
 
-  async query(q: { filter?: string; sort?: string; offset?: number; limit?: number }): Promise<{ ids: string[]; total: number; offset: number; limit: number }> {
-    const offset = q.offset ?? 0;
-    const limit = q.limit ?? 100;
-    const where = compileFilter(hostGroupFqlSchema, q.filter);
-    let base = this.db.selectFrom('host_groups');
-    if (where) base = base.where(where);
-    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('host_groups.id'), hostGroupFqlSchema, q.sort ?? 'name.asc').offset(offset).limit(limit).execute();
-    return { ids: rows.map((r) => r.id), total: Number(total), offset, limit };
+  async query(q: PageQuery): Promise<IdPage> {
+    return queryIds(this.db.selectFrom('host_groups'), hostGroupFqlSchema, q, 'name.asc');
   }
 
   /** Members of a group, filtered and paged like a host query. */

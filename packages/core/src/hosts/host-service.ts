@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { HostsTable } from '../db/schema.ts';
-import { applySort, compileFilter } from '../fql/index.ts';
+import { queryIds, type IdPage } from '../fql/index.ts';
 import { badRequest, notFound } from '../util/errors.ts';
 import { BatchWriter } from '../util/batch-writer.ts';
 import type { CoreLog } from '../util/log.ts';
@@ -98,12 +98,7 @@ export interface HostQuery {
   onlyHidden?: boolean;
 }
 
-export interface HostPage {
-  ids: string[];
-  total: number;
-  offset: number;
-  limit: number;
-}
+export type HostPage = IdPage;
 
 const FACT_COLUMNS = [
   'hostname', 'platform_name', 'os_version', 'os_product_name', 'os_build', 'kernel_version', 'major_version',
@@ -384,9 +379,6 @@ export class HostService {
 
   /** Device ids matching an FQL filter, sorted and paged; `total` counts every match. */
   async query(q: HostQuery, restrictTo?: { groupId: string }): Promise<HostPage> {
-    const offset = q.offset ?? 0;
-    const limit = q.limit ?? 100;
-    const where = compileFilter(hostFqlSchema, q.filter);
     let base = this.db.selectFrom('hosts');
     if (restrictTo) {
       base = base.where((eb) =>
@@ -401,13 +393,7 @@ export class HostService {
     }
     if (q.onlyHidden) base = base.where('hosts.hidden', '=', 1);
     else if (!q.includeHidden) base = base.where('hosts.hidden', '=', 0);
-    if (where) base = base.where(where);
-    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('hosts.device_id'), hostFqlSchema, q.sort ?? 'device_id.asc')
-      .offset(offset)
-      .limit(limit)
-      .execute();
-    return { ids: rows.map((r) => r.device_id), total: Number(total), offset, limit };
+    return queryIds(base, hostFqlSchema, q, 'device_id.asc');
   }
 
   /** Scroll paging: `offset` is an opaque token from the previous page, valid for two minutes. */

@@ -9,7 +9,7 @@ import type { Capability } from '../guard/index.ts';
 import type { HostGroup } from '../hostgroups/index.ts';
 import type { HostPage, HostQuery, HostService } from '../hosts/index.ts';
 import { hostFqlSchema } from '../hosts/fql-schema.ts';
-import { applySort, compileFilter } from '../fql/index.ts';
+import { queryIds, type IdPage, type PageQuery } from '../fql/index.ts';
 import { badRequest, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import type { ResponsePoliciesTable } from './tables.ts';
@@ -75,19 +75,8 @@ export interface PolicyActor {
 
 export type PolicyAction = 'enable' | 'disable' | 'add-host-group' | 'remove-host-group' | 'add-rule-group' | 'remove-rule-group';
 
-export interface PolicyQuery {
-  filter?: string;
-  sort?: string;
-  offset?: number;
-  limit?: number;
-}
-
-export interface PolicyPage {
-  ids: string[];
-  total: number;
-  offset: number;
-  limit: number;
-}
+export type PolicyQuery = PageQuery;
+export type PolicyPage = IdPage;
 
 /** The policy that decides for a host, as the device model reports it. */
 export interface EffectivePolicy {
@@ -358,17 +347,7 @@ export class ResponsePolicyService {
   }
 
   async query(q: PolicyQuery): Promise<PolicyPage> {
-    const offset = q.offset ?? 0;
-    const limit = q.limit ?? 100;
-    const where = compileFilter(responsePolicyFqlSchema, q.filter);
-    let base = this.db.selectFrom('response_policies');
-    if (where) base = base.where(where);
-    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('response_policies.id'), responsePolicyFqlSchema, q.sort, 'platform_name.asc,precedence.asc')
-      .offset(offset)
-      .limit(limit)
-      .execute();
-    return { ids: rows.map((r) => r.id), total: Number(total), offset, limit };
+    return queryIds(this.db.selectFrom('response_policies'), responsePolicyFqlSchema, q, 'platform_name.asc,precedence.asc');
   }
 
   /** Hosts for which `policyId` is the effective policy, filtered, sorted and paged like a host query. */
@@ -376,9 +355,6 @@ export class ResponsePolicyService {
     if (!policyId) throw badRequest('id (response policy id) is required');
     const [policy] = await this.get([policyId]);
     if (!policy) throw notFound(`response policy not found: ${policyId}`);
-    const offset = q.offset ?? 0;
-    const limit = q.limit ?? 100;
-    const where = compileFilter(hostFqlSchema, q.filter);
     let base = this.db
       .selectFrom('hosts')
       .where('hosts.device_id', 'in', (eb) =>
@@ -389,10 +365,7 @@ export class ResponsePolicyService {
           .where('s.policy_id', '=', policyId),
       );
     if (!q.includeHidden) base = base.where('hosts.hidden', '=', 0);
-    if (where) base = base.where(where);
-    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('hosts.device_id'), hostFqlSchema, q.sort, 'device_id.asc').offset(offset).limit(limit).execute();
-    return { ids: rows.map((r) => r.device_id), total: Number(total), offset, limit };
+    return queryIds(base, hostFqlSchema, q, 'device_id.asc');
   }
 
   // ---- writing: one transaction per call, audited in it ----

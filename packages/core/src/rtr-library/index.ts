@@ -7,6 +7,7 @@
  * This file is the contract the dialects and the RTR command service code against.
  */
 import type { Readable } from 'node:stream';
+import type { IdPage, PageQuery } from '../fql/index.ts';
 import type { EntryRow } from './tables.ts';
 
 export type ScriptPermission = 'private' | 'group' | 'public';
@@ -75,19 +76,9 @@ export interface FalconScript {
 }
 
 /** One page of ids of a list query. */
-export interface LibraryPage {
-  ids: string[];
-  offset: number;
-  limit: number;
-  total: number;
-}
+export type LibraryPage = IdPage;
 
-export interface ListQuery {
-  filter?: string;
-  sort?: string;
-  offset?: number;
-  limit?: number;
-}
+export type ListQuery = PageQuery;
 
 /** The bytes of an upload as they arrive; consumed once, never buffered whole. */
 export interface UploadStream {

@@ -4,7 +4,7 @@ import type { Database } from '../db/index.ts';
 import type { BlobStore } from '../blobs/index.ts';
 import { BlobIndex } from '../blobs/index.ts';
 import type { AuditService } from '../audit/index.ts';
-import { applySort, compileFilter } from '../fql/index.ts';
+import { queryIds } from '../fql/index.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import { actorName, checkComment, checkName, discardUpload, isStaged, pageOf, stageUpload } from './entries.ts';
@@ -161,13 +161,7 @@ export class ScriptService implements ScriptLibrary {
   }
 
   async list(query: ListQuery, viewer: LibraryViewer): Promise<LibraryPage> {
-    const { offset, limit } = pageOf(query, MAX_LIST_LIMIT);
-    const where = compileFilter(scriptFqlSchema, query.filter);
-    let base = this.db.selectFrom('rtr_scripts').where(visibleTo(viewer));
-    if (where) base = base.where(where);
-    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('rtr_scripts.id'), scriptFqlSchema, query.sort, 'created_timestamp.asc').offset(offset).limit(limit).execute();
-    return { ids: rows.map((r) => r.id), offset, limit, total: Number(total) };
+    return queryIds(this.db.selectFrom('rtr_scripts').where(visibleTo(viewer)), scriptFqlSchema, { ...query, ...pageOf(query, MAX_LIST_LIMIT) }, 'created_timestamp.asc');
   }
 
   async update(input: UpdateScriptInput, actor: LibraryActor): Promise<Script> {
