@@ -130,7 +130,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     blobCollector: new BlobCollector(store.db, blobs),
     transfers: new TransferService(store.db, blobs, { log }),
     rtrLibrary: new RtrLibraryService({ db: store.db, blobs, audit }, opts.rtrLibrary),
-    aggregations: new AggregationEngine(store.db, store.dialect),
+    aggregations: new AggregationEngine(store.db, store.adapter),
     rtr: new RtrService({ db: store.db, commands, guard, audit, notifier }),
     carbonblack: undefined as unknown as CarbonBlackService,
     identity: new IdentityService(store.db),

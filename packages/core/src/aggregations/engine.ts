@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import type { SqlDialect } from '../db/index.ts';
+import type { DialectAdapter } from '../db/index.ts';
 import { compileFilter, parseFqlDate, type FqlField, type FqlSchema, type FqlWhere } from '../fql/index.ts';
 import { badRequest } from '../util/errors.ts';
 import {
@@ -40,7 +40,7 @@ interface Target {
 export class AggregationEngine {
   constructor(
     private readonly db: Kysely<any>,
-    private readonly dialect: SqlDialect,
+    private readonly adapter: DialectAdapter,
   ) {}
 
   async run(schema: FqlSchema, requests: readonly AggregateRequest[], scope: AggregationScope = {}): Promise<AggregationResult[]> {
@@ -150,7 +150,7 @@ export class AggregationEngine {
   /** Text keys order as bytes on both databases. */
   private collated(t: Target, expr: RawBuilder<unknown>): RawBuilder<unknown> {
     if (t.field.type !== 'string') return expr;
-    return this.dialect === 'postgres' ? sql`${expr} collate "C"` : sql`${expr} collate binary`;
+    return this.adapter.byteOrder(expr);
   }
 
   private async terms(req: AggregateRequest, ctx: Context, t: Target) {
@@ -226,7 +226,7 @@ export class AggregationEngine {
     const interval = parseInterval(req.interval);
     const offset = parseTimeZone(req.time_zone);
     const minDoc = intParam(req.min_doc_count, 0, 0, Number.MAX_SAFE_INTEGER, 'min_doc_count');
-    const inner = this.from(ctx).where(() => this.hasValue(t)).select(bucketKeySql(this.dialect, t.ref, interval, offset).as('k'));
+    const inner = this.from(ctx).where(() => this.hasValue(t)).select(bucketKeySql(this.adapter, t.ref, interval, offset).as('k'));
     const rows: { k: unknown; c: unknown }[] = await this.db
       .selectFrom(inner.as('t'))
       .select([sql`t.k`.as('k'), sql<number>`count(*)`.as('c')])

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database, SqlDialect } from '../db/index.ts';
+import type { Database, DialectAdapter } from '../db/index.ts';
 import { chunks } from '../db/chunks.ts';
 
 /**
@@ -48,7 +48,7 @@ export const scopes = {
  * Recompute the candidate set of every host in `scope` from current memberships and attachments,
  * and write the hosts whose set changed. Answers the device ids that moved.
  */
-export async function recomputeHostSets(db: Db, dialect: SqlDialect, scope: HostScope): Promise<string[]> {
+export async function recomputeHostSets(db: Db, adapter: DialectAdapter, scope: HostScope): Promise<string[]> {
   const hosts = await sql<{ device_id: string; platform_name: string; set_id: string | null; current_platform: string | null }>`
     select h.device_id, h.platform_name, e.set_id, e.platform_name as current_platform
     from hosts h left join hosts_effective_policy e on e.device_id = h.device_id
@@ -89,30 +89,13 @@ export async function recomputeHostSets(db: Db, dialect: SqlDialect, scope: Host
   if (!moves.length) return [];
 
   await ensureSets(db, [...new Set(moves.map((m) => m.set_id))].map((id) => ({ id, ...wanted.get(id)! })));
-  await writeMoves(db, dialect, moves);
+  await adapter.bulkUpsert(db, {
+    table: 'hosts_effective_policy',
+    columns: { device_id: 'text', platform_name: 'text', set_id: 'text' },
+    key: ['device_id'],
+    rows: moves.map((m) => [m.device_id, m.platform_name, m.set_id]),
+  });
   return moves.map((m) => m.device_id);
-}
-
-async function writeMoves(db: Db, dialect: SqlDialect, moves: { device_id: string; platform_name: string; set_id: string }[]): Promise<void> {
-  const upsert = sql`on conflict (device_id) do update set set_id = excluded.set_id, platform_name = excluded.platform_name`;
-  if (dialect === 'postgres') {
-    // Three array parameters instead of three per row: binding is most of the cost of big batches.
-    for (const part of chunks(moves, 20_000)) {
-      await sql`
-        insert into hosts_effective_policy (device_id, platform_name, set_id)
-        select * from unnest(${part.map((m) => m.device_id)}::text[], ${part.map((m) => m.platform_name)}::text[], ${part.map((m) => m.set_id)}::text[])
-        ${upsert}
-      `.execute(db);
-    }
-    return;
-  }
-  for (const chunk of chunks(moves)) {
-    await db
-      .insertInto('hosts_effective_policy')
-      .values(chunk)
-      .onConflict((oc) => oc.column('device_id').doUpdateSet((eb) => ({ set_id: eb.ref('excluded.set_id'), platform_name: eb.ref('excluded.platform_name') })))
-      .execute();
-  }
 }
 
 /** Create the sets that do not exist yet, with their members, and resolve them. */

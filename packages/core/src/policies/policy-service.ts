@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
-import SQLite from 'better-sqlite3';
-import pg from 'pg';
 import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
-import type { Database, Store } from '../db/index.ts';
+import type { Database, PreparedReader, Store } from '../db/index.ts';
 import type { EventBus } from '../events.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { Capability } from '../guard/index.ts';
@@ -96,7 +94,7 @@ type PolicyRow = Selectable<ResponsePoliciesTable>;
 type CheckRow = { id: string; name: string; platform_name: string; settings: string };
 
 const SYSTEM: PolicyActor = { id: 'system', name: 'riposte' };
-/** pg_advisory_xact_lock key serialising policy writes and effective-policy recomputation across replicas. */
+/** Transaction lock key serialising policy writes and effective-policy recomputation across replicas. */
 const WRITE_LOCK_KEY = 0x72_69_70_6f_73;
 
 /**
@@ -114,7 +112,7 @@ export class ResponsePolicyService {
    * SQLite: a read-only connection (a WAL reader sees every committed change and never another
    * request's open transaction). PostgreSQL: a small pool running a named statement.
    */
-  private readonly reader?: { get(deviceId: string): Promise<CheckRow | undefined> | CheckRow | undefined; close(): Promise<void> | void };
+  private readonly reader?: PreparedReader<CheckRow>;
   /** Parsed settings by their stored text: content-keyed, so never stale. */
   private readonly parsed = new Map<string, PolicySettings>();
 
@@ -125,28 +123,13 @@ export class ResponsePolicyService {
     private readonly audit: AuditService,
   ) {
     this.db = store.db;
-    const p = store.dialect === 'postgres' ? '$1' : '?';
+    const p = store.adapter.placeholder(1);
     this.checkQuery = `select p.id, p.name, p.platform_name, p.settings
       from hosts_effective_policy e
       join response_policy_sets s on s.id = e.set_id
       join response_policies p on p.id = s.policy_id
       where e.device_id = ${p}`;
-    if (store.sqliteFile) {
-      const conn = new SQLite(store.sqliteFile, { readonly: true, fileMustExist: true });
-      conn.pragma('busy_timeout = 5000');
-      const stmt = conn.prepare<[string], CheckRow>(this.checkQuery);
-      this.reader = { get: (id) => stmt.get(id), close: () => void conn.close() };
-    } else if (store.postgresUrl) {
-      const pool = new pg.Pool({ connectionString: store.postgresUrl, max: 4 });
-      pool.on('error', () => {
-        /* an idle connection dropped (server restart): the pool reconnects on next use */
-      });
-      const text = this.checkQuery;
-      this.reader = {
-        get: async (id) => (await pool.query<CheckRow>({ name: 'riposte_response_policy_check', text, values: [id] })).rows[0],
-        close: () => pool.end(),
-      };
-    }
+    this.reader = store.adapter.preparedReader<CheckRow>('riposte_response_policy_check', this.checkQuery);
     // Awaited by the host service: a registered host has its policy before register() returns.
     hosts.onChange((ids) => this.inBackground(() => this.placeHosts(ids)));
     // Awaited by the host-group service after it commits: the next command sees the new policy.
@@ -157,7 +140,7 @@ export class ResponsePolicyService {
   /** Place hosts that have no effective policy yet, and forget attachments of deleted groups. */
   async start(): Promise<void> {
     await this.write(async (trx) => {
-      await recomputeHostSets(trx, this.store.dialect, scopes.unplaced());
+      await recomputeHostSets(trx, this.store.adapter, scopes.unplaced());
       const orphans = await trx
         .selectFrom('response_policy_groups')
         .select('group_id')
@@ -465,7 +448,7 @@ export class ResponsePolicyService {
       for (const r of rows) groups.set(r.id, await this.groupIds(trx, r.id));
       await trx.deleteFrom('response_policy_groups').where('policy_id', 'in', unique).execute();
       // Disabled policies decide for no host, but hosts' candidate sets still name them.
-      await recomputeHostSets(trx, this.store.dialect, scopes.inSetsHolding(unique));
+      await recomputeHostSets(trx, this.store.adapter, scopes.inSetsHolding(unique));
       await sql`delete from response_policy_sets where ${setScopes.holding(unique)}`.execute(trx);
       await trx.deleteFrom('response_policies').where('id', 'in', unique).execute();
       for (const platform of new Set(rows.map((r) => r.platform_name))) await this.renumber(trx, platform);
@@ -523,7 +506,7 @@ export class ResponsePolicyService {
         await this.record(trx, actor, `response_policy.${action}`, r.id, { groups: before }, { groups: after });
       }
       for (const platform of new Set(rows.map((r) => r.platform_name))) {
-        await recomputeHostSets(trx, this.store.dialect, scopes.membersOf(groups, platform));
+        await recomputeHostSets(trx, this.store.adapter, scopes.membersOf(groups, platform));
         await collectUnusedSets(trx, platform);
       }
     });
@@ -586,8 +569,8 @@ export class ResponsePolicyService {
     await this.write(async (trx) => {
       // Typically run after a bulk load, before autovacuum has looked at the new rows: without
       // statistics PostgreSQL plans the membership join as if the tables were nearly empty.
-      if (this.store.dialect === 'postgres') await sql`analyze hosts, host_group_members, response_policy_groups, hosts_effective_policy`.execute(trx);
-      await recomputeHostSets(trx, this.store.dialect, scopes.all());
+      await this.store.adapter.analyze(trx, ['hosts', 'host_group_members', 'response_policy_groups', 'hosts_effective_policy']);
+      await recomputeHostSets(trx, this.store.adapter, scopes.all());
       for (const p of PLATFORMS) await resolveSets(trx, setScopes.platform(p));
       await collectUnusedSets(trx);
     });
@@ -606,20 +589,18 @@ export class ResponsePolicyService {
   private async placeHosts(ids: readonly string[]): Promise<void> {
     if (!ids.length) return;
     await this.write(async (trx) => {
-      for (const chunk of chunks(ids)) await recomputeHostSets(trx, this.store.dialect, scopes.ids(chunk));
+      for (const chunk of chunks(ids)) await recomputeHostSets(trx, this.store.adapter, scopes.ids(chunk));
     });
   }
 
   private async groupMembersChanged(groupId: string, deviceIds: readonly string[]): Promise<void> {
     await this.write(async (trx) => {
-      if (this.store.dialect === 'postgres') {
-        // Some group writers announce changes before they commit: wait for the writer of this
-        // group's row to finish, so the memberships read below are the new ones.
-        await sql`select id from host_groups where id = ${groupId} for share`.execute(trx);
-      }
+      // Some group writers announce changes before they commit: wait for the writer of this
+      // group's row to finish, so the memberships read below are the new ones.
+      await this.store.adapter.waitForRowWriters(trx, 'host_groups', 'id', groupId);
       const attached = await trx.selectFrom('response_policy_groups').select('policy_id').where('group_id', '=', groupId).executeTakeFirst();
       if (!attached) return;
-      for (const chunk of chunks(deviceIds)) await recomputeHostSets(trx, this.store.dialect, scopes.ids(chunk));
+      for (const chunk of chunks(deviceIds)) await recomputeHostSets(trx, this.store.adapter, scopes.ids(chunk));
     });
   }
 
@@ -633,7 +614,7 @@ export class ResponsePolicyService {
     if (!attached.length) return;
     const policyIds = attached.map((a) => a.policy_id);
     await trx.deleteFrom('response_policy_groups').where('group_id', '=', groupId).execute();
-    await recomputeHostSets(trx, this.store.dialect, scopes.inSetsHolding(policyIds));
+    await recomputeHostSets(trx, this.store.adapter, scopes.inSetsHolding(policyIds));
     await collectUnusedSets(trx);
     for (const id of policyIds) {
       await this.record(trx, SYSTEM, 'response_policy.remove-host-group', id, { groups: [groupId] }, { groups: [] }, { reason: 'host group deleted' });
@@ -645,7 +626,7 @@ export class ResponsePolicyService {
   /** One transaction; on PostgreSQL all policy writers (every replica) take turns. */
   private write<T>(fn: (trx: Db) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
-      if (this.store.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${WRITE_LOCK_KEY}::bigint)`.execute(trx);
+      await this.store.adapter.lockTransaction(trx, WRITE_LOCK_KEY);
       return fn(trx);
     });
   }
