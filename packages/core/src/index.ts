@@ -121,8 +121,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     hosts,
     hostGroups: new HostGroupService(store.db, hosts, events),
     containment: new ContainmentService(store.db, notifier),
-    // After hostGroups: its host-change hook (dynamic groups) must run before this one's.
-    responsePolicies: new ResponsePolicyService(store, hosts, events, audit),
+    responsePolicies: new ResponsePolicyService(store, audit),
     notifier,
     guard,
     audit,
@@ -146,6 +145,10 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     },
   };
   core.carbonblack = new CarbonBlackService({ db: store.db, rtr: core.rtr, commands, blobs, audit, maxUploadBytes: opts.cbMaxUploadBytes });
+  // Change hooks, in the order they run on a host change: dynamic groups take or drop the host
+  // first, then response policies place it (its groups decide its policy).
+  core.hostGroups.subscribe();
+  core.responsePolicies.subscribe(hosts, events);
   guard.register(
     (deviceId, capability) => core.responsePolicies.check(deviceId, capability),
     (deviceIds, capability) => core.responsePolicies.checkMany(deviceIds, capability),

@@ -37,8 +37,11 @@ export class HostGroupService {
     private readonly db: Kysely<Database>,
     private readonly hosts: HostService,
     private readonly events: EventBus,
-  ) {
-    hosts.onChange((ids) => this.reevaluateHosts(ids));
+  ) {}
+
+  /** Re-evaluate dynamic groups when hosts change (createCore calls this, in its hook order). */
+  subscribe(): void {
+    this.hosts.onChange((ids) => this.reevaluateHosts(ids));
   }
 
   /** Create groups in one transaction: all or none. */

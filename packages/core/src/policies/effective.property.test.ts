@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createCore, type Core } from '../index.ts';
 import { openTestStore } from '../testing/db.ts';
 import { ServiceError } from '../util/errors.ts';
-import type { PolicyActor } from './policy-service.ts';
+import type { PolicyActor } from './index.ts';
 
 const actor: PolicyActor = { id: 'prop', name: 'prop' };
 const PLATFORMS = ['Windows', 'Mac', 'Linux'] as const;
