@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { HostsTable } from '../db/schema.ts';
-import { isOnline } from '../hosts/host-service.ts';
+import { isOnline } from '../hosts/index.ts';
 import { badRequest, ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
 import { chunks } from '../db/chunks.ts';

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import { chunks } from '../db/chunks.ts';
-import { isOnline } from '../hosts/host-service.ts';
+import { isOnline } from '../hosts/index.ts';
 import type { RtrCommandsTable, RtrFilesTable, RtrSessionsTable } from './tables.ts';
 import type { RtrCommandEntry, RtrFile, RtrPlatform, RtrSession } from './index.ts';
 
