@@ -23,6 +23,8 @@ import { CarbonBlackService } from './carbonblack/index.ts';
 import { IdentityService } from './identity/index.ts';
 
 export * from './db/index.ts';
+export * from './actor.ts';
+export * from './platform.ts';
 export * from './events.ts';
 export * from './auth/index.ts';
 export * from './hosts/index.ts';

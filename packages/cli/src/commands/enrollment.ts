@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { openCore, type AuthActor, type EnrollToken } from '@riposte/core';
+import { openCore, type Actor, type EnrollToken } from '@riposte/core';
 import { databaseUrl, DEFAULT_DATA, type DataOptions } from './options.ts';
 
 async function withCore<T>(opts: DataOptions, fn: (core: Awaited<ReturnType<typeof openCore>>) => Promise<T>): Promise<T> {
@@ -13,7 +13,7 @@ async function withCore<T>(opts: DataOptions, fn: (core: Awaited<ReturnType<type
 }
 
 /** Who acts, in the audit trail: the CLI and the operating-system user running it. */
-function cliActor(): AuthActor {
+function cliActor(): Actor {
   let user = 'unknown';
   try {
     user = os.userInfo().username;

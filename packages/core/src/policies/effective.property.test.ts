@@ -3,9 +3,10 @@ import fc from 'fast-check';
 import { createCore, type Core } from '../index.ts';
 import { openTestStore } from '../testing/db.ts';
 import { ServiceError } from '../util/errors.ts';
-import type { PolicyActor } from './index.ts';
+import type { Actor } from '../actor.ts';
 
-const actor: PolicyActor = { id: 'prop', name: 'prop' };
+
+const actor: Actor = { id: 'prop', name: 'prop' };
 const PLATFORMS = ['Windows', 'Mac', 'Linux'] as const;
 
 /** The definition, computed from the tables without any of the service's machinery. */

@@ -51,11 +51,6 @@ export interface ResponsePolicyUpdate {
   settings?: SettingWrite[];
 }
 
-/** Who changes policies: recorded as created_by/modified_by and in the audit trail. */
-export interface PolicyActor {
-  id: string;
-  name: string;
-}
 
 export type PolicyAction = 'enable' | 'disable' | 'add-host-group' | 'remove-host-group' | 'add-rule-group' | 'remove-rule-group';
 

@@ -2,7 +2,8 @@ import type { EventBus } from '../events.ts';
 import { chunks } from '../db/index.ts';
 import type { HostService } from '../hosts/index.ts';
 import { collectUnusedSets, recomputeHostSets, scopes } from './candidate-sets.ts';
-import { SYSTEM, type Db, type PolicyRecords } from './policy-records.ts';
+import { SYSTEM_ACTOR } from '../actor.ts';
+import type { Db, PolicyRecords } from './policy-records.ts';
 
 /**
  * Keeps every host's effective policy current as hosts and groups change: new hosts are placed,
@@ -81,7 +82,7 @@ export class PolicyPlacement {
     await recomputeHostSets(trx, this.records.adapter, scopes.inSetsHolding(policyIds));
     await collectUnusedSets(trx);
     for (const id of policyIds) {
-      await this.records.record(trx, SYSTEM, 'response_policy.remove-host-group', id, { groups: [groupId] }, { groups: [] }, { reason: 'host group deleted' });
+      await this.records.record(trx, SYSTEM_ACTOR, 'response_policy.remove-host-group', id, { groups: [groupId] }, { groups: [] }, { reason: 'host group deleted' });
     }
   }
 }

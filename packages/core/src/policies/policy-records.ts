@@ -3,15 +3,14 @@ import type { AuditService } from '../audit/index.ts';
 import { chunks, type Database, type DialectAdapter } from '../db/index.ts';
 import type { HostGroup } from '../hostgroups/index.ts';
 import { badRequest } from '../util/errors.ts';
-import type { PolicyActor, ResponsePolicy } from './index.ts';
+import type { Actor } from '../actor.ts';
+import type { ResponsePolicy } from './index.ts';
 import { DEFAULT_POLICY_NAME, DEFAULT_PRECEDENCE, isPlatform, normalizeSettings, PLATFORMS, type PolicyPlatform, type PolicySettings } from './settings.ts';
 import type { ResponsePoliciesTable } from './tables.ts';
 
 export type Db = Kysely<Database>;
 export type PolicyRow = Selectable<ResponsePoliciesTable>;
 
-/** Who the service itself acts as (a deleted group detached from its policies). */
-export const SYSTEM: PolicyActor = { id: 'system', name: 'riposte' };
 /** Transaction lock key serialising policy writes and effective-policy recomputation across replicas. */
 const WRITE_LOCK_KEY = 0x72_69_70_6f_73;
 
@@ -110,7 +109,7 @@ export class PolicyRecords {
 
   record(
     trx: Db,
-    actor: PolicyActor,
+    actor: Actor,
     action: string,
     targetId: string,
     before: unknown,

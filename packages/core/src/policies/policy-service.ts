@@ -6,16 +6,8 @@ import type { Capability } from '../guard/index.ts';
 import { hostFqlSchema, type HostPage, type HostQuery, type HostService } from '../hosts/index.ts';
 import { badRequest, notFound, type ServiceError } from '../util/errors.ts';
 import { responsePolicyFqlSchema } from './fql-schema.ts';
-import type {
-  EffectivePolicy,
-  NewResponsePolicy,
-  PolicyAction,
-  PolicyActor,
-  PolicyPage,
-  PolicyQuery,
-  ResponsePolicy,
-  ResponsePolicyUpdate,
-} from './index.ts';
+import type { Actor } from '../actor.ts';
+import type { EffectivePolicy, NewResponsePolicy, PolicyAction, PolicyPage, PolicyQuery, ResponsePolicy, ResponsePolicyUpdate } from './index.ts';
 import { PolicyCheck } from './policy-check.ts';
 import { PolicyPlacement } from './policy-placement.ts';
 import { PolicyRecords } from './policy-records.ts';
@@ -115,25 +107,25 @@ export class ResponsePolicyService {
 
   // ---- writing: one transaction per call, audited in it ----
 
-  create(inputs: readonly NewResponsePolicy[], actor: PolicyActor): Promise<ResponsePolicy[]> {
+  create(inputs: readonly NewResponsePolicy[], actor: Actor): Promise<ResponsePolicy[]> {
     return this.writes.create(inputs, actor);
   }
 
-  update(updates: readonly ResponsePolicyUpdate[], actor: PolicyActor): Promise<ResponsePolicy[]> {
+  update(updates: readonly ResponsePolicyUpdate[], actor: Actor): Promise<ResponsePolicy[]> {
     return this.writes.update(updates, actor);
   }
 
   /** Delete policies: all or none. The vendor's rules: never a default, never an enabled one. */
-  delete(ids: readonly string[], actor: PolicyActor): Promise<string[]> {
+  delete(ids: readonly string[], actor: Actor): Promise<string[]> {
     return this.writes.delete(ids, actor);
   }
 
-  act(action: PolicyAction, ids: readonly string[], groupIds: readonly string[], actor: PolicyActor): Promise<ResponsePolicy[]> {
+  act(action: PolicyAction, ids: readonly string[], groupIds: readonly string[], actor: Actor): Promise<ResponsePolicy[]> {
     return this.writes.act(action, ids, groupIds, actor);
   }
 
   /** Order a platform's policies: `ids` first = highest; it must name every non-default policy of the platform once. */
-  setPrecedence(platformName: string, ids: readonly string[], actor: PolicyActor): Promise<string[]> {
+  setPrecedence(platformName: string, ids: readonly string[], actor: Actor): Promise<string[]> {
     return this.writes.setPrecedence(platformName, ids, actor);
   }
 

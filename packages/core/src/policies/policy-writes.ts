@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { badRequest, notFound } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import { collectUnusedSets, recomputeHostSets, resolveSets, scopes, setScopes } from './candidate-sets.ts';
-import type { NewResponsePolicy, PolicyAction, PolicyActor, ResponsePolicy, ResponsePolicyUpdate } from './index.ts';
+import { actorName, type Actor } from '../actor.ts';
+import type { NewResponsePolicy, PolicyAction, ResponsePolicy, ResponsePolicyUpdate } from './index.ts';
 import { checkName, platformOf, snapshot, type PolicyRecords, type PolicyRow } from './policy-records.ts';
 import { applySettingWrites, DEFAULT_POLICY_NAME, newPolicySettings, normalizeSettings, PLATFORMS, type PolicyPlatform } from './settings.ts';
 
@@ -10,7 +11,7 @@ import { applySettingWrites, DEFAULT_POLICY_NAME, newPolicySettings, normalizeSe
 export class PolicyWrites {
   constructor(private readonly records: PolicyRecords) {}
 
-  async create(inputs: readonly NewResponsePolicy[], actor: PolicyActor): Promise<ResponsePolicy[]> {
+  async create(inputs: readonly NewResponsePolicy[], actor: Actor): Promise<ResponsePolicy[]> {
     const ids = await this.records.write(async (trx) => {
       const created: string[] = [];
       for (const input of inputs) {
@@ -48,9 +49,9 @@ export class PolicyWrites {
           // Lowest precedence above the default: a new policy never overrides existing ones.
           precedence: Number(last?.p ?? 0) + 1,
           settings: JSON.stringify(settings),
-          created_by: actor.name,
+          created_by: actorName(actor),
           created_timestamp: now,
-          modified_by: actor.name,
+          modified_by: actorName(actor),
           modified_timestamp: now,
         };
         await trx.insertInto('response_policies').values(row).execute();
@@ -62,13 +63,13 @@ export class PolicyWrites {
     return this.records.load(this.records.db, ids);
   }
 
-  async update(updates: readonly ResponsePolicyUpdate[], actor: PolicyActor): Promise<ResponsePolicy[]> {
+  async update(updates: readonly ResponsePolicyUpdate[], actor: Actor): Promise<ResponsePolicy[]> {
     const ids = await this.records.write(async (trx) => {
       for (const u of updates) {
         const before = await trx.selectFrom('response_policies').selectAll().where('id', '=', u.id).executeTakeFirst();
         if (!before) throw notFound(`response policy not found: ${u.id}`);
         const platform = before.platform_name as PolicyPlatform;
-        const patch: Partial<PolicyRow> = { modified_by: actor.name, modified_timestamp: nowIso() };
+        const patch: Partial<PolicyRow> = { modified_by: actorName(actor), modified_timestamp: nowIso() };
         let name = before.name;
         if (u.name !== undefined && u.name !== before.name) {
           if (before.is_default) throw badRequest(`the ${platform} ${DEFAULT_POLICY_NAME} policy cannot be renamed`);
@@ -91,7 +92,7 @@ export class PolicyWrites {
   }
 
   /** Delete policies: all or none. The vendor's rules: never a default, never an enabled one. */
-  async delete(ids: readonly string[], actor: PolicyActor): Promise<string[]> {
+  async delete(ids: readonly string[], actor: Actor): Promise<string[]> {
     const unique = [...new Set(ids)];
     await this.records.write(async (trx) => {
       const rows = await this.records.rows(trx, unique);
@@ -114,7 +115,7 @@ export class PolicyWrites {
     return unique;
   }
 
-  async act(action: PolicyAction, ids: readonly string[], groupIds: readonly string[], actor: PolicyActor): Promise<ResponsePolicy[]> {
+  async act(action: PolicyAction, ids: readonly string[], groupIds: readonly string[], actor: Actor): Promise<ResponsePolicy[]> {
     const unique = [...new Set(ids)];
     await this.records.write(async (trx) => {
       const rows = await this.records.rows(trx, unique);
@@ -132,7 +133,7 @@ export class PolicyWrites {
         for (const r of rows) {
           if (r.is_default && !enabled) throw badRequest(`the ${r.platform_name} ${DEFAULT_POLICY_NAME} policy cannot be disabled: it decides for every host no other policy claims`);
           if (r.enabled === enabled) continue;
-          await trx.updateTable('response_policies').set({ enabled, modified_by: actor.name, modified_timestamp: now }).where('id', '=', r.id).execute();
+          await trx.updateTable('response_policies').set({ enabled, modified_by: actorName(actor), modified_timestamp: now }).where('id', '=', r.id).execute();
           await this.records.record(trx, actor, `response_policy.${action}`, r.id, { enabled: !!r.enabled }, { enabled: !!enabled });
         }
         await resolveSets(trx, setScopes.holding(unique));
@@ -158,7 +159,7 @@ export class PolicyWrites {
         } else {
           await trx.deleteFrom('response_policy_groups').where('policy_id', '=', r.id).where('group_id', 'in', groups).execute();
         }
-        await trx.updateTable('response_policies').set({ modified_by: actor.name, modified_timestamp: now }).where('id', '=', r.id).execute();
+        await trx.updateTable('response_policies').set({ modified_by: actorName(actor), modified_timestamp: now }).where('id', '=', r.id).execute();
         const after = action === 'add-host-group' ? [...before, ...groups] : before.filter((g) => !groups.includes(g));
         await this.records.record(trx, actor, `response_policy.${action}`, r.id, { groups: before }, { groups: after });
       }
@@ -174,7 +175,7 @@ export class PolicyWrites {
    * Order a platform's policies: `ids` first = highest, and it must name every non-default policy
    * of the platform exactly once. Hosts' effective policies follow in the same transaction.
    */
-  async setPrecedence(platformName: string, ids: readonly string[], actor: PolicyActor): Promise<string[]> {
+  async setPrecedence(platformName: string, ids: readonly string[], actor: Actor): Promise<string[]> {
     const platform = platformOf(platformName);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     if (dup) throw badRequest(`response policy ${dup} appears more than once in the precedence list`);

@@ -7,6 +7,7 @@
  * This file is the contract the dialects and the RTR command service code against.
  */
 import type { Readable } from 'node:stream';
+import type { Actor } from '../actor.ts';
 import type { IdPage, PageQuery } from '../fql/index.ts';
 import type { EntryRow } from './tables.ts';
 
@@ -16,12 +17,6 @@ export const SCRIPT_PERMISSIONS: readonly ScriptPermission[] = ['private', 'grou
 export type LibraryPlatform = 'windows' | 'linux' | 'mac';
 export const LIBRARY_PLATFORMS: readonly LibraryPlatform[] = ['windows', 'linux', 'mac'];
 
-/** Who makes a change: an API client (its id is the owner of what it creates). */
-export interface LibraryActor {
-  client_id: string;
-  /** Shown as `created_by` / `modified_by`; defaults to the client id. */
-  name?: string;
-}
 
 /**
  * Who looks. `private` scripts are visible to their owner only; `group` scripts to RTR admins
@@ -137,14 +132,14 @@ export interface PutFileLibrary {
   /** Drop a staged upload that will not be recorded (its blob goes unless something else holds it). */
   discard(staged: StagedUpload): Promise<void>;
   /** Record an upload; 409 on a duplicate name (the staged blob is discarded), 400 on a bad name. */
-  create(input: CreatePutFileInput, actor: LibraryActor): Promise<PutFile>;
+  create(input: CreatePutFileInput, actor: Actor): Promise<PutFile>;
   getMany(ids: readonly string[]): Promise<PutFile[]>;
   get(id: string): Promise<PutFile | undefined>;
   /** The put-file `put <name>` refers to (names are unique, case-insensitively). */
   getByName(name: string): Promise<PutFile | undefined>;
   list(query: ListQuery): Promise<LibraryPage>;
   /** Ids actually deleted. */
-  delete(ids: readonly string[], actor: LibraryActor): Promise<string[]>;
+  delete(ids: readonly string[], actor: Actor): Promise<string[]>;
   /** The bytes of a put-file (404 when unknown). */
   open(id: string): Promise<{ file: PutFile; stream: Readable }>;
 }
@@ -153,7 +148,7 @@ export interface ScriptLibrary {
   /** Stream a script file part into the blob store; 413 past the script size limit. */
   stage(upload: UploadStream): Promise<StagedUpload>;
   discard(staged: StagedUpload): Promise<void>;
-  create(input: CreateScriptInput, actor: LibraryActor): Promise<Script>;
+  create(input: CreateScriptInput, actor: Actor): Promise<Script>;
   /** Only what `viewer` may see; absent ids and invisible ones look the same. */
   getMany(ids: readonly string[], viewer: LibraryViewer): Promise<Script[]>;
   /**
@@ -164,8 +159,8 @@ export interface ScriptLibrary {
   getByName(name: string, viewer?: LibraryViewer): Promise<Script | undefined>;
   list(query: ListQuery, viewer: LibraryViewer): Promise<LibraryPage>;
   /** 404 when the script is absent or not visible to the actor. */
-  update(input: UpdateScriptInput, actor: LibraryActor): Promise<Script>;
-  delete(ids: readonly string[], actor: LibraryActor): Promise<string[]>;
+  update(input: UpdateScriptInput, actor: Actor): Promise<Script>;
+  delete(ids: readonly string[], actor: Actor): Promise<string[]>;
   /** Count a run of the script (RTR runscript), for `run_attempt_count`/`run_success_count`. */
   recordRun(id: string, succeeded: boolean): Promise<void>;
 }

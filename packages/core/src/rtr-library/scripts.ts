@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { actorName, type Actor } from '../actor.ts';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { BlobStore } from '../blobs/index.ts';
@@ -7,7 +8,7 @@ import type { AuditService } from '../audit/index.ts';
 import { queryIds } from '../fql/index.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
-import { actorName, checkComment, checkName, discardUpload, isStaged, pageOf, stageUpload } from './entries.ts';
+import { checkComment, checkName, discardUpload, isStaged, pageOf, stageUpload } from './entries.ts';
 import { scriptFqlSchema } from './fql-schema.ts';
 import { isUniqueViolation } from './unique.ts';
 import {
@@ -15,7 +16,6 @@ import {
   MAX_LIST_LIMIT,
   SCRIPT_PERMISSIONS,
   type CreateScriptInput,
-  type LibraryActor,
   type LibraryPage,
   type LibraryPlatform,
   type LibraryViewer,
@@ -88,7 +88,7 @@ export class ScriptService implements ScriptLibrary {
     return isStaged(input.file) ? input.file : this.stage(input.file);
   }
 
-  async create(input: CreateScriptInput, actor: LibraryActor): Promise<Script> {
+  async create(input: CreateScriptInput, actor: Actor): Promise<Script> {
     const staged = await this.bytesOf(input, input.name);
     if (!staged) throw badRequest('a script needs its text: give "content" or a "file"');
     try {
@@ -111,10 +111,10 @@ export class ScriptService implements ScriptLibrary {
         run_attempt_count: 0,
         run_success_count: 0,
         created_by: actorName(actor),
-        created_by_uuid: actor.client_id,
+        created_by_uuid: actor.id,
         created_timestamp: now,
         modified_by: actorName(actor),
-        modified_by_uuid: actor.client_id,
+        modified_by_uuid: actor.id,
         modified_timestamp: now,
       };
       await this.db.transaction().execute(async (trx) => {
@@ -125,7 +125,7 @@ export class ScriptService implements ScriptLibrary {
         await this.blobIndex.record(staged, trx);
         await this.audit.record(
           {
-            actor: actor.client_id,
+            actor: actor.id,
             actor_name: actor.name,
             action: 'script.create',
             target_type: 'script',
@@ -164,8 +164,8 @@ export class ScriptService implements ScriptLibrary {
     return queryIds(this.db.selectFrom('rtr_scripts').where(visibleTo(viewer)), scriptFqlSchema, { ...query, ...pageOf(query, MAX_LIST_LIMIT) }, 'created_timestamp.asc');
   }
 
-  async update(input: UpdateScriptInput, actor: LibraryActor): Promise<Script> {
-    const viewer = { client_id: actor.client_id };
+  async update(input: UpdateScriptInput, actor: Actor): Promise<Script> {
+    const viewer = { client_id: actor.id };
     const current = (await this.getRows([input.id], viewer))[0];
     if (!current) {
       if (input.file && !isStaged(input.file)) input.file.stream.resume();
@@ -174,7 +174,7 @@ export class ScriptService implements ScriptLibrary {
     }
     const staged = await this.bytesOf(input, input.name || current.row.name);
     try {
-      const patch: Partial<Row> = { modified_by: actorName(actor), modified_by_uuid: actor.client_id, modified_timestamp: nowIso() };
+      const patch: Partial<Row> = { modified_by: actorName(actor), modified_by_uuid: actor.id, modified_timestamp: nowIso() };
       if (input.name !== undefined && input.name !== '') {
         patch.name = checkName(input.name, 'script');
         patch.name_key = patch.name.toLowerCase();
@@ -205,7 +205,7 @@ export class ScriptService implements ScriptLibrary {
         const after = toScript({ ...current.row, ...patch }, platforms ?? current.platforms);
         await this.audit.record(
           {
-            actor: actor.client_id,
+            actor: actor.id,
             actor_name: actor.name,
             action: 'script.update',
             target_type: 'script',
@@ -225,8 +225,8 @@ export class ScriptService implements ScriptLibrary {
     return (await this.getMany([input.id], viewer))[0];
   }
 
-  async delete(ids: readonly string[], actor: LibraryActor): Promise<string[]> {
-    const found = await this.getRows(ids, { client_id: actor.client_id });
+  async delete(ids: readonly string[], actor: Actor): Promise<string[]> {
+    const found = await this.getRows(ids, { client_id: actor.id });
     if (!found.length) return [];
     await this.db.transaction().execute(async (trx) => {
       const foundIds = found.map((f) => f.row.id);
@@ -234,7 +234,7 @@ export class ScriptService implements ScriptLibrary {
       await trx.deleteFrom('rtr_scripts').where('id', 'in', foundIds).execute();
       for (const f of found) {
         await this.audit.record(
-          { actor: actor.client_id, actor_name: actor.name, action: 'script.delete', target_type: 'script', target_id: f.row.id, before: snapshot(toScript(f.row, f.platforms)) },
+          { actor: actor.id, actor_name: actor.name, action: 'script.delete', target_type: 'script', target_id: f.row.id, before: snapshot(toScript(f.row, f.platforms)) },
           trx,
         );
       }

@@ -56,7 +56,7 @@ export function scriptHandlers(core: Core): FalconHandlers {
 
   const get = (version: 1 | 2) => async (call: Call) => {
     const ids: string[] = call.query.ids;
-    const found = await lib.getMany(ids, { client_id: actorOf(call).client_id });
+    const found = await lib.getMany(ids, { client_id: actorOf(call).id });
     return entitiesResult(ids, found, (s) => s.id, 'script', (s) => renderScript(s, version));
   };
 
@@ -72,7 +72,7 @@ export function scriptHandlers(core: Core): FalconHandlers {
       return deleteResult(call.query.ids, done, 'script');
     },
     async RTR_ListScripts(call) {
-      return idPage(await lib.list(call.query, { client_id: actorOf(call).client_id }));
+      return idPage(await lib.list(call.query, { client_id: actorOf(call).id }));
     },
   };
 }
