@@ -2,7 +2,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { HostsTable } from '../db/schema.ts';
 import { badRequest } from '../util/errors.ts';
-import type { HostFacts, HostPlatform, LoginEvent } from './index.ts';
+import { PLATFORM_NAMES } from '../platform.ts';
+import type { HostFacts, LoginEvent } from './index.ts';
 
 /** What agents report about hosts, checked and written: the row's facts, tags, logins and address history. */
 
@@ -17,7 +18,6 @@ export const FACT_COLUMNS = [
 /** A new host's facts before its agent reports them. */
 export const EMPTY_FACTS = Object.fromEntries(FACT_COLUMNS.map((c) => [c, ''])) as Record<(typeof FACT_COLUMNS)[number], string>;
 
-const PLATFORMS: readonly HostPlatform[] = ['Windows', 'Mac', 'Linux'];
 
 /** What a host tag may be, whoever sets it (API clients, agents): letters, digits, `_ - / : .`, at most 256. */
 export function isValidTag(tag: string): boolean {
@@ -26,7 +26,7 @@ export function isValidTag(tag: string): boolean {
 
 export function validateFacts(f: HostFacts): void {
   if (!f.hostname || f.hostname.length > 255) throw badRequest('hostname must be 1-255 characters');
-  if (!PLATFORMS.includes(f.platform_name)) throw badRequest(`platform_name must be one of ${PLATFORMS.join(', ')}`);
+  if (!PLATFORM_NAMES.includes(f.platform_name)) throw badRequest(`platform_name must be one of ${PLATFORM_NAMES.join(', ')}`);
   for (const c of FACT_COLUMNS) {
     const v = f[c];
     if (v !== undefined && (typeof v !== 'string' || v.length > 1024)) throw badRequest(`${c} must be a string of at most 1024 characters`);

@@ -3,6 +3,7 @@
  * reports; queried by FQL; tagged; contained or hidden by responders.
  */
 import type { Selectable } from 'kysely';
+import type { PlatformName } from '../platform.ts';
 import type { HostsTable } from '../db/schema.ts';
 import type { IdPage } from '../fql/index.ts';
 
@@ -12,7 +13,8 @@ export { isValidTag } from './facts.ts';
 export { hostFqlSchema } from './fql-schema.ts';
 export { AgentRevocations } from './agent-revocations.ts';
 
-export type HostPlatform = 'Windows' | 'Mac' | 'Linux';
+/** @deprecated the server's name for PlatformName, until its call sites say PlatformName. */
+export type HostPlatform = PlatformName;
 
 /** One connecting agent's report, for welcomeMany. */
 export interface WelcomeItem {
@@ -26,7 +28,7 @@ export interface WelcomeItem {
 /** What an agent (or an import) says about a host. */
 export interface HostFacts {
   hostname: string;
-  platform_name: HostPlatform;
+  platform_name: PlatformName;
   os_version?: string;
   os_product_name?: string;
   os_build?: string;

@@ -10,13 +10,14 @@
  */
 import type { IdPage, PageQuery } from '../fql/index.ts';
 import type { HostGroup } from '../hostgroups/index.ts';
-import type { PolicyPlatform, PolicySettings, SettingWrite } from './settings.ts';
+import type { PlatformName } from '../platform.ts';
+import type { PolicySettings, SettingWrite } from './settings.ts';
 
 export { ResponsePolicyService } from './policy-service.ts';
 
 export interface ResponsePolicy {
   id: string;
-  platform_name: PolicyPlatform;
+  platform_name: PlatformName;
   name: string;
   description: string;
   enabled: boolean;
@@ -75,7 +76,6 @@ export {
   platformDefaultSettings,
   newPolicySettings,
   DEFAULT_POLICY_NAME,
-  type PolicyPlatform,
   type PolicySettings,
   type SettingId,
   type SettingWrite,

@@ -6,7 +6,8 @@ import { ServiceError } from '../util/errors.ts';
 import type { EffectivePolicy } from './index.ts';
 import type { PolicyPlacement } from './policy-placement.ts';
 import type { PolicyRecords } from './policy-records.ts';
-import { normalizeSettings, refusalReason, type PolicyPlatform, type PolicySettings } from './settings.ts';
+import type { PlatformName } from '../platform.ts';
+import { normalizeSettings, refusalReason, type PolicySettings } from './settings.ts';
 
 type CheckRow = { id: string; name: string; platform_name: string; settings: string };
 
@@ -83,7 +84,7 @@ export class PolicyCheck {
   }
 
   private refusalFor(row: CheckRow, capability: Capability): ServiceError | undefined {
-    const platform = row.platform_name as PolicyPlatform;
+    const platform = row.platform_name as PlatformName;
     const refusal = refusalReason(platform, this.settingsOf(platform, row.settings), capability);
     if (!refusal) return undefined;
     return new ServiceError(403, `response policy "${row.name}" (id ${row.id}) ${refusal.why} on this host`, 'RESPONSE_POLICY_DENIED', {
@@ -136,7 +137,7 @@ export class PolicyCheck {
     return r.rows[0];
   }
 
-  private settingsOf(platform: PolicyPlatform, text: string): PolicySettings {
+  private settingsOf(platform: PlatformName, text: string): PolicySettings {
     const key = `${platform}|${text}`;
     let s = this.parsed.get(key);
     if (!s) {

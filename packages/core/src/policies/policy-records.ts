@@ -5,7 +5,8 @@ import type { HostGroup } from '../hostgroups/index.ts';
 import { badRequest } from '../util/errors.ts';
 import type { Actor } from '../actor.ts';
 import type { ResponsePolicy } from './index.ts';
-import { DEFAULT_POLICY_NAME, DEFAULT_PRECEDENCE, isPlatform, normalizeSettings, PLATFORMS, type PolicyPlatform, type PolicySettings } from './settings.ts';
+import { isPlatformName, PLATFORM_NAMES, type PlatformName } from '../platform.ts';
+import { DEFAULT_POLICY_NAME, DEFAULT_PRECEDENCE, normalizeSettings, type PolicySettings } from './settings.ts';
 import type { ResponsePoliciesTable } from './tables.ts';
 
 export type Db = Kysely<Database>;
@@ -69,7 +70,7 @@ export class PolicyRecords {
       .map((id) => byId.get(id))
       .filter((r): r is PolicyRow => !!r)
       .map((r) => {
-        const platform = r.platform_name as PolicyPlatform;
+        const platform = r.platform_name as PlatformName;
         return {
           id: r.id,
           platform_name: platform,
@@ -88,7 +89,7 @@ export class PolicyRecords {
       });
   }
 
-  async assertNameFree(db: Db, platform: PolicyPlatform, name: string): Promise<void> {
+  async assertNameFree(db: Db, platform: PlatformName, name: string): Promise<void> {
     const clash = await db
       .selectFrom('response_policies')
       .select('id')
@@ -121,9 +122,9 @@ export class PolicyRecords {
   }
 }
 
-export function platformOf(name: string): PolicyPlatform {
-  const p = PLATFORMS.find((x) => x.toLowerCase() === String(name).toLowerCase());
-  if (!p || !isPlatform(p)) throw badRequest(`platform_name must be one of ${PLATFORMS.join(', ')}, got "${name}"`);
+export function platformOf(name: string): PlatformName {
+  const p = PLATFORM_NAMES.find((x) => x.toLowerCase() === String(name).toLowerCase());
+  if (!p || !isPlatformName(p)) throw badRequest(`platform_name must be one of ${PLATFORM_NAMES.join(', ')}, got "${name}"`);
   return p;
 }
 

@@ -5,7 +5,8 @@ import { collectUnusedSets, recomputeHostSets, resolveSets, scopes, setScopes } 
 import { actorName, type Actor } from '../actor.ts';
 import type { NewResponsePolicy, PolicyAction, ResponsePolicy, ResponsePolicyUpdate } from './index.ts';
 import { checkName, platformOf, snapshot, type PolicyRecords, type PolicyRow } from './policy-records.ts';
-import { applySettingWrites, DEFAULT_POLICY_NAME, newPolicySettings, normalizeSettings, PLATFORMS, type PolicyPlatform } from './settings.ts';
+import { PLATFORM_NAMES, type PlatformName } from '../platform.ts';
+import { applySettingWrites, DEFAULT_POLICY_NAME, newPolicySettings, normalizeSettings } from './settings.ts';
 
 /** Policy changes: one transaction per call under the write lock, audited in it; hosts' effective policies follow in the same transaction. */
 export class PolicyWrites {
@@ -68,7 +69,7 @@ export class PolicyWrites {
       for (const u of updates) {
         const before = await trx.selectFrom('response_policies').selectAll().where('id', '=', u.id).executeTakeFirst();
         if (!before) throw notFound(`response policy not found: ${u.id}`);
-        const platform = before.platform_name as PolicyPlatform;
+        const platform = before.platform_name as PlatformName;
         const patch: Partial<PolicyRow> = { modified_by: actorName(actor), modified_timestamp: nowIso() };
         let name = before.name;
         if (u.name !== undefined && u.name !== before.name) {
@@ -229,7 +230,7 @@ export class PolicyWrites {
       // statistics PostgreSQL plans the membership join as if the tables were nearly empty.
       await this.records.adapter.analyze(trx, ['hosts', 'host_group_members', 'response_policy_groups', 'hosts_effective_policy']);
       await recomputeHostSets(trx, this.records.adapter, scopes.all());
-      for (const p of PLATFORMS) await resolveSets(trx, setScopes.platform(p));
+      for (const p of PLATFORM_NAMES) await resolveSets(trx, setScopes.platform(p));
       await collectUnusedSets(trx);
     });
   }

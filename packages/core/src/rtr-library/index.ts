@@ -8,14 +8,15 @@
  */
 import type { Readable } from 'node:stream';
 import type { Actor } from '../actor.ts';
+import type { Platform } from '../platform.ts';
 import type { IdPage, PageQuery } from '../fql/index.ts';
 import type { EntryRow } from './tables.ts';
 
 export type ScriptPermission = 'private' | 'group' | 'public';
 export const SCRIPT_PERMISSIONS: readonly ScriptPermission[] = ['private', 'group', 'public'];
 
-export type LibraryPlatform = 'windows' | 'linux' | 'mac';
-export const LIBRARY_PLATFORMS: readonly LibraryPlatform[] = ['windows', 'linux', 'mac'];
+/** The platforms a script may name, in the order the library lists them. */
+export const LIBRARY_PLATFORMS: readonly Platform[] = ['windows', 'linux', 'mac'];
 
 
 /**
@@ -38,7 +39,7 @@ export interface PutFile extends LibraryEntry {
 export interface Script extends LibraryEntry {
   /** The script text (UTF-8 decode of the stored bytes). */
   content: string;
-  platform: LibraryPlatform[];
+  platform: Platform[];
   permission_type: ScriptPermission;
   share_with_workflow: boolean;
   workflow_is_disruptive: boolean;
@@ -56,7 +57,7 @@ export interface FalconScript {
   content: string;
   sha256: string;
   size: number;
-  platform: LibraryPlatform[];
+  platform: Platform[];
   use_case: string;
   categories: string[];
   is_disruptive: boolean;
@@ -113,7 +114,7 @@ export interface CreateScriptInput {
   comments_for_audit_log?: string;
   permission_type: ScriptPermission;
   /** Default ['windows'] (as the vendor). */
-  platform?: LibraryPlatform[];
+  platform?: Platform[];
   share_with_workflow?: boolean;
   workflow_is_disruptive?: boolean;
   workflow_input_schema?: string;

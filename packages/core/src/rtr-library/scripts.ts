@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { Platform } from '../platform.ts';
 import { actorName, type Actor } from '../actor.ts';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
@@ -17,7 +18,6 @@ import {
   SCRIPT_PERMISSIONS,
   type CreateScriptInput,
   type LibraryPage,
-  type LibraryPlatform,
   type LibraryViewer,
   type ListQuery,
   type Script,
@@ -253,7 +253,7 @@ export class ScriptService implements ScriptLibrary {
       .execute();
   }
 
-  private async getRows(ids: readonly string[], viewer: LibraryViewer): Promise<{ row: Row; platforms: LibraryPlatform[] }[]> {
+  private async getRows(ids: readonly string[], viewer: LibraryViewer): Promise<{ row: Row; platforms: Platform[] }[]> {
     const unique = [...new Set(ids)];
     if (!unique.length) return [];
     const rows = await this.db.selectFrom('rtr_scripts').selectAll().where('id', 'in', unique).where(visibleTo(viewer)).execute();
@@ -261,11 +261,11 @@ export class ScriptService implements ScriptLibrary {
     return rows.map((row) => ({ row, platforms: platforms.get(row.id) ?? [] }));
   }
 
-  private async platformsOf(ids: string[]): Promise<Map<string, LibraryPlatform[]>> {
-    const map = new Map<string, LibraryPlatform[]>();
+  private async platformsOf(ids: string[]): Promise<Map<string, Platform[]>> {
+    const map = new Map<string, Platform[]>();
     if (!ids.length) return map;
     const rows = await this.db.selectFrom('rtr_script_platforms').selectAll().where('script_id', 'in', ids).execute();
-    for (const r of rows) map.set(r.script_id, [...(map.get(r.script_id) ?? []), r.platform as LibraryPlatform]);
+    for (const r of rows) map.set(r.script_id, [...(map.get(r.script_id) ?? []), r.platform as Platform]);
     // A stable order (the vendor's list order) whatever order the rows came back in.
     for (const [id, list] of map) map.set(id, LIBRARY_PLATFORMS.filter((p) => list.includes(p)));
     return map;
@@ -291,7 +291,7 @@ export class ScriptService implements ScriptLibrary {
   }
 }
 
-function toScript(r: Row, platform: LibraryPlatform[]): Omit<Script, 'content'> {
+function toScript(r: Row, platform: Platform[]): Omit<Script, 'content'> {
   const { name_key: _key, share_with_workflow, workflow_is_disruptive, ...rest } = r;
   return {
     ...rest,
@@ -311,7 +311,7 @@ function checkPermission(p: string): ScriptPermission {
 }
 
 /** The vendor defaults to windows when no platform is given. */
-function checkPlatforms(list: readonly string[] | undefined): LibraryPlatform[] {
+function checkPlatforms(list: readonly string[] | undefined): Platform[] {
   const given = (list ?? []).map((p) => p.trim().toLowerCase()).filter(Boolean);
   if (!given.length) return ['windows'];
   const bad = given.find((p) => !(LIBRARY_PLATFORMS as readonly string[]).includes(p));

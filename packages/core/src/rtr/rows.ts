@@ -3,7 +3,8 @@ import type { Database } from '../db/index.ts';
 import { chunks } from '../db/chunks.ts';
 import { isOnline } from '../hosts/index.ts';
 import type { RtrCommandsTable, RtrFilesTable, RtrSessionsTable } from './tables.ts';
-import type { RtrCommandEntry, RtrFile, RtrPlatform, RtrSession } from './index.ts';
+import type { RtrCommandEntry, RtrFile, RtrSession } from './index.ts';
+import { platformOf, type Platform } from '../platform.ts';
 
 /** Row ↔ record conversions and the chunked lookups every part of the service shares. */
 
@@ -16,7 +17,7 @@ export function toSession(r: Selectable<RtrSessionsTable> | RtrSessionsTable): R
     batch_id: r.batch_id,
     queue_offline: !!r.queue_offline,
     offline_queued: !!r.offline_queued,
-    platform: r.platform as RtrPlatform,
+    platform: r.platform as Platform,
   };
 }
 
@@ -28,19 +29,14 @@ export function toFile(r: Selectable<RtrFilesTable>): RtrFile {
   return { ...r, size: Number(r.size), status: r.status as RtrFile['status'] };
 }
 
-export function platformOf(platformName: string): RtrPlatform {
-  const p = platformName.toLowerCase();
-  return p.startsWith('win') ? 'windows' : p === 'mac' || p.startsWith('darwin') || p.startsWith('macos') ? 'mac' : 'linux';
-}
-
 /** Where a new session starts: the root of the host's file system. */
-export function initialPwd(platform: RtrPlatform): string {
+export function initialPwd(platform: Platform): string {
   return platform === 'windows' ? 'C:\\' : '/';
 }
 
 export interface HostFacts {
   device_id: string;
-  platform: RtrPlatform;
+  platform: Platform;
   hostname: string;
   online: boolean;
 }

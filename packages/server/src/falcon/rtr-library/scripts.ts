@@ -1,4 +1,4 @@
-import type { Core, LibraryPlatform, ScriptPermission, StagedUpload } from '@riposte/core';
+import type { Core, Platform, ScriptPermission, StagedUpload } from '@riposte/core';
 import { ServiceError } from '@riposte/core';
 import type { Call, FalconHandlers } from '../../routes.ts';
 import { readForm } from '../../form-input.ts';
@@ -13,7 +13,7 @@ interface ScriptForm {
   name?: string;
   comments_for_audit_log?: string;
   content?: string;
-  platform?: LibraryPlatform[];
+  platform?: Platform[];
   share_with_workflow?: boolean;
   workflow_is_disruptive?: boolean;
   workflow_input_schema?: string;
