@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Platform } from '../platform.ts';
 import { actorName, type Actor } from '../actor.ts';
-import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { BlobStore } from '../blobs/index.ts';
 import { BlobIndex } from '../blobs/index.ts';
@@ -12,6 +12,7 @@ import { newId, nowIso } from '../util/ids.ts';
 import { checkComment, checkName, discardUpload, isStaged, pageOf, stageUpload } from './entries.ts';
 import { scriptFqlSchema } from './fql-schema.ts';
 import { isUniqueViolation } from './unique.ts';
+import { visibleTo } from './visibility.ts';
 import {
   LIBRARY_PLATFORMS,
   MAX_LIST_LIMIT,
@@ -41,20 +42,6 @@ const snapshot = (s: Omit<Script, 'content'>) => ({
   sha256: s.sha256,
   size: s.size,
 });
-
-/**
- * Who sees a script: its owner always; RTR admins group scripts; everyone public ones. The
- * library API is admin-only, so `admin` defaults to true; the RTR engineer passes false for
- * active responders running `runscript`.
- */
-function visibleTo(viewer: LibraryViewer) {
-  return (eb: ExpressionBuilder<Database, 'rtr_scripts'>) =>
-    eb.or([
-      eb('rtr_scripts.permission_type', '=', 'public'),
-      ...(viewer.admin === false ? [] : [eb('rtr_scripts.permission_type', '=', 'group')]),
-      eb('rtr_scripts.created_by_uuid', '=', viewer.client_id),
-    ]);
-}
 
 export class ScriptService implements ScriptLibrary {
   private readonly blobIndex: BlobIndex;
