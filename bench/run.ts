@@ -6,6 +6,7 @@ import { benchRtr } from './rtr.ts';
 import { benchSoak } from './soak.ts';
 import { benchCarbonBlack } from './carbonblack.ts';
 import { benchIdentity } from './identity.ts';
+import { benchCli } from './cli.ts';
 
 const benches: Record<string, () => Promise<boolean>> = {
   api: benchApi,
@@ -15,6 +16,7 @@ const benches: Record<string, () => Promise<boolean>> = {
   soak: benchSoak,
   carbonblack: benchCarbonBlack,
   identity: benchIdentity,
+  cli: benchCli,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

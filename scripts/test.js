@@ -62,7 +62,11 @@ async function startPostgres(bin) {
   };
 }
 
-let status = process.env.RIPOSTE_TEST_SKIP_TYPECHECK === '1' ? 0 : run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+// The console's browser tests need its build; the CLI tests run the client bundle riposte ships.
+for (const script of ['build-console.js', 'build-cli.js']) {
+  if (run(process.execPath, [path.join(root, 'scripts', script)]) !== 0) process.exit(1);
+}
+let status = process.env.RIPOSTE_TEST_SKIP_TYPECHECK === '1' ? 0 : run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) || run('npx', ['tsc', '-p', 'packages/console/tsconfig.json']);
 if (status !== 0) {
   console.error('type check failed');
   process.exit(status);

@@ -6,6 +6,7 @@ import { EventBus } from './events.ts';
 import { ApiClientService, EnrollmentTokenService, TokenService } from './auth/index.ts';
 import { AgentRevocations, HostService } from './hosts/index.ts';
 import { ContainmentService } from './containment/index.ts';
+import { ConsoleSessionService, ConsoleUserService } from './console/index.ts';
 import { HostGroupService } from './hostgroups/index.ts';
 import { customerId } from './settings.ts';
 import { CommandService } from './commands/index.ts';
@@ -27,6 +28,7 @@ export * from './actor.ts';
 export * from './platform.ts';
 export * from './events.ts';
 export * from './auth/index.ts';
+export * from './console/index.ts';
 export * from './hosts/index.ts';
 export * from './containment/index.ts';
 export * from './hostgroups/index.ts';
@@ -62,6 +64,9 @@ export interface Core {
   enrollTokens: EnrollmentTokenService;
   /** Revoked agent identities; gateways close their sockets. */
   agentRevocations: AgentRevocations;
+  /** Web console users and their sessions. */
+  consoleUsers: ConsoleUserService;
+  consoleSessions: ConsoleSessionService;
   hosts: HostService;
   hostGroups: HostGroupService;
   /** Network containment requests, agents' answers, and the allow-list. */
@@ -120,6 +125,8 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     tokens: new TokenService(store.db),
     enrollTokens: new EnrollmentTokenService(store.db, audit),
     agentRevocations: new AgentRevocations(store.db, audit),
+    consoleUsers: new ConsoleUserService(store.db),
+    consoleSessions: new ConsoleSessionService(store.db),
     hosts,
     hostGroups: new HostGroupService(store.db, hosts, events),
     containment: new ContainmentService(store.db, notifier),

@@ -9,6 +9,8 @@ import type { Core } from '@riposte/core';
 import { installErrorHandling, RateLimited } from './errors.ts';
 import { installNulGuard } from './nul-guard.ts';
 import { registerFalconOperations } from './routes.ts';
+import { registerConsoleSessionRoutes } from './console/session-routes.ts';
+import { registerConsoleStatic } from './console/static-files.ts';
 import { falconHandlers } from './falcon/index.ts';
 import { carbonBlackPlugin, CB_MOUNT } from './carbonblack/index.ts';
 import { identityGraphqlPlugin } from './identity/index.ts';
@@ -116,6 +118,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerFalconOperations(app, core, falconHandlers(core));
   await app.register(carbonBlackPlugin, { prefix: CB_MOUNT, core });
   await app.register(identityGraphqlPlugin, { core });
+  registerConsoleSessionRoutes(app, core);
+  registerConsoleStatic(app);
   if (opts.gateway !== false) {
     registerTransferRoutes(app, { transfers: core.transfers, blobs: core.blobs });
     const gateway = startGateway(app, core, { transfers: core.transfers, ...(opts.gateway ?? {}) });

@@ -12,6 +12,9 @@ export interface BootstrapInfo {
   org_key: string;
   cb_api_id: string;
   cb_api_secret: string;
+  /** The first console user (role admin) and its generated password, asked to be changed at first sign-in. */
+  console_user?: string;
+  console_password?: string;
 }
 
 export const BOOTSTRAP_FILE = 'bootstrap.json';
@@ -36,6 +39,9 @@ export async function bootstrapIfEmpty(core: Core, dataDir: string, baseUrl: str
     cb_api_id: cbKey.id,
     cb_api_secret: cbKey.api_secret,
   };
+  const admin = await core.consoleUsers.create({ name: 'admin', role: 'admin', mustChangePassword: true });
+  info.console_user = admin.user.name;
+  info.console_password = admin.password;
   writeBootstrapFile(dataDir, info);
   return info;
 }

@@ -10,9 +10,10 @@ import { identityOperations } from './falcon/identity.ts';
 import { agentOperations } from './agent.ts';
 import { internalOperations } from './internal.ts';
 import { carbonBlackOperations } from './carbonblack/index.ts';
+import { consoleOperations } from './console.ts';
 
 /** Every operation riposte serves. The server registers routes only from this list. */
-export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...containmentOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...carbonBlackOperations, ...identityOperations, ...agentOperations, ...internalOperations];
+export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...containmentOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...carbonBlackOperations, ...identityOperations, ...agentOperations, ...internalOperations, ...consoleOperations];
 
 const byId = new Map(operations.map((op) => [op.operationId, op]));
 if (byId.size !== operations.length) throw new Error('duplicate operationId in registry');

@@ -3,7 +3,7 @@ import { openCore } from '@riposte/core';
 import { allScopes } from '@riposte/spec';
 import { databaseUrl, DEFAULT_DATA, type DataOptions } from './options.ts';
 
-async function withCore<T>(opts: DataOptions, fn: (core: Awaited<ReturnType<typeof openCore>>) => Promise<T>): Promise<T> {
+export async function withCore<T>(opts: DataOptions, fn: (core: Awaited<ReturnType<typeof openCore>>) => Promise<T>): Promise<T> {
   const core = await openCore(databaseUrl(opts));
   try {
     return await fn(core);

@@ -54,16 +54,17 @@ export function parsePort(s: string): number {
   return n;
 }
 
-export function announce(url: string, bootstrap: { client_id: string; client_secret: string; enroll_token: string; org_key?: string; cb_api_id?: string; cb_api_secret?: string } | undefined, dataDir: string): void {
-  const lines = [`riposte is listening on ${url}`];
+export function announce(url: string, bootstrap: { client_id: string; client_secret: string; enroll_token: string; org_key?: string; cb_api_id?: string; cb_api_secret?: string; console_user?: string; console_password?: string } | undefined, dataDir: string): void {
+  const lines = [`riposte is listening on ${url}`, `web console: ${url}/console`];
   if (bootstrap) {
     lines.push(
-      'First start: created an API client with every scope and an agent enrollment token.',
+      'First start: created an API client with every scope, an agent enrollment token and a console user.',
       'They are shown once here and kept (mode 0600) in ' + `${dataDir}/bootstrap.json:`,
       `  client_id:     ${bootstrap.client_id}`,
       `  client_secret: ${bootstrap.client_secret}`,
       `  enroll_token:  ${bootstrap.enroll_token}`,
       ...(bootstrap.org_key ? [`  Carbon Black:  org_key ${bootstrap.org_key}, X-Auth-Token ${bootstrap.cb_api_secret}/${bootstrap.cb_api_id}`] : []),
+      ...(bootstrap.console_user ? [`  console_user:     ${bootstrap.console_user}`, `  console_password: ${bootstrap.console_password}`] : []),
       'Try:',
       `  TOKEN=$(curl -s -X POST ${url}/oauth2/token -d client_id=${bootstrap.client_id} -d client_secret=$SECRET | jq -r .access_token)`,
       `  curl -s -H "Authorization: Bearer $TOKEN" ${url}/devices/queries/devices/v1`,

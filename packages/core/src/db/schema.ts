@@ -231,6 +231,25 @@ export interface AuditEventsTable {
   details: string;
 }
 
+export interface ConsoleUsersTable {
+  id: string;
+  name: string;
+  /** One of CONSOLE_ROLES. */
+  role: string;
+  password_hash: string;
+  must_change_password: number;
+  created_at: string;
+}
+
+export interface ConsoleSessionsTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
 export interface Database extends RtrLibraryTables, PolicyTables, RtrTables, CbTables, IdentityTables {
   settings: SettingsTable;
   api_clients: ApiClientsTable;
@@ -247,4 +266,6 @@ export interface Database extends RtrLibraryTables, PolicyTables, RtrTables, CbT
   transfers: TransfersTable;
   commands: CommandsTable;
   audit_events: AuditEventsTable;
+  console_users: ConsoleUsersTable;
+  console_sessions: ConsoleSessionsTable;
 }

@@ -235,6 +235,18 @@ export const rtrOperations: Operation[] = [
     query: Type.Object({ session_id: Id, cloud_request_id: Id }, { additionalProperties: false }),
     successStatus: 204,
   },
+  {
+    // A riposte extension (Falcon has no way to stop a running command): what a shell's Ctrl-C calls.
+    operationId: 'RTR_CancelCommand',
+    collection: rtr,
+    dialect: 'falcon',
+    method: 'DELETE',
+    path: '/real-time-response/entities/command/v1',
+    scope: READ,
+    summary: 'riposte extension: cancel a command of your session that has not ended, queued or running (the agent stops it).',
+    query: Type.Object({ session_id: Id, cloud_request_id: Id }, { additionalProperties: false }),
+    successStatus: 204,
+  },
   execute('RTR_ExecuteCommand', rtr, '/real-time-response/entities/command/v1', READ, 'read-only'),
   status('RTR_CheckCommandStatus', rtr, '/real-time-response/entities/command/v1', READ, 'read-only'),
   execute('RTR_ExecuteActiveResponderCommand', rtr, '/real-time-response/entities/active-responder-command/v1', WRITE, 'active-responder'),

@@ -14,6 +14,7 @@ import { hostFacts } from './0011_host_facts.ts';
 import { enrollmentControl } from './0012_enrollment_control.ts';
 import { carbonBlack } from './0013_carbonblack.ts';
 import { identity } from './0014_identity.ts';
+import { consoleUsers } from './0015_console_users.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -32,5 +33,6 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0012_enrollment_control': enrollmentControl(),
     '0013_carbonblack': carbonBlack(ctx),
     '0014_identity': identity(),
+    '0015_console_users': consoleUsers(),
   };
 }

@@ -110,5 +110,17 @@ export function sessionHandlers(core: Core): FalconHandlers {
       await core.commands.cancel(command.id);
       return {};
     },
+
+    async RTR_CancelCommand(call) {
+      const caller = callerOf(call);
+      const { session_id, cloud_request_id } = call.query as { session_id: string; cloud_request_id: string };
+      const { view, session } = await core.rtr.log.get(cloud_request_id, caller);
+      if (session.id !== session_id) throw new ServiceError(404, `cloud_request_id ${cloud_request_id} not found in session ${session_id.slice(0, 64)}`, 'COMMAND_NOT_FOUND');
+      // put-and-run: the run once it exists, else its put.
+      const command = view.command ?? view.first;
+      if (!command) throw new ServiceError(409, `command ${cloud_request_id} was answered by the server; there is nothing to cancel`, 'ALREADY_ENDED');
+      await core.commands.cancel(command.id);
+      return {};
+    },
   };
 }

@@ -1,0 +1,97 @@
+import { GeneratedOperations, OPERATIONS, type OperationId } from '../../client/src/generated.ts';
+import type { CallOptions } from '../../client/src/types.ts';
+import { RiposteApiError } from '../../client/src/errors.ts';
+
+export { RiposteApiError };
+
+export interface Me {
+  name: string;
+  role: string;
+  scopes: string[];
+  csrf_token: string;
+  must_change_password: boolean;
+}
+
+let csrfToken = '';
+/** Called when the server says the session is gone (idle expiry, signed out elsewhere). */
+let onSignedOut: () => void = () => {};
+export function whenSignedOut(fn: () => void) {
+  onSignedOut = fn;
+}
+
+/**
+ * The typed operations of packages/client, sent with the browser's session cookie instead of a
+ * bearer token; every state-changing call carries the session's CSRF token.
+ */
+class ConsoleApi extends GeneratedOperations {
+  protected async call(operationId: OperationId, input: { query?: Record<string, unknown>; body?: unknown }, options: CallOptions = {}): Promise<any> {
+    const spec = OPERATIONS[operationId];
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(input.query ?? {})) {
+      if (v === undefined || v === '') continue;
+      for (const item of Array.isArray(v) ? v : [v]) params.append(k, String(item));
+    }
+    const qs = params.toString();
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (spec.method !== 'GET') headers['x-csrf-token'] = csrfToken;
+    if (input.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(spec.path + (qs ? `?${qs}` : ''), {
+      method: spec.method,
+      headers,
+      body: input.body === undefined ? undefined : JSON.stringify(input.body),
+      credentials: 'same-origin',
+      signal: options.signal,
+    });
+    return answer(operationId, res);
+  }
+}
+
+async function answer(operationId: string, res: Response): Promise<any> {
+  const text = await res.text();
+  let body: any;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    body = undefined;
+  }
+  if (res.status === 401) onSignedOut();
+  if (!res.ok || body === undefined) throw new RiposteApiError(operationId, res.status, body?.meta?.trace_id, body?.errors?.length ? body.errors : [{ code: res.status, message: `HTTP ${res.status}` }], body);
+  return body;
+}
+
+export const api = new ConsoleApi();
+
+export async function signIn(name: string, password: string): Promise<Me> {
+  const res = await fetch('/console/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }), credentials: 'same-origin' });
+  const text = await res.text();
+  const body = text ? JSON.parse(text) : {};
+  if (!res.ok) throw new RiposteApiError('ConsoleSignIn', res.status, undefined, body.errors ?? [{ code: res.status, message: `HTTP ${res.status}` }], body);
+  return whoAmI() as Promise<Me>;
+}
+
+/** The signed-in user, or undefined. */
+export async function whoAmI(): Promise<Me | undefined> {
+  const res = await fetch('/console/api/session', { credentials: 'same-origin' });
+  if (res.status === 401) return undefined;
+  const me = (await res.json()) as Me;
+  csrfToken = me.csrf_token;
+  return me;
+}
+
+export async function signOut(): Promise<void> {
+  await fetch('/console/api/session', { method: 'DELETE', headers: { 'x-csrf-token': csrfToken }, credentials: 'same-origin' });
+  csrfToken = '';
+}
+
+export async function changePassword(current_password: string, new_password: string): Promise<void> {
+  const res = await fetch('/console/api/password', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ current_password, new_password }),
+    credentials: 'same-origin',
+  });
+  if (!res.ok) {
+    const body = await res.json().catch(() => ({}));
+    throw new RiposteApiError('ConsoleChangePassword', res.status, undefined, body.errors ?? [{ code: res.status, message: `HTTP ${res.status}` }], body);
+  }
+}

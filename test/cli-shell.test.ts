@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestAgent, type TestAgent } from './support/agent.ts';
+import { CLI, cliEnv, hasTmux, loggedIn, riposte, Terminal } from './support/cli.ts';
+import { startTestServer, type TestServer } from './support/server.ts';
+
+const TMUX = hasTmux();
+if (!TMUX) console.warn('\n*** SKIPPING test/cli-shell.test.ts: tmux is not installed (apt-get install tmux; .ci/run installs it) ***\n');
+
+/** `riposte shell` in a real terminal (tmux) against a real server and a real agent on this machine. */
+describe.skipIf(!TMUX)('riposte shell', { timeout: 180_000 }, () => {
+  let t: TestServer;
+  let agent: TestAgent;
+  let home: string;
+  let local: string;
+  let term: Terminal;
+  const PROMPT = (dir: string) => new RegExp(`${escape(os.hostname())}:${escape(dir)}> `);
+
+  beforeAll(async () => {
+    t = await startTestServer();
+    agent = await startTestAgent(t);
+    home = await loggedIn(t);
+    local = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-cli-local-'));
+    fs.writeFileSync(path.join(agent.workDir, 'evidence-log.txt'), 'suspicious line\n');
+    fs.mkdirSync(path.join(agent.workDir, 'evidence-dir'));
+  });
+  afterAll(async () => {
+    term?.close();
+    agent?.stop();
+    await t?.close();
+    for (const d of [home, local, agent?.workDir, agent?.stateDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  function openShell(): Terminal {
+    term?.close();
+    term = new Terminal(cliEnv(home));
+    term.start([process.execPath, CLI, 'shell', os.hostname(), '-o', path.join(local, 'out')]);
+    return term;
+  }
+
+  it('runs cd and ls with the host and cwd in the prompt, and tab-completes commands and remote paths', async () => {
+    openShell();
+    await term.waitFor(/session \S+ on .*admin tier/);
+    await term.waitFor(PROMPT('/'));
+    await term.after(PROMPT(agent.workDir), () => term.keys(`cd ${agent.workDir}`, 'Enter'));
+    const listed = await term.after(/total \d+/, () => term.keys('ls', 'Enter'));
+    expect(listed).toMatch(/-rw\S+\s+16 \S+ \S+ evidence-log\.txt/);
+    expect(listed).toMatch(/^d\S+ .* evidence-dir$/m);
+
+    // Completion is checked by what the completed line does: a command name, a file, a directory.
+    term.type('fileh');
+    term.keys('Tab');
+    term.type('evidence-log.txt');
+    expect(await term.after(/[0-9a-f]{64}/, () => term.keys('Enter'))).toMatch(/filehash evidence-log\.txt/);
+    term.type('cat evidence-l');
+    term.keys('Tab');
+    expect(await term.after(/suspicious line/, () => term.keys('Enter'))).toMatch(/> cat evidence-log\.txt\n/);
+    term.type('cd evidence-d');
+    term.keys('Tab');
+    await term.after(PROMPT(`${agent.workDir}/evidence-dir`), () => term.keys('Enter'));
+    await term.after(PROMPT(agent.workDir), () => term.keys('cd ..', 'Enter'));
+  });
+
+  it('prints the policy and setting that refuse a command, then gets and puts files once an administrator allows them', async () => {
+    const refused = await term.after(/error: response policy/, () => term.keys('get evidence-log.txt', 'Enter'));
+    expect(refused).toMatch(/error: response policy "platform_default" \(id [0-9a-f]+\) disables GetCommand/);
+
+    // The administrator's way: the policy API (here through riposte policies set).
+    const set = await riposte(home, ['policies', 'set', 'platform_default', '--platform', 'Linux', 'GetCommand=on', 'PutCommand=on', 'ExecCommand=on']);
+    expect(set.code, set.stderr).toBe(0);
+
+    const got = await term.after(/saved .*evidence-log\.txt/, () => term.keys('get evidence-log.txt', 'Enter'));
+    expect(got).toMatch(/sha256 [0-9a-f]{64}, checked/);
+    expect(fs.readFileSync(path.join(local, 'out', 'evidence-log.txt'), 'utf8')).toBe('suspicious line\n');
+
+    const tool = path.join(local, 'tool.sh');
+    fs.writeFileSync(tool, '#!/bin/sh\necho tool\n');
+    const put = await term.after(/put \S+ on the host/, () => term.keys(`put ${tool}`, 'Enter'));
+    expect(put).toMatch(/uploaded put-file "tool\.sh"/);
+    expect(put).toMatch(/sha256 [0-9a-f]{64}, checked/);
+    expect(fs.readFileSync(path.join(agent.workDir, 'tool.sh'), 'utf8')).toBe('#!/bin/sh\necho tool\n');
+  });
+
+  it('Ctrl-C cancels a running command on the host and the shell goes on', async () => {
+    await term.after(/> run \/bin\/sleep -CommandLine=60 -Wait$/m, () => term.keys('run /bin/sleep -CommandLine=60 -Wait', 'Enter'));
+    // The command is running on the agent once the server has sent it.
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, 1500));
+    const screen = await term.after(/^cancelled$/m, () => term.keys('C-c'), 30_000);
+    expect(Date.now() - started).toBeLessThan(40_000);
+    expect(screen).not.toMatch(/riposte: /);
+    // Cancelled on the server and the agent, not only abandoned by the shell.
+    const sessionId = /session (\S+) on /.exec(screen)![1];
+    const runs = (await t.server.core.commands.listForSession(sessionId)).filter((c) => c.name === 'run');
+    expect(runs.map((c) => c.status)).toEqual(['cancelled']);
+    expect(await term.after(new RegExp(`^${escape(agent.workDir)}$`, 'm'), () => term.keys('pwd', 'Enter'))).toBeTruthy();
+  });
+
+  it('closes the session on exit and keeps the history for the next shell', async () => {
+    await term.after(/session on .* closed/, () => term.keys('exit', 'Enter'));
+    await term.waitFor(/\[exited 0\]/);
+    openShell();
+    await term.waitFor(PROMPT('/'));
+    term.keys('Up');
+    await term.waitFor(/> pwd$/m);
+    term.keys('C-u', 'exit', 'Enter');
+    await term.waitFor(/\[exited 0\]/);
+  });
+
+  it('names an unknown host, an offline host and wrong credentials in one line with a non-zero exit', async () => {
+    const unknown = await riposte(home, ['shell', 'no-such-host']);
+    expect(unknown).toMatchObject({ code: 1, stderr: 'riposte: no host named "no-such-host" (riposte hosts ls lists them)\n' });
+    const wrong = await riposte(home, ['hosts', 'ls'], { RIPOSTE_CLIENT_SECRET: 'wrong' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^riposte: the server refused the saved credentials/);
+    expect(wrong.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+  });
+});
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
