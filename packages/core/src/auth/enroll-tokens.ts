@@ -31,7 +31,6 @@ export interface CreateEnrollTokenInput {
   tags?: string[];
 }
 
-
 export type EnrollmentOutcome = { ok: true; token_id: string; tags: string[] } | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'used up' };
 
 const TAG = /^[A-Za-z0-9_\-/:.]{1,256}$/;

@@ -79,7 +79,6 @@ export class CommandDelivery {
     this.resultWriter = new BatchWriter((items) => oneByOneOnFailure(items, (some) => this.writeResults(some)), { name: 'command results', log });
   }
 
-
   /**
    * Open, unexpired commands for a device, oldest first: what to (re)send when its agent connects.
    * A page at a time: the next page starts after the last command of the one before.

@@ -51,7 +51,6 @@ export class CommandIssuer {
     this.connected = connected;
   }
 
-
   /** Store a command for one host and hand it to whoever holds the agent. Stored before this resolves. */
   async issue(input: IssueInput): Promise<CommandRecord> {
     const result = await this.issueMany([input]);

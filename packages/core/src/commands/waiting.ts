@@ -20,7 +20,6 @@ const OWN_POLL_EVERY = 5;
 export class CommandReader {
   constructor(private readonly shared: CommandsShared) {}
 
-
   async get(id: string): Promise<CommandRecord | undefined> {
     const row = await this.shared.db.selectFrom('commands').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toRecord(row);

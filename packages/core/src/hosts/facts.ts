@@ -18,7 +18,6 @@ export const FACT_COLUMNS = [
 /** A new host's facts before its agent reports them. */
 export const EMPTY_FACTS = Object.fromEntries(FACT_COLUMNS.map((c) => [c, ''])) as Record<(typeof FACT_COLUMNS)[number], string>;
 
-
 /** What a host tag may be, whoever sets it (API clients, agents): letters, digits, `_ - / : .`, at most 256. */
 export function isValidTag(tag: string): boolean {
   return /^[A-Za-z0-9_\-/:.]{1,256}$/.test(tag);

@@ -24,7 +24,6 @@ export interface WelcomeItem {
   error?: Error;
 }
 
-
 /** What an agent (or an import) says about a host. */
 export interface HostFacts {
   hostname: string;

@@ -5,7 +5,6 @@ import { nowIso } from '../util/ids.ts';
 /** Connected, and heard from recently: a replica that died leaves its hosts marked online but stale. */
 export const ONLINE_WINDOW_MS = 120_000;
 
-
 export function isOnline(h: { online: boolean | number; last_seen: string }): boolean {
   return !!h.online && Date.parse(h.last_seen) >= Date.now() - ONLINE_WINDOW_MS;
 }

@@ -5,7 +5,6 @@ import { openTestStore } from '../testing/db.ts';
 import { ServiceError } from '../util/errors.ts';
 import type { Actor } from '../actor.ts';
 
-
 const actor: Actor = { id: 'prop', name: 'prop' };
 const PLATFORM_NAMES = ['Windows', 'Mac', 'Linux'] as const;
 

@@ -52,7 +52,6 @@ export interface ResponsePolicyUpdate {
   settings?: SettingWrite[];
 }
 
-
 export type PolicyAction = 'enable' | 'disable' | 'add-host-group' | 'remove-host-group' | 'add-rule-group' | 'remove-rule-group';
 
 export type PolicyQuery = PageQuery;

@@ -42,7 +42,6 @@ export class PolicyPlacement {
     await this.background;
   }
 
-
   private inBackground(job: () => Promise<void>): Promise<void> {
     const run = this.background.then(job);
     this.background = run.catch((err) => {

@@ -104,7 +104,6 @@ export class ResponsePolicyService {
     return queryIds(base, hostFqlSchema, q, 'device_id.asc');
   }
 
-
   // ---- writing: one transaction per call, audited in it ----
 
   create(inputs: readonly NewResponsePolicy[], actor: Actor): Promise<ResponsePolicy[]> {

@@ -30,7 +30,6 @@ export function checkComment(comment: string | undefined): string {
   return c;
 }
 
-
 export function isStaged(file: StagedUpload | UploadStream): file is StagedUpload {
   return typeof (file as StagedUpload).sha256 === 'string';
 }

@@ -18,7 +18,6 @@ export const SCRIPT_PERMISSIONS: readonly ScriptPermission[] = ['private', 'grou
 /** The platforms a script may name, in the order the library lists them. */
 export const LIBRARY_PLATFORMS: readonly Platform[] = ['windows', 'linux', 'mac'];
 
-
 /**
  * Who looks. `private` scripts are visible to their owner only; `group` scripts to RTR admins
  * only (admin defaults to true: the library API itself requires the admin scope); `public` to all.
