@@ -114,3 +114,5 @@ export interface RtrAuditSession extends RtrSession {
 export { RtrService } from './rtr-service.ts';
 export { rtrSessionFqlSchema } from './fql-schema.ts';
 export type { RtrTables } from './tables.ts';
+/** An `rtr_sessions` row as a session record (Carbon Black's device sessions ride on RTR sessions). */
+export { toSession as rtrSessionOfRow } from './rows.ts';

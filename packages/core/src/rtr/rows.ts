@@ -50,7 +50,3 @@ export async function hostFacts(db: Kysely<Database>, ids: readonly string[]): P
   }
   return out;
 }
-
-export function plusMs(iso: string, ms: number): string {
-  return new Date(Date.parse(iso) + ms).toISOString();
-}

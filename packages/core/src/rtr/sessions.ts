@@ -6,10 +6,10 @@ import type { CommandService } from '../commands/index.ts';
 import type { ResponseGuard } from '../guard/index.ts';
 import { queryIds, type IdPage } from '../fql/index.ts';
 import { ServiceError } from '../util/errors.ts';
-import { nowIso } from '../util/ids.ts';
+import { nowIso, plusMs } from '../util/ids.ts';
 import { rtrSessionFqlSchema } from './fql-schema.ts';
 import { chunks } from '../db/chunks.ts';
-import { hostFacts, initialPwd, plusMs, toSession, type HostFacts } from './rows.ts';
+import { hostFacts, initialPwd, toSession, type HostFacts } from './rows.ts';
 import type { RtrSessionsTable } from './tables.ts';
 import { QUEUED_SESSION_MS, SESSION_IDLE_MS, type RtrCaller, type RtrListQuery, type RtrSession } from './index.ts';
 
