@@ -2,10 +2,13 @@
 // Bundles the CLI's API client commands (packages/cli/src/client-main.ts with the client and spec
 // packages) into packages/cli/dist/client-main.js, which bin/riposte.js runs when it is current.
 // Third-party packages stay external and load from node_modules. `--force` always builds.
+import fs from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLE, clientBundleIsCurrent } from '../packages/cli/bin/client-bundle.js';
+import { BUNDLE, BUNDLE_INPUTS, clientBundleIsCurrent } from '../packages/cli/bin/client-bundle.js';
 
-const entry = new URL('../packages/cli/src/client-main.ts', import.meta.url).pathname;
+const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+const entry = path.join(root, 'packages', 'cli', 'src', 'client-main.ts');
 
 /** Bundle the workspace packages (TypeScript sources), leave every other bare import to node_modules. */
 const thirdPartyExternal = {
@@ -16,8 +19,10 @@ const thirdPartyExternal = {
 };
 
 if (process.argv.includes('--force') || !clientBundleIsCurrent()) {
-  await build({
+  const { metafile } = await build({
     entryPoints: [entry],
+    absWorkingDir: root,
+    metafile: true,
     outfile: BUNDLE,
     bundle: true,
     platform: 'node',
@@ -27,4 +32,6 @@ if (process.argv.includes('--force') || !clientBundleIsCurrent()) {
     logLevel: 'warning',
     legalComments: 'none',
   });
+  // What the bin checks to know the bundle is current (the bundle is written before this list).
+  fs.writeFileSync(BUNDLE_INPUTS, JSON.stringify(Object.keys(metafile.inputs)));
 }

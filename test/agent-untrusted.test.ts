@@ -161,7 +161,12 @@ describe('agents are untrusted input', () => {
     const frame = await thief.command('get');
     // No upload with its token: just a result naming the other blob.
     thief.send({ t: 'result', id: frame.command.id, result: { ok: true, data: { path: '/etc/shadow', name: 'shadow', size: evidence.size, sha256: evidence.sha256 }, cwd: '/' } });
-    await t.server.core.commands.wait(frame.command.id, 10_000);
+    const done = await t.server.core.commands.wait(frame.command.id, 10_000);
+    // The command's own status does not repeat the claimed hash either: it failed, saying why.
+    expect(done.error).toMatchObject({ code: 'invalid_result', message: expect.stringMatching(/did not upload/) });
+    const status = await client.status(frame.command.id);
+    expect(status.body.resources[0]).toMatchObject({ complete: true, stderr: expect.stringMatching(/did not upload/) });
+    expect(status.body.resources[0].stdout).not.toContain(evidence.sha256);
 
     const files = await client.api('GET', `${FILES_V2}?session_id=${sid}`);
     expect(files.status).toBe(200);

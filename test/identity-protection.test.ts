@@ -182,6 +182,18 @@ describe('Identity Protection', () => {
     for (const n of nodes) if (n.riskScore === 0) expect(n.riskFactors).toEqual([]);
   });
 
+  it('answers a page that asks for a few fields with the rows of a full one, and pages on with the arguments in another order', async () => {
+    const args = `types: [USER], domains: ["${DOMAIN}"], sortKey: PRIMARY_DISPLAY_NAME, first: 7`;
+    const wide = await data(`{ entities(${args}) { nodes { entityId primaryDisplayName secondaryDisplayName roles { type } accounts { enabled } } pageInfo { endCursor } } }`);
+    const narrow = await data(`{ entities(${args}) { nodes { entityId primaryDisplayName } pageInfo { endCursor } } }`);
+    expect(narrow.entities.nodes).toHaveLength(7);
+    expect(narrow.entities.nodes).toEqual(wide.entities.nodes.map(({ entityId, primaryDisplayName }: any) => ({ entityId, primaryDisplayName })));
+    expect(narrow.entities.pageInfo.endCursor).toBe(wide.entities.pageInfo.endCursor);
+    const next = await data(`{ entities(first: 7, sortKey: PRIMARY_DISPLAY_NAME, domains: ["${DOMAIN}"], types: [USER], after: "${narrow.entities.pageInfo.endCursor}") { nodes { entityId } } }`);
+    const both = await data(`{ entities(types: [USER], domains: ["${DOMAIN}"], sortKey: PRIMARY_DISPLAY_NAME, first: 14) { nodes { entityId } } }`);
+    expect([...narrow.entities.nodes, ...next.entities.nodes].map((n: any) => n.entityId)).toEqual(both.entities.nodes.map((n: any) => n.entityId));
+  });
+
   it('raises an incident for a password-spraying burst, and works it through its life cycle', async () => {
     dc.spray();
     await flushed();

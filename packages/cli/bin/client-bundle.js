@@ -11,20 +11,16 @@ export const CLIENT_COMMANDS = ['login', 'shell', 'batch', 'get', 'put', 'hosts'
 
 const cliDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const BUNDLE = path.join(cliDir, 'dist', 'client-main.js');
-/** The packages the bundle is made of (the third-party ones stay in node_modules). */
-export const BUNDLE_SOURCES = ['cli', 'client', 'spec'].map((p) => path.join(cliDir, '..', p, 'src'));
+/** The source files the bundle was made of (relative to the repository root), written beside it. */
+export const BUNDLE_INPUTS = path.join(cliDir, 'dist', 'client-main.inputs.json');
+const root = path.join(cliDir, '..', '..');
 
-function newest(p) {
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...fs.readdirSync(p).map((f) => newest(path.join(p, f))));
-}
-
-/** True when the bundle exists and no source file changed after it was written. */
+/** True when the bundle exists and none of its source files changed (or went) after it was written. */
 export function clientBundleIsCurrent() {
   try {
     const built = fs.statSync(BUNDLE).mtimeMs;
-    return BUNDLE_SOURCES.every((dir) => newest(dir) <= built);
+    const inputs = JSON.parse(fs.readFileSync(BUNDLE_INPUTS, 'utf8'));
+    return inputs.length > 0 && inputs.every((f) => fs.statSync(path.join(root, f)).mtimeMs <= built);
   } catch {
     return false;
   }

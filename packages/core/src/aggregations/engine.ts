@@ -11,6 +11,7 @@ import {
   type AggregationResult,
   type AggregationScope,
 } from './index.ts';
+import { groupedTerms } from './grouped-terms.ts';
 import { compareKeys, dateRanges, intParam, numberRanges, percentLabel, type RangeSpec, termLabel, termsOrder } from './request-params.ts';
 import { bucketKeySql, formatInZone, keyOfMillis, keyToMillis, nextKey, parseInterval, parseTimeZone } from './time-buckets.ts';
 
@@ -42,12 +43,14 @@ export class AggregationEngine {
   constructor(
     private readonly db: Kysely<any>,
     private readonly adapter: DialectAdapter,
+    /** Chains of terms from one GROUP BY (grouped-terms.ts); off only to compare the two paths. */
+    private readonly grouped = true,
   ) {}
 
   async run(schema: FqlSchema, requests: readonly AggregateRequest[], scope: AggregationScope = {}): Promise<AggregationResult[]> {
     const ctx: Context = { schema, conds: scope.where ? [scope.where] : [], now: scope.now ?? new Date(), depth: 0, budget: { buckets: 0 } };
     const results: AggregationResult[] = [];
-    for (const request of requests) results.push(await this.aggregate(request, ctx));
+    for (const request of requests) results.push((this.grouped && (await groupedTerms(this.db, schema, request, ctx))) || (await this.aggregate(request, ctx)));
     return results;
   }
 

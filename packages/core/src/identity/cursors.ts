@@ -9,9 +9,10 @@ import { badRequest } from '../util/errors.ts';
 export class CursorCodec {
   constructor(private readonly key: string) {}
 
-  /** A short digest of the arguments that shape a result list (not `first`/`after`). */
-  static queryHash(args: unknown): string {
-    return crypto.createHash('sha256').update(JSON.stringify(args)).digest('base64url').slice(0, 16);
+  /** A short digest of the arguments that shape a result list (not `first`/`after`), whatever order they were given in. */
+  static queryHash(args: Record<string, unknown>): string {
+    const canonical = Object.entries(args).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return crypto.createHash('sha256').update(JSON.stringify(canonical)).digest('base64url').slice(0, 16);
   }
 
   encode(queryHash: string, position: unknown[]): string {

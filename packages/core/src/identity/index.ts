@@ -14,12 +14,13 @@ import { assessDomain, type SecurityAssessment } from './assessment.ts';
 
 export * from './types.ts';
 export { identitySensorFqlSchema, type IdentitySensor } from './sensors.ts';
-export { ENTITY_SORT_KEYS, ROLES, MAX_PAGE as MAX_IDENTITY_PAGE, rolesOf, riskFactorsOf, type EntityQuery, type EntityRow } from './entities.ts';
+export { ENTITY_SORT_KEYS, ROLES, rolesOf, riskFactorsOf, type EntityColumn, type EntityQuery, type EntityRow } from './entities.ts';
+export { MAX_PAGE as MAX_IDENTITY_PAGE, type IdentityPage } from './keyset.ts';
 export { LIFECYCLE_STAGES, type IdentityIncident } from './incidents.ts';
 export { RULE_ACTIONS, RULE_TRIGGERS, ACCESS_TYPES, type PolicyRule, type PolicyRuleInput } from './rules.ts';
 export { parseTimeArg, type TimelineQuery, type TimelineRow, type IncidentQuery } from './timeline.ts';
 export { assessRisk, type RiskFactor } from './risk.ts';
-export { SPRAY_DISTINCT_USERS, SPRAY_WINDOW_MS } from './ingest.ts';
+export { SPRAY_DISTINCT_USERS, SPRAY_WINDOW_MS } from './auth-events.ts';
 export type { SecurityAssessment } from './assessment.ts';
 
 /**

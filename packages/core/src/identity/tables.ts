@@ -1,13 +1,9 @@
-/** Row types of the identity tables (migration 0011); listed in `Database` (db/schema.ts). */
+import type { SensorHost } from './types.ts';
 
-export interface IdentitySensorsTable {
-  device_id: string;
-  hostname: string;
-  local_ip: string;
-  machine_domain: string;
-  os_version: string;
-  platform_name: string;
-  agent_version: string;
+/** Row types of the identity tables (migration 0014); listed in `Database` (db/schema.ts). */
+
+/** A sensor is the host it runs on (as the host registry knows it) and what it has reported. */
+export interface IdentitySensorsTable extends SensorHost {
   /** DOMAIN_CONTROLLER | LOCAL_ACCOUNTS */
   sensor_kind: string;
   /** PROTECTED while its agent is connected, else DISCONNECTED. */

@@ -4,7 +4,7 @@ import { badRequest } from '../util/errors.ts';
 import { CursorCodec } from './cursors.ts';
 import { accountKey } from './ids.ts';
 import { incidentOf, type IdentityIncident } from './incidents.ts';
-import { MAX_PAGE } from './entities.ts';
+import { checkFirst, keysetPage, type IdentityPage } from './keyset.ts';
 
 export type TimelineRow = Database['identity_events'];
 
@@ -40,10 +40,6 @@ export function parseTimeArg(value: string, now = Date.now()): string {
   return new Date(t).toISOString();
 }
 
-function checkFirst(first: number) {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badRequest(`first must be between 1 and ${MAX_PAGE}`);
-}
-
 /** The timeline (authentications, policy matches, incident notices) and incident lists, in keyset pages. */
 export class IdentityTimeline {
   constructor(
@@ -51,7 +47,7 @@ export class IdentityTimeline {
     private readonly cursors: () => Promise<CursorCodec>,
   ) {}
 
-  async page(q: TimelineQuery, first: number, after?: string): Promise<{ nodes: TimelineRow[]; hasNextPage: boolean; endCursor: string | null }> {
+  async page(q: TimelineQuery, first: number, after?: string): Promise<IdentityPage<TimelineRow>> {
     checkFirst(first);
     const desc = (q.sortOrder ?? 'DESCENDING') === 'DESCENDING';
     const start = q.startTime ? parseTimeArg(q.startTime) : undefined;
@@ -72,21 +68,10 @@ export class IdentityTimeline {
     if (end) query = query.where('timestamp', '<=', end);
     if (q.categories?.length) query = query.where('category', 'in', q.categories);
     if (q.types?.length) query = query.where('event_type', 'in', q.types);
-    if (after) {
-      const [ts, id] = codec.decode(after, hash) as [string, string];
-      if (typeof ts !== 'string' || typeof id !== 'string') throw badRequest('invalid cursor');
-      const op = desc ? '<' : '>';
-      query = query.where((eb) => eb.or([eb('timestamp', op, ts), eb.and([eb('timestamp', '=', ts), eb('event_id', op, id)])]));
-    }
-    const dir = desc ? 'desc' : 'asc';
-    const rows = await query.orderBy('timestamp', dir).orderBy('event_id', dir).limit(first + 1).execute();
-    const nodes = rows.slice(0, first);
-    const last = nodes.at(-1);
-    return { nodes, hasNextPage: rows.length > first, endCursor: last ? codec.encode(hash, [last.timestamp, last.event_id]) : null };
+    return keysetPage(query, { codec, hash, after, first, desc, sort: 'timestamp', id: 'event_id' });
   }
 
-  async incidents(q: IncidentQuery, first: number, after?: string): Promise<{ nodes: IdentityIncident[]; hasNextPage: boolean; endCursor: string | null }> {
-    checkFirst(first);
+  async incidents(q: IncidentQuery, first: number, after?: string): Promise<IdentityPage<IdentityIncident>> {
     const column = q.sortKey === 'START_TIME' ? 'start_time' : 'end_time';
     const desc = (q.sortOrder ?? 'DESCENDING') === 'DESCENDING';
     const codec = await this.cursors();
@@ -97,16 +82,7 @@ export class IdentityTimeline {
     if (q.severities?.length) query = query.where('severity', 'in', q.severities);
     if (q.lifeCycleStages?.length) query = query.where('lifecycle_stage', 'in', q.lifeCycleStages);
     if (q.types?.length) query = query.where('type', 'in', q.types);
-    if (after) {
-      const [v, id] = codec.decode(after, hash) as [string, string];
-      if (typeof v !== 'string' || typeof id !== 'string') throw badRequest('invalid cursor');
-      const op = desc ? '<' : '>';
-      query = query.where((eb) => eb.or([eb(column, op, v), eb.and([eb(column, '=', v), eb('incident_id', op, id)])]));
-    }
-    const dir = desc ? 'desc' : 'asc';
-    const rows = await query.orderBy(column, dir).orderBy('incident_id', dir).limit(first + 1).execute();
-    const nodes = rows.slice(0, first);
-    const last = nodes.at(-1);
-    return { nodes: nodes.map(incidentOf), hasNextPage: rows.length > first, endCursor: last ? codec.encode(hash, [last[column], last.incident_id]) : null };
+    const page = await keysetPage(query, { codec, hash, after, first, desc, sort: column, id: 'incident_id' });
+    return { ...page, nodes: page.nodes.map(incidentOf) };
   }
 }

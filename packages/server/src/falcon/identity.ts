@@ -90,7 +90,7 @@ export function identityHandlers(core: Core): FalconHandlers {
       for (const r of requests) {
         if (levels(r) > MAX_SENSOR_AGGREGATE_LEVELS) throw badRequest(`aggregation "${r.name ?? r.field}": at most ${MAX_SENSOR_AGGREGATE_LEVELS} nested levels per request`);
       }
-      await identity.sensors.prepareAggregation();
+      await identity.sensors.prepareAggregation(requests);
       return { resources: await core.aggregations.run(identitySensorFqlSchema, requests) };
     },
 

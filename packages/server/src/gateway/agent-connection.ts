@@ -296,13 +296,18 @@ export class AgentConnection {
       this.refuse('agent.result_refused', message, { command_id: id, command: name });
       result = { ok: false, error: { code: 'invalid_result', message }, cwd: result.cwd };
     }
-    // A run whose whole output was uploaded: the file is checked and kept before the result is stored.
-    if (result.ok && result.data.full_output !== undefined) {
-      this.deps.results.withOutput(id, this.deviceId, result).then(
-        (checked) => this.store(id, checked),
-        (e) => this.failed(e),
-      );
-      return;
+    // A run whose whole output was uploaded, or a retrieved file: checked against what this host
+    // uploaded for the command before the result is stored (evidence is never the agent's word).
+    if (result.ok) {
+      const { results } = this.deps;
+      const checked =
+        result.data.full_output !== undefined ? results.withOutput(id, this.deviceId, result)
+        : name === 'get' ? results.withRetrievedFile(id, this.deviceId, result)
+        : undefined;
+      if (checked) {
+        checked.then((c) => this.store(id, c), (e) => this.failed(e));
+        return;
+      }
     }
     this.store(id, result);
   }

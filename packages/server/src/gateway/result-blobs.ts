@@ -26,6 +26,11 @@ export interface ResultBlobs {
    * result (with a note), since evidence is never taken on the agent's word.
    */
   withOutput(commandId: string, deviceId: string, result: AgentResult & { ok: true }): Promise<AgentResult>;
+  /**
+   * A `get` result: its sha256 and size are those of the file this host uploaded for this command,
+   * whatever the agent claims; without such an upload the command fails saying so.
+   */
+  withRetrievedFile(commandId: string, deviceId: string, result: AgentResult & { ok: true }): Promise<AgentResult>;
 }
 
 const OUTPUT_COMMANDS = new Set(['run', 'runscript']);
@@ -61,6 +66,12 @@ export function resultBlobs(core: Core): ResultBlobs {
       }
       await core.rtr.outputs.record(commandId, { sha256: upload.sha256, size: upload.size });
       return { ...result, data: { ...data, full_output: { sha256: upload.sha256, size: upload.size, whole: ref!.whole !== false } } };
+    },
+
+    async withRetrievedFile(commandId, deviceId, result) {
+      const upload = (await transfers.forCommand(commandId)).find((t) => t.device_id === deviceId && t.direction === 'upload' && t.status === 'complete');
+      if (!upload) return { ok: false, error: { code: 'invalid_result', message: 'the host reported a retrieved file that it did not upload for this command' }, cwd: result.cwd };
+      return { ...result, data: { ...result.data, sha256: upload.sha256, size: upload.size } };
     },
 
     async read(commandId, deviceId, ref) {

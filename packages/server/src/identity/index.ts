@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { execute, getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionResult } from 'graphql';
+import { execute, getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
 import { getOperation } from '@riposte/spec';
 import { ServiceError, type Core } from '@riposte/core';
 import { identitySchema } from './schema.ts';
 import { rootValue } from './resolvers.ts';
 import { checkLimits, MAX_COST } from './limits.ts';
 import { EntityLoader } from './loader.ts';
+import { DocumentCache } from './documents.ts';
 import type { GraphqlContext } from './views.ts';
 
 const op = getOperation('api_preempt_proxy_post_graphql');
@@ -34,6 +35,7 @@ const requestError = (message: string, code = 'BAD_REQUEST') => ({ errors: [{ me
  */
 export async function identityGraphqlPlugin(app: FastifyInstance, opts: { core: Core }): Promise<void> {
   const { core } = opts;
+  const documents = new DocumentCache(identitySchema);
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
@@ -58,12 +60,12 @@ export async function identityGraphqlPlugin(app: FastifyInstance, opts: { core: 
       const variables = body.variables ?? {};
       let document: DocumentNode;
       try {
-        document = parse(body.query, { maxTokens: 20_000 });
+        const checked = documents.get(body.query);
+        if (checked.errors) return send(request, reply, 400, { errors: checked.errors });
+        document = checked.document;
       } catch (e) {
         return send(request, reply, 400, { errors: [e as GraphQLError] });
       }
-      const invalid = validate(identitySchema, document);
-      if (invalid.length) return send(request, reply, 400, { errors: invalid });
       const operation = getOperationAST(document, body.operationName ?? undefined);
       if (!operation) return send(request, reply, 400, requestError(body.operationName ? `no operation named "${body.operationName}"` : 'the document must hold exactly one operation, or name one with operationName'));
       let cost: number;

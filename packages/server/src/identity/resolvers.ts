@@ -1,93 +1,69 @@
-import { badRequest, type EntityQuery } from '@riposte/core';
-import { entityView, incidentView, timelineView, type GraphqlContext } from './views.ts';
+import type { GraphQLResolveInfo } from 'graphql';
+import { badRequest, type IdentityPage, type EntityQuery, type IncidentQuery, type TimelineQuery } from '@riposte/core';
+import { EntityNode, entityColumns } from './entity-node.ts';
+import { selectedFields } from './selection.ts';
+import { incidentView, timelineView, type GraphqlContext } from './views.ts';
 
 const DEFAULT_FIRST = 50;
 
-interface AccountQuery {
-  samAccountNames?: string[];
-  domains?: string[];
+type Args = Record<string, any>;
+
+/** GraphQL hands explicit nulls for arguments given as null; the service's queries leave them out. */
+function given<T extends Args>(args: T): { [K in keyof T]?: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== null && v !== undefined)) as { [K in keyof T]?: Exclude<T[K], null> };
 }
 
-function entityQuery(a: Record<string, any>): EntityQuery {
-  const account: AccountQuery = a.accountQuery ?? {};
+function entityQuery(args: Args): EntityQuery {
+  const { accountQuery, riskScoreSeverities, first: _first, after: _after, ...rest } = given(args);
+  const account = given<Args>(accountQuery ?? {});
   const merge = (x?: string[], y?: string[]) => (x || y ? [...(x ?? []), ...(y ?? [])] : undefined);
-  return {
-    types: a.types ?? undefined,
-    archived: a.archived ?? undefined,
-    learned: a.learned ?? undefined,
-    watched: a.watched ?? undefined,
-    enabled: a.enabled ?? undefined,
-    entityIds: a.entityIds ?? undefined,
-    primaryDisplayNames: a.primaryDisplayNames ?? undefined,
-    secondaryDisplayNames: a.secondaryDisplayNames ?? undefined,
-    domains: merge(a.domains, account.domains),
-    samAccountNames: merge(a.samAccountNames, account.samAccountNames),
-    roles: a.roles ?? undefined,
-    riskFactorTypes: a.riskFactorTypes ?? undefined,
-    riskSeverities: a.riskScoreSeverities ?? undefined,
-    minRiskScore: a.minRiskScore ?? undefined,
-    maxRiskScore: a.maxRiskScore ?? undefined,
-    stale: a.stale ?? undefined,
-    hasAgedPassword: a.hasAgedPassword ?? undefined,
-    hasNeverExpiringPassword: a.hasNeverExpiringPassword ?? undefined,
-    sortKey: a.sortKey ?? undefined,
-    sortOrder: a.sortOrder ?? undefined,
-  };
+  return { ...rest, riskSeverities: riskScoreSeverities, domains: merge(rest.domains, account.domains), samAccountNames: merge(rest.samAccountNames, account.samAccountNames) };
 }
 
-function watchQuery(input: { entityQuery: Record<string, any> }): EntityQuery {
+function watchQuery(input: { entityQuery: Args }): EntityQuery {
   const q = entityQuery(input.entityQuery);
   if (!q.entityIds && !q.primaryDisplayNames && !q.samAccountNames && !q.domains && !q.types) throw badRequest('entityQuery must name the entities (entityIds, primaryDisplayNames, samAccountNames, domains or types)');
   return q;
 }
 
+/** A Relay connection over one page of the service; `edges` is built only when the query asks for it. */
+function connection<R, V>(page: IdentityPage<R>, view: (row: R) => V) {
+  const nodes = page.nodes.map(view);
+  return {
+    nodes,
+    edges: () => nodes.map((node, i) => ({ node, cursor: i === nodes.length - 1 ? page.endCursor : null })),
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+  };
+}
+
+const paging = (args: Args): [number, string | undefined] => [args.first ?? DEFAULT_FIRST, args.after ?? undefined];
+
 /** Root resolvers: each maps GraphQL arguments onto the identity service and wraps rows in views. */
 export const rootValue = {
-  async entities(args: Record<string, any>, ctx: GraphqlContext) {
-    const page = await ctx.core.identity.entities.page(entityQuery(args), args.first ?? DEFAULT_FIRST, args.after ?? undefined);
-    const nodes = page.nodes.map(entityView);
-    return { nodes, edges: nodes.map((node, i) => ({ node, cursor: i === nodes.length - 1 ? page.endCursor : null })), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+  async entities(args: Args, ctx: GraphqlContext, info: GraphQLResolveInfo) {
+    // Only the columns behind the fields asked for of the nodes are read.
+    const fields = new Set([...selectedFields(info, ['nodes']), ...selectedFields(info, ['edges', 'node'])]);
+    const page = await ctx.core.identity.entities.page(entityQuery(args), ...paging(args), entityColumns(fields));
+    return connection(page, (row) => new EntityNode(row));
   },
 
   async entity({ entityId }: { entityId: string }, ctx: GraphqlContext) {
     const row = await ctx.entities.load(entityId);
-    return row ? entityView(row) : null;
+    return row ? new EntityNode(row) : null;
   },
 
-  async timeline(args: Record<string, any>, ctx: GraphqlContext) {
-    const src = args.sourceEntityQuery ?? {};
+  async timeline(args: Args, ctx: GraphqlContext) {
+    const src = given<Args>(args.sourceEntityQuery ?? {});
     const sam = [...(src.samAccountNames ?? []), ...(src.accountQuery?.samAccountNames ?? [])];
-    const page = await ctx.core.identity.timeline.page(
-      {
-        entityIds: src.entityIds ?? undefined,
-        samAccountNames: sam.length || src.accountQuery ? sam : undefined,
-        startTime: args.startTime ?? undefined,
-        endTime: args.endTime ?? undefined,
-        categories: args.categories ?? undefined,
-        types: args.types ?? undefined,
-        sortOrder: args.sortOrder ?? undefined,
-      },
-      args.first ?? DEFAULT_FIRST,
-      args.after ?? undefined,
-    );
-    return { nodes: page.nodes.map(timelineView), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+    const { startTime, endTime, categories, types, sortOrder } = given(args);
+    const q: TimelineQuery = { entityIds: src.entityIds, samAccountNames: sam.length || src.accountQuery ? sam : undefined, startTime, endTime, categories, types, sortOrder };
+    return connection(await ctx.core.identity.timeline.page(q, ...paging(args)), timelineView);
   },
 
-  async incidents(args: Record<string, any>, ctx: GraphqlContext) {
-    const page = await ctx.core.identity.timeline.incidents(
-      {
-        createdAfter: args.createdAfter ?? undefined,
-        updatedAfter: args.updatedAfter ?? undefined,
-        severities: args.severities ?? undefined,
-        lifeCycleStages: args.lifeCycleStages ?? undefined,
-        types: args.types ?? undefined,
-        sortKey: args.sortKey ?? undefined,
-        sortOrder: args.sortOrder ?? undefined,
-      },
-      args.first ?? DEFAULT_FIRST,
-      args.after ?? undefined,
-    );
-    return { nodes: page.nodes.map(incidentView), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+  async incidents(args: Args, ctx: GraphqlContext) {
+    const { createdAfter, updatedAfter, severities, lifeCycleStages, types, sortKey, sortOrder } = given(args);
+    const q: IncidentQuery = { createdAfter, updatedAfter, severities, lifeCycleStages, types, sortKey, sortOrder };
+    return connection(await ctx.core.identity.timeline.incidents(q, ...paging(args)), incidentView);
   },
 
   async incident({ incidentId }: { incidentId: string }, ctx: GraphqlContext) {
@@ -104,14 +80,14 @@ export const rootValue = {
     return rows.map((r) => r.domain);
   },
 
-  async addEntitiesToWatchList({ input }: { input: { entityQuery: Record<string, any> } }, ctx: GraphqlContext) {
+  async addEntitiesToWatchList({ input }: { input: { entityQuery: Args } }, ctx: GraphqlContext) {
     const rows = await ctx.core.identity.entities.setWatched(watchQuery(input), true);
-    return { updatedEntities: rows.map(entityView), failures: [] };
+    return { updatedEntities: rows.map((r) => new EntityNode(r)), failures: [] };
   },
 
-  async removeEntitiesFromWatchList({ input }: { input: { entityQuery: Record<string, any> } }, ctx: GraphqlContext) {
+  async removeEntitiesFromWatchList({ input }: { input: { entityQuery: Args } }, ctx: GraphqlContext) {
     const rows = await ctx.core.identity.entities.setWatched(watchQuery(input), false);
-    return { updatedEntities: rows.map(entityView), failures: [] };
+    return { updatedEntities: rows.map((r) => new EntityNode(r)), failures: [] };
   },
 
   async setIncidentState({ input }: { input: { incidentId: string; lifeCycleStage: string; reason?: string } }, ctx: GraphqlContext) {

@@ -1,4 +1,5 @@
-import { riskFactorsOf, rolesOf, type Core, type EntityRow, type IdentityIncident, type TimelineRow } from '@riposte/core';
+import type { Core, EntityRow, IdentityIncident, TimelineRow } from '@riposte/core';
+import { EntityNode } from './entity-node.ts';
 import type { EntityLoader } from './loader.ts';
 
 /** What every resolver may use: the core, who is calling, and the per-request entity loader. */
@@ -8,65 +9,16 @@ export interface GraphqlContext {
   entities: EntityLoader;
 }
 
-/** GraphQL objects over stored rows; fields that need another query are functions, resolved only when asked for. */
-export function entityView(e: EntityRow) {
-  const isUser = e.type === 'USER';
-  const roles = rolesOf(e);
-  const local = e.data_source === 'LOCAL';
-  const account = isUser
-    ? local
-      ? { __typename: 'LocalAccountDescriptor', hostName: e.domain, userName: e.sam_account_name }
-      : { __typename: 'ActiveDirectoryAccountDescriptor', domain: e.domain, samAccountName: e.sam_account_name, ou: e.ou, department: e.department, creationTime: e.created_at }
-    : { __typename: 'ActiveDirectoryAccountDescriptor', domain: e.domain, samAccountName: e.sam_account_name, ou: null, department: null, creationTime: e.created_at };
-  return {
-    __typename: isUser ? 'UserEntity' : 'EndpointEntity',
-    entityId: e.entity_id,
-    type: e.type,
-    primaryDisplayName: e.primary_display_name,
-    secondaryDisplayName: e.secondary_display_name,
-    riskScore: Number(e.risk_score),
-    riskScoreSeverity: e.risk_severity,
-    riskFactors: riskFactorsOf(e),
-    roles: roles.map((type) => ({ type })),
-    hasRole: ({ type }: { type: string }) => roles.includes(type),
-    watched: e.watched === 1,
-    archived: e.archived === 1,
-    creationTime: e.created_at,
-    accounts: [
-      {
-        ...account,
-        lastLogon: e.last_logon,
-        passwordAttributes: { lastChange: e.password_last_set, mayNeverExpire: e.password_never_expires === 1 },
-        enabled: e.enabled === 1,
-        dataSource: e.data_source,
-        archived: e.archived === 1,
-      },
-    ],
-    groups: async (_args: unknown, ctx: GraphqlContext) =>
-      (await ctx.core.identity.entities.groupsOf(e.entity_id)).map((g) => ({ groupId: g.group_id, name: g.name, domain: g.domain, privileged: g.privileged === 1 })),
-    openIncidents: async ({ first }: { first: number }, ctx: GraphqlContext) => {
-      // Incidents naming this entity, newest first; the stage filter and the entity test run in SQL and here.
-      const page = await ctx.core.identity.timeline.incidents({ lifeCycleStages: ['NEW', 'IN_PROGRESS'] }, 1000);
-      const mine = page.nodes.filter((i) => i.entityIds.includes(e.entity_id)).slice(0, first);
-      return { nodes: mine.map(incidentView), pageInfo: { hasNextPage: false, endCursor: null } };
-    },
-    emailAddresses: e.email ? [e.email] : [],
-    hostName: e.host_name ?? e.primary_display_name,
-    lastIpAddress: e.last_ip,
-    agentId: e.agent_id,
-    operatingSystemInfo: e.os_name ? { displayName: e.os_name } : null,
-  };
-}
-
+/** Timeline and incident objects over stored rows; fields that need another query are functions, resolved only when asked for. */
 const load = (id: string | null) => async (_a: unknown, ctx: GraphqlContext) => {
   const row = await ctx.entities.load(id);
-  return row ? entityView(row) : null;
+  return row ? new EntityNode(row) : null;
 };
 
 export function incidentView(i: IdentityIncident) {
   return {
     ...i,
-    compromisedEntities: async (_a: unknown, ctx: GraphqlContext) => (await Promise.all(i.entityIds.map((id) => ctx.entities.load(id)))).filter((r): r is EntityRow => !!r).map(entityView),
+    compromisedEntities: async (_a: unknown, ctx: GraphqlContext) => (await Promise.all(i.entityIds.map((id) => ctx.entities.load(id)))).filter((r): r is EntityRow => !!r).map((r) => new EntityNode(r)),
   };
 }
 
