@@ -62,7 +62,7 @@ describe('Falcon RTR command execution', () => {
   it('runs library scripts by their permission type', async () => {
     const responder = await apiClient(t, RTR_SCOPES.active);
     const lib = t.server.core.rtrLibrary.scripts;
-    const owner = { client_id: t.clientId, name: 'bootstrap' };
+    const owner = { id: t.clientId, name: 'bootstrap' };
     await lib.create({ name: 'public.sh', content: 'echo public', description: 'd', permission_type: 'public', platform: ['linux'] }, owner);
     await lib.create({ name: 'group.sh', content: 'echo group', description: 'd', permission_type: 'group', platform: ['linux'] }, owner);
     await lib.create({ name: 'private.sh', content: 'echo private', description: 'd', permission_type: 'private', platform: ['linux'] }, owner);

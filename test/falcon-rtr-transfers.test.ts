@@ -26,7 +26,7 @@ describe('Falcon RTR file transfer commands', () => {
     await fleet.waitConnected(1, 20_000);
     windows = fleet.agents[0];
     client = rtr(t, await t.token());
-    const owner = { client_id: t.clientId, name: 'bootstrap' };
+    const owner = { id: t.clientId, name: 'bootstrap' };
     await t.server.core.rtrLibrary.putFiles.create({ file: { stream: Readable.from([Buffer.from('#!/bin/sh\necho tool\n')]), filename: 'tool.sh' }, description: 'a tool' }, owner);
     await t.server.core.rtrLibrary.putFiles.create({ file: { stream: Readable.from([Buffer.from('MZ fake program')]), filename: 'triage.exe' }, description: 'a program' }, owner);
   });

@@ -24,6 +24,8 @@ import { CarbonBlackService } from './carbonblack/index.ts';
 import { IdentityService } from './identity/index.ts';
 
 export * from './db/index.ts';
+export * from './actor.ts';
+export * from './platform.ts';
 export * from './events.ts';
 export * from './auth/index.ts';
 export * from './console/index.ts';
@@ -131,8 +133,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     hostDeletion: new HostDeletion(store.db, audit),
     hostGroups: new HostGroupService(store.db, hosts, events),
     containment: new ContainmentService(store.db, notifier),
-    // After hostGroups: its host-change hook (dynamic groups) must run before this one's.
-    responsePolicies: new ResponsePolicyService(store, hosts, events, audit),
+    responsePolicies: new ResponsePolicyService(store, audit),
     notifier,
     guard,
     audit,
@@ -140,7 +141,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     blobCollector: new BlobCollector(store.db, blobs),
     transfers: new TransferService(store.db, blobs, { log }),
     rtrLibrary: new RtrLibraryService({ db: store.db, blobs, audit }, opts.rtrLibrary),
-    aggregations: new AggregationEngine(store.db, store.dialect),
+    aggregations: new AggregationEngine(store.db, store.adapter),
     rtr: new RtrService({ db: store.db, commands, guard, audit, notifier }),
     carbonblack: undefined as unknown as CarbonBlackService,
     identity: new IdentityService(store.db),
@@ -156,6 +157,10 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     },
   };
   core.carbonblack = new CarbonBlackService({ db: store.db, rtr: core.rtr, commands, blobs, audit, maxUploadBytes: opts.cbMaxUploadBytes });
+  // Change hooks, in the order they run on a host change: dynamic groups take or drop the host
+  // first, then response policies place it (its groups decide its policy).
+  core.hostGroups.subscribe();
+  core.responsePolicies.subscribe(hosts, events);
   guard.register(
     (deviceId, capability) => core.responsePolicies.check(deviceId, capability),
     (deviceIds, capability) => core.responsePolicies.checkMany(deviceIds, capability),

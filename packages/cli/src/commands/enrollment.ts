@@ -1,10 +1,10 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import type { AuthActor, EnrollToken } from '@riposte/core';
+import type { Actor, EnrollToken } from '@riposte/core';
 import { databaseCommand, lines, print, withCore } from './local-core.ts';
 
 /** Who acts, in the audit trail: the CLI and the operating-system user running it. */
-function cliActor(): AuthActor {
+function cliActor(): Actor {
   let user = 'unknown';
   try {
     user = os.userInfo().username;

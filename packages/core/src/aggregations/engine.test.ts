@@ -88,7 +88,7 @@ describe('AggregationEngine', () => {
       .addPrimaryKeyConstraint('agg_event_tags_pk', ['event_id', 'tag'])
       .execute();
     await load(db, rows);
-    engine = new AggregationEngine(db, store.dialect);
+    engine = new AggregationEngine(db, store.adapter);
   });
   afterAll(() => store.close());
 

@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
-import type { SqlDialect } from '../db/index.ts';
+import type { DialectAdapter } from '../db/index.ts';
 import { compileFilter, parseFqlDate, type FqlField, type FqlSchema, type FqlWhere } from '../fql/index.ts';
 import { badRequest } from '../util/errors.ts';
 import {
@@ -12,6 +12,7 @@ import {
   type AggregationScope,
 } from './index.ts';
 import { groupedTerms } from './grouped-terms.ts';
+import { compareKeys, dateRanges, intParam, numberRanges, percentLabel, type RangeSpec, termLabel, termsOrder } from './request-params.ts';
 import { bucketKeySql, formatInZone, keyOfMillis, keyToMillis, nextKey, parseInterval, parseTimeZone } from './time-buckets.ts';
 
 type Eb = ExpressionBuilder<any, any>;
@@ -41,7 +42,7 @@ interface Target {
 export class AggregationEngine {
   constructor(
     private readonly db: Kysely<any>,
-    private readonly dialect: SqlDialect,
+    private readonly adapter: DialectAdapter,
     /** Chains of terms from one GROUP BY (grouped-terms.ts); off only to compare the two paths. */
     private readonly grouped = true,
   ) {}
@@ -153,7 +154,7 @@ export class AggregationEngine {
   /** Text keys order as bytes on both databases. */
   private collated(t: Target, expr: RawBuilder<unknown>): RawBuilder<unknown> {
     if (t.field.type !== 'string') return expr;
-    return this.dialect === 'postgres' ? sql`${expr} collate "C"` : sql`${expr} collate binary`;
+    return this.adapter.byteOrder(expr);
   }
 
   private async terms(req: AggregateRequest, ctx: Context, t: Target) {
@@ -229,7 +230,7 @@ export class AggregationEngine {
     const interval = parseInterval(req.interval);
     const offset = parseTimeZone(req.time_zone);
     const minDoc = intParam(req.min_doc_count, 0, 0, Number.MAX_SAFE_INTEGER, 'min_doc_count');
-    const inner = this.from(ctx).where(() => this.hasValue(t)).select(bucketKeySql(this.dialect, t.ref, interval, offset).as('k'));
+    const inner = this.from(ctx).where(() => this.hasValue(t)).select(bucketKeySql(this.adapter, t.ref, interval, offset).as('k'));
     const rows: { k: unknown; c: unknown }[] = await this.db
       .selectFrom(inner.as('t'))
       .select([sql`t.k`.as('k'), sql<number>`count(*)`.as('c')])
@@ -337,87 +338,3 @@ export class AggregationEngine {
     return out;
   }
 }
-
-interface RangeSpec {
-  from?: string | number;
-  to?: string | number;
-  bucket: AggregationBucket;
-}
-
-function numberRanges(req: AggregateRequest): RangeSpec[] {
-  return (req.ranges ?? []).map((r) => {
-    const from = num(r.from ?? r.From);
-    const to = num(r.to ?? r.To);
-    return { from, to, bucket: { label: `${from ?? '*'}-${to ?? '*'}`, count: 0, ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) } };
-  });
-}
-
-function dateRanges(req: AggregateRequest, now: Date): RangeSpec[] {
-  const instant = (text: string | null | undefined) => {
-    if (text === undefined || text === null || text === '') return undefined;
-    const d = parseFqlDate(text, now);
-    if (!d) throw badRequest(`date_ranges: "${text}" is not a date (use '2024-01-02', '2024-01-02T03:04:05Z' or 'now-1d')`);
-    return d.kind === 'instant' ? d.iso : d.first;
-  };
-  return (req.date_ranges ?? []).map((r) => {
-    const from = instant(r.from);
-    const to = instant(r.to);
-    return {
-      from,
-      to,
-      bucket: {
-        label: `${from ?? '*'}-${to ?? '*'}`,
-        count: 0,
-        ...(from ? { from: Date.parse(from), string_from: from } : {}),
-        ...(to ? { to: Date.parse(to), string_to: to } : {}),
-      },
-    };
-  });
-}
-
-function num(v: number | null | undefined): number | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw badRequest(`range bounds must be numbers; got ${JSON.stringify(v)}`);
-  return v;
-}
-
-export function intParam(v: number | undefined | null, dflt: number, min: number, max: number, what: string): number {
-  if (v === undefined || v === null) return dflt;
-  if (!Number.isInteger(v) || v < min || v > max) throw badRequest(`${what} must be an integer from ${min} to ${max}; got ${v}`);
-  return v;
-}
-
-/** `_count|desc` (default), `_term|asc`, `_key.desc`, `count:asc`…; unknown text is a 400. */
-export function termsOrder(sort: string | undefined, dflt: { by: 'count' | 'key'; dir: 'asc' | 'desc' } = { by: 'count', dir: 'desc' }) {
-  const text = (sort ?? '').trim();
-  if (!text) return dflt;
-  const m = /^_?(count|term|key|label)(?:[|.:](asc|desc))?$/i.exec(text);
-  if (!m) throw badRequest(`sort must be _count|desc, _count|asc, _term|asc or _term|desc; got "${text}"`);
-  const by = m[1].toLowerCase() === 'count' ? ('count' as const) : ('key' as const);
-  return { by, dir: ((m[2]?.toLowerCase() as 'asc' | 'desc' | undefined) ?? (by === 'count' ? 'desc' : 'asc')) };
-}
-
-export function termLabel(field: FqlField, k: unknown): string | number | boolean {
-  switch (field.type) {
-    case 'number': return Number(k);
-    case 'boolean': return Number(k) === 1;
-    default: return String(k);
-  }
-}
-
-/** Byte order of UTF-8 strings equals code point order; numbers by value. */
-export function compareKeys(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const [x, y] = [String(a), String(b)];
-  const [cx, cy] = [[...x], [...y]];
-  for (let i = 0; i < Math.min(cx.length, cy.length); i++) {
-    const d = cx[i].codePointAt(0)! - cy[i].codePointAt(0)!;
-    if (d) return d;
-  }
-  return cx.length - cy.length;
-}
-
-function percentLabel(p: number): string {
-  return Number.isInteger(p) ? `${p}.0` : String(p);
-}
-

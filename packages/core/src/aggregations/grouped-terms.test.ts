@@ -46,8 +46,8 @@ describe('grouped terms', () => {
       .execute();
     await db.schema.createTable('agg_grouped_tags').addColumn('id', 'text').addColumn('tag', 'text').execute();
     const counting = db.withPlugin({ transformQuery: (a) => (queries++, a.node), transformResult: async (a) => a.result });
-    grouped = new AggregationEngine(counting, store.dialect);
-    general = new AggregationEngine(db, store.dialect, false);
+    grouped = new AggregationEngine(counting, store.adapter);
+    general = new AggregationEngine(db, store.adapter, false);
   });
   afterAll(() => store.close());
 

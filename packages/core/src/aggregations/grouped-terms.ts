@@ -1,7 +1,7 @@
 import { sql, type AliasedRawBuilder, type Expression, type Kysely, type SqlBool } from 'kysely';
 import { compileFilter, type FqlField, type FqlSchema, type FqlWhere } from '../fql/index.ts';
 import { badRequest } from '../util/errors.ts';
-import { compareKeys, intParam, termLabel, termsOrder } from './engine.ts';
+import { compareKeys, intParam, termLabel, termsOrder } from './request-params.ts';
 import { MAX_AGGREGATION_BUCKETS, type AggregateRequest, type AggregationBucket, type AggregationResult } from './index.ts';
 
 /** Groups one GROUP BY may return before the request is left to the engine's bucket-by-bucket path. */

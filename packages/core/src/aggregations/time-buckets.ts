@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { SqlDialect } from '../db/index.ts';
+import type { DialectAdapter } from '../db/index.ts';
 import { badRequest } from '../util/errors.ts';
 
 /**
@@ -50,36 +50,16 @@ export function parseTimeZone(text: string | undefined): number {
   return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60);
 }
 
-/** Epoch seconds (floored) of an ISO-8601 text column. */
-function epochSeconds(dialect: SqlDialect, col: RawBuilder<unknown>): RawBuilder<number> {
-  return dialect === 'postgres'
-    ? sql<number>`cast(floor(extract(epoch from cast(${col} as timestamptz))) as bigint)`
-    : sql<number>`cast(strftime('%s', ${col}) as integer)`;
-}
-
-/** Year and month (1-12) of the zone's wall clock. */
-function wallClock(dialect: SqlDialect, col: RawBuilder<unknown>, offset: number): { year: RawBuilder<number>; month: RawBuilder<number> } {
-  if (dialect === 'postgres') {
-    const local = sql`((cast(${col} as timestamptz) at time zone 'UTC') + make_interval(secs => ${sql.lit(offset)}))`;
-    return { year: sql<number>`cast(extract(year from ${local}) as integer)`, month: sql<number>`cast(extract(month from ${local}) as integer)` };
-  }
-  const modifier = `${offset >= 0 ? '+' : ''}${offset} seconds`;
-  return {
-    year: sql<number>`cast(strftime('%Y', ${col}, ${modifier}) as integer)`,
-    month: sql<number>`cast(strftime('%m', ${col}, ${modifier}) as integer)`,
-  };
-}
-
 /** The SQL bucket key of a date column. Integers are inlined: they are computed, never user text. */
-export function bucketKeySql(dialect: SqlDialect, col: RawBuilder<unknown>, interval: Interval, offset: number): RawBuilder<number> {
+export function bucketKeySql(adapter: DialectAdapter, col: RawBuilder<unknown>, interval: Interval, offset: number): RawBuilder<number> {
   if (interval.kind === 'fixed') {
-    const x = sql`(${epochSeconds(dialect, col)} + ${sql.lit(offset)})`;
+    const x = sql`(${adapter.epochSeconds(col)} + ${sql.lit(offset)})`;
     const w = sql.lit(interval.seconds);
     // A non-negative remainder on both databases (their % keeps the dividend's sign).
     const rem = sql`((((${x} - ${sql.lit(interval.alignSeconds)}) % ${w}) + ${w}) % ${w})`;
     return sql<number>`(${x} - ${rem} - ${sql.lit(offset)})`;
   }
-  const { year, month } = wallClock(dialect, col, offset);
+  const { year, month } = adapter.wallClockYearMonth(col, offset);
   const index = sql`(${year} * 12 + ${month} - 1)`;
   if (interval.months === 1) return sql<number>`${index}`;
   const n = sql.lit(interval.months);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Actor } from '../actor.ts';
 import type { Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { newId, newSecret, nowIso } from '../util/ids.ts';
@@ -30,12 +31,6 @@ export interface CreateEnrollTokenInput {
   tags?: string[];
 }
 
-/** Who does something to tokens or identities, for the audit trail. */
-export interface AuthActor {
-  id: string;
-  name?: string;
-}
-
 export type EnrollmentOutcome = { ok: true; token_id: string; tags: string[] } | { ok: false; reason: 'unknown' | 'revoked' | 'expired' | 'used up' };
 
 const TAG = /^[A-Za-z0-9_\-/:.]{1,256}$/;
@@ -50,7 +45,7 @@ export class EnrollmentTokenService {
     private readonly audit?: AuditService,
   ) {}
 
-  async create(input: CreateEnrollTokenInput | string = {}, actor: AuthActor = { id: 'system' }): Promise<{ id: string; token: string } & EnrollToken> {
+  async create(input: CreateEnrollTokenInput | string = {}, actor: Actor = { id: 'system' }): Promise<{ id: string; token: string } & EnrollToken> {
     const opts = typeof input === 'string' ? { description: input } : input;
     if (opts.expires_at !== undefined && !(Date.parse(opts.expires_at) > Date.now())) throw badRequest(`expiry ${opts.expires_at} is not a time in the future`);
     if (opts.max_uses !== undefined && !(Number.isSafeInteger(opts.max_uses) && opts.max_uses > 0)) throw badRequest('max uses must be a positive integer');
@@ -111,7 +106,7 @@ export class EnrollmentTokenService {
     return !!row && toToken(row).state === 'usable';
   }
 
-  async revoke(id: string, actor: AuthActor = { id: 'system' }): Promise<void> {
+  async revoke(id: string, actor: Actor = { id: 'system' }): Promise<void> {
     const before = await this.db.selectFrom('enroll_tokens').selectAll().where('id', '=', id).executeTakeFirst();
     if (!before) throw notFound(`enrollment token ${id} not found`);
     await this.db.updateTable('enroll_tokens').set({ revoked: 1 }).where('id', '=', id).execute();

@@ -4,4 +4,4 @@
  */
 export { ApiClientService, type ApiClient, type CreatedApiClient } from './api-clients.ts';
 export { TokenService, TOKEN_LIFETIME_SECONDS, type IssuedToken, type TokenPrincipal } from './tokens.ts';
-export { EnrollmentTokenService, type EnrollToken, type CreateEnrollTokenInput, type EnrollmentOutcome, type AuthActor } from './enroll-tokens.ts';
+export { EnrollmentTokenService, type EnrollToken, type CreateEnrollTokenInput, type EnrollmentOutcome } from './enroll-tokens.ts';

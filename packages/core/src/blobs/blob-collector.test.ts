@@ -14,7 +14,7 @@ describe('BlobCollector', () => {
   let core: Core;
   let dir: string;
   let deviceId: string;
-  const owner = { client_id: 'a'.repeat(32), name: 'owner' };
+  const owner = { id: 'a'.repeat(32), name: 'owner' };
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-gc-'));
@@ -47,7 +47,7 @@ describe('BlobCollector', () => {
     await core.store.db
       .insertInto('rtr_files')
       .values({
-        session_id: 's', device_id: deviceId, client_id: owner.client_id, cloud_request_id: get.id, command_id: get.id, fanout_id: '',
+        session_id: 's', device_id: deviceId, client_id: owner.id, cloud_request_id: get.id, command_id: get.id, fanout_id: '',
         path: '/x', name: 'x', sha256: opts.pendingResultOf ? '' : sha256, size: 1, status: opts.pendingResultOf ? 'pending' : 'complete',
         error_message: '', created_at: now, updated_at: now, deleted_at: opts.deleted ? now : null,
       })

@@ -1,5 +1,5 @@
 import type { Capability } from '../guard/index.ts';
-import type { RtrPlatform } from '../rtr/index.ts';
+import type { Platform } from '../platform.ts';
 import { badRequest } from '../util/errors.ts';
 import type { CbCommandInput, CbFile } from './index.ts';
 
@@ -17,7 +17,7 @@ export interface CbCommandSpec {
   requires: readonly ('path' | 'pid' | 'file_id')[];
   timeoutMs: number;
   /** The internal command. `file` is the uploaded file a put file names. */
-  build(input: CbCommandInput, platform: RtrPlatform, file?: CbFile): { name: string; args: Record<string, unknown> };
+  build(input: CbCommandInput, platform: Platform, file?: CbFile): { name: string; args: Record<string, unknown> };
 }
 
 const SHORT_MS = 60_000;
@@ -43,7 +43,7 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * CreateProcess; here it goes to the platform's command interpreter (sh -c, cmd.exe /c), which also
  * redirects its output into `output_file` when one is asked for.
  */
-function processCommand(input: CbCommandInput, platform: RtrPlatform): { name: string; args: Record<string, unknown> } {
+function processCommand(input: CbCommandInput, platform: Platform): { name: string; args: Record<string, unknown> } {
   const line = input.path!;
   const out = input.output_file;
   const wait = input.wait ?? false;
@@ -101,7 +101,7 @@ export const CB_COMMANDS: Readonly<Record<string, CbCommandSpec>> = {
 };
 
 /** The commands a session on `platform` lists in `supported_commands`. */
-export function supportedCommands(platform: RtrPlatform): string[] {
+export function supportedCommands(platform: Platform): string[] {
   return Object.entries(CB_COMMANDS)
     .filter(([, s]) => platform === 'windows' || !s.windowsOnly)
     .map(([name]) => name);

@@ -1,9 +1,10 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { HostsTable } from '../db/schema.ts';
-import { isOnline } from '../hosts/host-service.ts';
+import { isOnline } from '../hosts/index.ts';
 import { badRequest, ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
+import { chunks } from '../db/chunks.ts';
 
 /** A host as the Carbon Black dialect sees it: its row, presence, and whether live response is disabled. */
 export interface CbDevice {
@@ -114,8 +115,8 @@ export class CbDevices {
   private async withState(hosts: Selectable<HostsTable>[]): Promise<CbDevice[]> {
     const ids = hosts.map((h) => h.device_id);
     const disabled = new Set<string>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = await this.db.selectFrom('cb_disabled_devices').select('device_id').where('device_id', 'in', ids.slice(i, i + 500)).execute();
+    for (const chunk of chunks(ids)) {
+      const rows = await this.db.selectFrom('cb_disabled_devices').select('device_id').where('device_id', 'in', chunk).execute();
       for (const r of rows) disabled.add(r.device_id);
     }
     return hosts.map((host) => ({ host, online: isOnline(host), live_response_disabled: disabled.has(host.device_id) }));

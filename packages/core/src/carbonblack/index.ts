@@ -14,7 +14,7 @@
  * - Disabling live response on a device (POST /kill) is for good: it is stored, and its session closed.
  */
 import type { CommandRecord } from '../commands/index.ts';
-import type { RtrPlatform } from '../rtr/index.ts';
+import type { Platform } from '../platform.ts';
 
 export { CB_SESSION_TIMEOUT_S, CB_CHECK_IN_TIMEOUT_S, CB_MAX_UPLOAD_BYTES } from './limits.ts';
 
@@ -37,7 +37,7 @@ export interface CbSession {
   cb_device_id: number;
   rtr_session_id: string;
   status: 'PENDING' | 'ACTIVE' | 'CLOSED';
-  platform: RtrPlatform;
+  platform: Platform;
   hostname: string;
   os_version: string;
   address: string;

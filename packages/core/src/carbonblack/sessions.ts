@@ -3,9 +3,10 @@ import type { Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CommandService } from '../commands/index.ts';
 import type { RtrService } from '../rtr/index.ts';
-import { platformOf, plusMs, toSession } from '../rtr/rows.ts';
+import { platformOf } from '../platform.ts';
+import { rtrSessionOfRow } from '../rtr/index.ts';
 import { ServiceError } from '../util/errors.ts';
-import { nowIso } from '../util/ids.ts';
+import { nowIso, plusMs } from '../util/ids.ts';
 import type { CbDevices } from './devices.ts';
 import type { CbSessionsTable } from './tables.ts';
 import { CB_SESSION_TIMEOUT_S } from './limits.ts';
@@ -207,7 +208,7 @@ export class CbSessions {
   /** The RTR session record of a CB session (for issuing its commands). */
   async rtrSession(s: CbSessionRef) {
     const row = await this.db.selectFrom('rtr_sessions').selectAll().where('id', '=', s.rtr_session_id).executeTakeFirstOrThrow();
-    return toSession(row);
+    return rtrSessionOfRow(row);
   }
 }
 

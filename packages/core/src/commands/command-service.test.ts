@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../index.ts';
 import { openTestStore } from '../testing/db.ts';
-import type { CommandRecord } from './command-service.ts';
+import type { CommandRecord } from './index.ts';
 
 // What the command engine keeps in memory must read exactly like the database: the records a
 // waiter gets from memory are compared with the rows, field by field.

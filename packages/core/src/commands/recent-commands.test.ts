@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CommandRecord } from './command-service.ts';
+import type { CommandRecord } from './index.ts';
 import { RecentCommands } from './recent-commands.ts';
 
 const record = (id: string): CommandRecord =>

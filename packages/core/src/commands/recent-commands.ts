@@ -1,4 +1,4 @@
-import type { CommandRecord } from './command-service.ts';
+import type { CommandRecord } from './index.ts';
 
 /** How long a command this process issued stays in memory (a waiter reads it well before). */
 const KEEP_MS = 60_000;

@@ -9,15 +9,22 @@ import { migrations } from './migrations/index.ts';
 import type { SqlDialect } from './migrations/context.ts';
 import { FALLBACK_AUTOCHECKPOINT_BYTES, SqliteCheckpointer } from './sqlite-checkpointer.ts';
 import { QueuedSqliteDialect } from './sqlite-dialect.ts';
+import type { DialectAdapter } from './dialect-adapter.ts';
+import { PostgresAdapter } from './postgres-adapter.ts';
+import { SqliteAdapter } from './sqlite-adapter.ts';
 
 const SQLITE_PAGE_SIZE = 16_384;
 
 export type { Database } from './schema.ts';
 export type { SqlDialect } from './migrations/context.ts';
+export { chunks, IN_CHUNK } from './chunks.ts';
+export type { BulkUpsert, DialectAdapter, PreparedReader } from './dialect-adapter.ts';
 
 export interface Store {
   db: Kysely<Database>;
   dialect: SqlDialect;
+  /** What the SQL says differently on this dialect (locks, statistics, prepared readers, upserts, dates). */
+  adapter: DialectAdapter;
   /** PostgreSQL connection string (for LISTEN/NOTIFY clients); undefined on SQLite. */
   postgresUrl?: string;
   /** SQLite database file, for services that keep their own read-only connection; undefined on PostgreSQL and `:memory:`. */
@@ -65,11 +72,13 @@ export async function openStore(opts: OpenOptions): Promise<Store> {
     db = new Kysely<Database>({ dialect: new QueuedSqliteDialect({ database: sqlite }) });
   }
   const dialect: SqlDialect = isPostgres ? 'postgres' : 'sqlite';
+  const sqliteFile = isPostgres || opts.url === ':memory:' ? undefined : path.resolve(opts.url);
   const store: Store = {
     db,
     dialect,
+    adapter: isPostgres ? new PostgresAdapter(opts.url) : new SqliteAdapter(sqliteFile),
     postgresUrl: isPostgres ? opts.url : undefined,
-    sqliteFile: isPostgres || opts.url === ':memory:' ? undefined : path.resolve(opts.url),
+    sqliteFile,
     close: async () => {
       await checkpointer?.close();
       await db.destroy();

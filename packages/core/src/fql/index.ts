@@ -24,3 +24,4 @@ export { parseFqlDate, type FqlDate } from './dates.ts';
 export type { FqlField, FqlSchema, FqlType } from './schema.ts';
 export { compileFilter, MAX_PROPERTIES, MAX_VALUES, type CompileOptions, type FqlWhere } from './compile.ts';
 export { compileSort, applySort, type FqlSortTerm } from './sort.ts';
+export { queryPage, queryIds, type PageQuery, type PageBounds, type IdPage } from './page.ts';

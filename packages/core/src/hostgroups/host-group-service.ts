@@ -1,13 +1,13 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { HostGroupsTable } from '../db/schema.ts';
-import { applySort, compileFilter, FqlError } from '../fql/index.ts';
-import { hostFqlSchema, hostQueryFqlSchema } from '../hosts/fql-schema.ts';
-import type { HostService, HostPage, HostQuery } from '../hosts/index.ts';
+import { compileFilter, FqlError, queryIds, type IdPage, type PageQuery } from '../fql/index.ts';
+import { hostFqlSchema, type HostService, type HostPage, type HostQuery } from '../hosts/index.ts';
 import type { EventBus } from '../events.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import { hostGroupFqlSchema } from './fql-schema.ts';
+import { chunks } from '../db/chunks.ts';
 
 export type GroupType = 'static' | 'dynamic' | 'staticByID';
 
@@ -36,8 +36,11 @@ export class HostGroupService {
     private readonly db: Kysely<Database>,
     private readonly hosts: HostService,
     private readonly events: EventBus,
-  ) {
-    hosts.onChange((ids) => this.reevaluateHosts(ids));
+  ) {}
+
+  /** Re-evaluate dynamic groups when hosts change (createCore calls this, in its hook order). */
+  subscribe(): void {
+    this.hosts.onChange((ids) => this.reevaluateHosts(ids));
   }
 
   /** Create groups in one transaction: all or none. */
@@ -139,15 +142,8 @@ export class HostGroupService {
     return unique.map((id) => byId.get(id)).filter((g): g is HostGroup => !!g);
   }
 
-  async query(q: { filter?: string; sort?: string; offset?: number; limit?: number }): Promise<{ ids: string[]; total: number; offset: number; limit: number }> {
-    const offset = q.offset ?? 0;
-    const limit = q.limit ?? 100;
-    const where = compileFilter(hostGroupFqlSchema, q.filter);
-    let base = this.db.selectFrom('host_groups');
-    if (where) base = base.where(where);
-    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('host_groups.id'), hostGroupFqlSchema, q.sort ?? 'name.asc').offset(offset).limit(limit).execute();
-    return { ids: rows.map((r) => r.id), total: Number(total), offset, limit };
+  async query(q: PageQuery): Promise<IdPage> {
+    return queryIds(this.db.selectFrom('host_groups'), hostGroupFqlSchema, q, 'name.asc');
   }
 
   /** Members of a group, filtered and paged like a host query. */
@@ -189,8 +185,7 @@ export class HostGroupService {
           ? matched
           : (await trx.selectFrom('host_group_members').select('device_id').where('group_id', '=', g.id).execute()).map((m) => m.device_id);
         if (action === 'add-hosts') {
-          for (let i = 0; i < ids.length; i += 500) {
-            const chunk = ids.slice(i, i + 500);
+          for (const chunk of chunks(ids)) {
             if (!chunk.length) continue;
             await trx
               .insertInto('host_group_members')
@@ -199,8 +194,8 @@ export class HostGroupService {
               .execute();
           }
         } else {
-          for (let i = 0; i < ids.length; i += 500) {
-            await trx.deleteFrom('host_group_members').where('group_id', '=', g.id).where('device_id', 'in', ids.slice(i, i + 500)).execute();
+          for (const chunk of chunks(ids)) {
+            await trx.deleteFrom('host_group_members').where('group_id', '=', g.id).where('device_id', 'in', chunk).execute();
           }
         }
         await trx.updateTable('host_groups').set({ modified_by: by, modified_timestamp: now }).where('id', '=', g.id).execute();
@@ -220,8 +215,7 @@ export class HostGroupService {
       const where = safeRule(g.assignment_rule);
       const changed: string[] = [];
       await this.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < deviceIds.length; i += 500) {
-          const chunk = deviceIds.slice(i, i + 500);
+        for (const chunk of chunks(deviceIds)) {
           const matching = where
             ? new Set((await trx.selectFrom('hosts').select('hosts.device_id').where('hosts.device_id', 'in', chunk).where(where).execute()).map((r) => r.device_id))
             : new Set<string>();

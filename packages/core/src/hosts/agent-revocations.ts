@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { Actor } from '../actor.ts';
 import type { Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
-import type { AuthActor } from '../auth/enroll-tokens.ts';
 import { nowIso } from '../util/ids.ts';
 import { notFound } from '../util/errors.ts';
 
@@ -18,7 +18,7 @@ export class AgentRevocations {
     private readonly audit: AuditService,
   ) {}
 
-  async revoke(device_id: string, actor: AuthActor): Promise<{ revoked_at: string }> {
+  async revoke(device_id: string, actor: Actor): Promise<{ revoked_at: string }> {
     const revoked_at = nowIso();
     await this.db.transaction().execute(async (trx) => {
       const host = await trx.selectFrom('hosts').select(['device_id', 'hostname', 'agent_secret_hash']).where('device_id', '=', device_id).executeTakeFirst();

@@ -43,7 +43,7 @@ describe('IdentitySensors status', () => {
     await setOnline('s1', 1);
     const requests = [{ name: 's', field: 'status', type: 'terms' }];
     await sensors.prepareAggregation(requests);
-    const [result] = await new AggregationEngine(store.db, store.dialect).run(identitySensorFqlSchema, requests);
+    const [result] = await new AggregationEngine(store.db, store.adapter).run(identitySensorFqlSchema, requests);
     expect(result.buckets.map((b) => [b.label, b.count])).toEqual([['PROTECTED', 2], ['DISCONNECTED', 1]]);
   });
 });

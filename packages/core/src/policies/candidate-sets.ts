@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database, SqlDialect } from '../db/index.ts';
+import type { Database, DialectAdapter } from '../db/index.ts';
+import { chunks } from '../db/chunks.ts';
 
 /**
  * How hosts reach their effective policy, kept in the database so that every replica sees the
@@ -17,9 +18,6 @@ import type { Database, SqlDialect } from '../db/index.ts';
  */
 
 type Db = Kysely<Database>;
-
-/** Rows of one statement stay well under SQLite's bound-parameter limit. */
-const CHUNK = 500;
 
 /** A set's id is derived from its content, so equal sets are one row wherever they are computed. */
 export function candidateSetId(platform: string, policyIds: readonly string[]): string {
@@ -50,7 +48,7 @@ export const scopes = {
  * Recompute the candidate set of every host in `scope` from current memberships and attachments,
  * and write the hosts whose set changed. Answers the device ids that moved.
  */
-export async function recomputeHostSets(db: Db, dialect: SqlDialect, scope: HostScope): Promise<string[]> {
+export async function recomputeHostSets(db: Db, adapter: DialectAdapter, scope: HostScope): Promise<string[]> {
   const hosts = await sql<{ device_id: string; platform_name: string; set_id: string | null; current_platform: string | null }>`
     select h.device_id, h.platform_name, e.set_id, e.platform_name as current_platform
     from hosts h left join hosts_effective_policy e on e.device_id = h.device_id
@@ -91,38 +89,20 @@ export async function recomputeHostSets(db: Db, dialect: SqlDialect, scope: Host
   if (!moves.length) return [];
 
   await ensureSets(db, [...new Set(moves.map((m) => m.set_id))].map((id) => ({ id, ...wanted.get(id)! })));
-  await writeMoves(db, dialect, moves);
+  await adapter.bulkUpsert(db, {
+    table: 'hosts_effective_policy',
+    columns: { device_id: 'text', platform_name: 'text', set_id: 'text' },
+    key: ['device_id'],
+    rows: moves.map((m) => [m.device_id, m.platform_name, m.set_id]),
+  });
   return moves.map((m) => m.device_id);
-}
-
-async function writeMoves(db: Db, dialect: SqlDialect, moves: { device_id: string; platform_name: string; set_id: string }[]): Promise<void> {
-  const upsert = sql`on conflict (device_id) do update set set_id = excluded.set_id, platform_name = excluded.platform_name`;
-  if (dialect === 'postgres') {
-    // Three array parameters instead of three per row: binding is most of the cost of big batches.
-    for (let i = 0; i < moves.length; i += 20_000) {
-      const part = moves.slice(i, i + 20_000);
-      await sql`
-        insert into hosts_effective_policy (device_id, platform_name, set_id)
-        select * from unnest(${part.map((m) => m.device_id)}::text[], ${part.map((m) => m.platform_name)}::text[], ${part.map((m) => m.set_id)}::text[])
-        ${upsert}
-      `.execute(db);
-    }
-    return;
-  }
-  for (let i = 0; i < moves.length; i += CHUNK) {
-    await db
-      .insertInto('hosts_effective_policy')
-      .values(moves.slice(i, i + CHUNK))
-      .onConflict((oc) => oc.column('device_id').doUpdateSet((eb) => ({ set_id: eb.ref('excluded.set_id'), platform_name: eb.ref('excluded.platform_name') })))
-      .execute();
-  }
 }
 
 /** Create the sets that do not exist yet, with their members, and resolve them. */
 async function ensureSets(db: Db, sets: { id: string; platform: string; policies: string[] }[]): Promise<void> {
   const existing = new Set<string>();
-  for (let i = 0; i < sets.length; i += CHUNK) {
-    const rows = await db.selectFrom('response_policy_sets').select('id').where('id', 'in', sets.slice(i, i + CHUNK).map((s) => s.id)).execute();
+  for (const chunk of chunks(sets)) {
+    const rows = await db.selectFrom('response_policy_sets').select('id').where('id', 'in', chunk.map((s) => s.id)).execute();
     for (const r of rows) existing.add(r.id);
   }
   const missing = sets.filter((s) => !existing.has(s.id));
@@ -130,16 +110,15 @@ async function ensureSets(db: Db, sets: { id: string; platform: string; policies
   const defaults = new Map(
     (await db.selectFrom('response_policies').select(['id', 'platform_name']).where('is_default', '=', 1).execute()).map((r) => [r.platform_name, r.id]),
   );
-  for (let i = 0; i < missing.length; i += CHUNK) {
-    const chunk = missing.slice(i, i + CHUNK);
+  for (const chunk of chunks(missing)) {
     await db
       .insertInto('response_policy_sets')
       .values(chunk.map((s) => ({ id: s.id, platform_name: s.platform, policy_id: defaults.get(s.platform)! })))
       .execute();
   }
   const items = missing.flatMap((s) => s.policies.map((policy_id) => ({ set_id: s.id, policy_id })));
-  for (let i = 0; i < items.length; i += CHUNK) await db.insertInto('response_policy_set_items').values(items.slice(i, i + CHUNK)).execute();
-  for (let i = 0; i < missing.length; i += CHUNK) await resolveSets(db, setScopes.ids(missing.slice(i, i + CHUNK).map((s) => s.id)));
+  for (const chunk of chunks(items)) await db.insertInto('response_policy_set_items').values(chunk).execute();
+  for (const chunk of chunks(missing)) await resolveSets(db, setScopes.ids(chunk.map((s) => s.id)));
 }
 
 /** Which sets a resolution covers: an SQL condition over `response_policy_sets`. */

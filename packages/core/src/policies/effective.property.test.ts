@@ -3,10 +3,10 @@ import fc from 'fast-check';
 import { createCore, type Core } from '../index.ts';
 import { openTestStore } from '../testing/db.ts';
 import { ServiceError } from '../util/errors.ts';
-import type { PolicyActor } from './policy-service.ts';
+import type { Actor } from '../actor.ts';
 
-const actor: PolicyActor = { id: 'prop', name: 'prop' };
-const PLATFORMS = ['Windows', 'Mac', 'Linux'] as const;
+const actor: Actor = { id: 'prop', name: 'prop' };
+const PLATFORM_NAMES = ['Windows', 'Mac', 'Linux'] as const;
 
 /** The definition, computed from the tables without any of the service's machinery. */
 async function naive(core: Core): Promise<Map<string, string>> {
@@ -60,7 +60,7 @@ describe('effective policies (property): the stored answer always equals the def
   let core: Core;
   beforeAll(async () => {
     core = await createCore(await openTestStore());
-    for (let i = 0; i < 8; i++) await core.hosts.register({ hostname: `prop-${i}`, platform_name: PLATFORMS[i % 3] });
+    for (let i = 0; i < 8; i++) await core.hosts.register({ hostname: `prop-${i}`, platform_name: PLATFORM_NAMES[i % 3] });
   });
   afterAll(() => core.close());
 
@@ -74,7 +74,7 @@ describe('effective policies (property): the stored answer always equals the def
     const staticGroups = groups.filter((g) => g.group_type === 'static');
     switch (op.kind) {
       case 'create': {
-        const [p] = await core.responsePolicies.create([{ name: `p-${Math.random()}`, platform_name: PLATFORMS[op.platform % 3], settings: [{ id: 'RealTimeFunctionality', value: { enabled: true } }] }], actor);
+        const [p] = await core.responsePolicies.create([{ name: `p-${Math.random()}`, platform_name: PLATFORM_NAMES[op.platform % 3], settings: [{ id: 'RealTimeFunctionality', value: { enabled: true } }] }], actor);
         if (op.enable) await core.responsePolicies.act('enable', [p.id], [], actor);
         break;
       }
@@ -94,7 +94,7 @@ describe('effective policies (property): the stored answer always equals the def
         break;
       }
       case 'precedence': {
-        const platform = PLATFORMS[op.platform % 3];
+        const platform = PLATFORM_NAMES[op.platform % 3];
         const ids = policies.filter((p) => p.platform_name === platform).map((p) => p.id);
         const order = ids.map((id, i) => ({ id, k: (i * 31 + op.seed * 17) % 101 })).sort((a, b) => a.k - b.k).map((x) => x.id);
         await core.responsePolicies.setPrecedence(platform, order, actor);
@@ -108,12 +108,12 @@ describe('effective policies (property): the stored answer always equals the def
       }
       case 'platform': {
         const h = pick(hosts, op.host);
-        if (h) await core.hosts.updateFacts(h.device_id, { hostname: h.hostname, platform_name: PLATFORMS[op.platform % 3] });
+        if (h) await core.hosts.updateFacts(h.device_id, { hostname: h.hostname, platform_name: PLATFORM_NAMES[op.platform % 3] });
         break;
       }
       case 'rule': {
         const dyn = groups.find((g) => g.group_type === 'dynamic');
-        if (dyn) await core.hostGroups.update([{ id: dyn.id, assignment_rule: `platform_name:'${PLATFORMS[op.platform % 3]}'` }], 'prop');
+        if (dyn) await core.hostGroups.update([{ id: dyn.id, assignment_rule: `platform_name:'${PLATFORM_NAMES[op.platform % 3]}'` }], 'prop');
         break;
       }
       case 'delete': {
@@ -144,7 +144,7 @@ describe('effective policies (property): the stored answer always equals the def
     );
     await core.hostGroups.changeMembers('add-hosts', [groups[0].id], "hostname:['prop-0','prop-1','prop-2','prop-3']", 'prop');
     await core.hostGroups.changeMembers('add-hosts', [groups[1].id], "hostname:['prop-3','prop-4','prop-5','prop-6']", 'prop');
-    for (const platform of PLATFORMS) {
+    for (const platform of PLATFORM_NAMES) {
       const created = await core.responsePolicies.create(
         [1, 2].map((i) => ({ name: `${platform}-${i}`, platform_name: platform, settings: [{ id: 'RealTimeFunctionality', value: { enabled: true } }] })),
         actor,

@@ -5,9 +5,10 @@ import { createTestDatabaseUrl } from '../testing/db.ts';
 import type { HostRecord } from '../hosts/index.ts';
 import type { ServiceError } from '../util/errors.ts';
 import { candidateSetId } from './candidate-sets.ts';
-import type { PolicyActor, ResponsePolicy } from './policy-service.ts';
+import type { Actor } from '../actor.ts';
+import type { ResponsePolicy } from './index.ts';
 
-const actor: PolicyActor = { id: 'client-1', name: 'tester' };
+const actor: Actor = { id: 'client-1', name: 'tester' };
 const on = (...ids: string[]) => ids.map((id) => ({ id, value: { enabled: true } }));
 const off = (...ids: string[]) => ids.map((id) => ({ id, value: { enabled: false } }));
 

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceError } from '../util/errors.ts';
-import {
-  applySettingWrites,
-  newPolicySettings,
-  platformDefaultSettings,
-  refusalReason,
-  settingCategories,
-  settingsOf,
-  type PolicyPlatform,
-} from './settings.ts';
+import type { PlatformName } from '../platform.ts';
+import { applySettingWrites, newPolicySettings, platformDefaultSettings, refusalReason, settingCategories, settingsOf } from './settings.ts';
 
 const on = (id: string) => ({ id, value: { enabled: true } });
 const off = (id: string) => ({ id, value: { enabled: false } });
@@ -27,7 +20,7 @@ function rejects(f: () => unknown, message: RegExp): void {
 
 describe('response policy settings', () => {
   it('offers each platform exactly the vendor settings', () => {
-    const ids = (p: PolicyPlatform) => settingsOf(p).map((s) => s.id).sort();
+    const ids = (p: PlatformName) => settingsOf(p).map((s) => s.id).sort();
     const common = ['CustomScripts', 'ExecCommand', 'GetCommand', 'PutCommand', 'RealTimeFunctionality'];
     // FalconScripts everywhere and MemDumpCommand on Linux are riposte extensions.
     expect(ids('Linux')).toEqual([...common, 'FalconScripts', 'MemDumpCommand'].sort());

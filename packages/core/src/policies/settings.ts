@@ -1,8 +1,6 @@
 import type { Capability } from '../guard/index.ts';
+import { PLATFORM_NAMES, type PlatformName } from '../platform.ts';
 import { badRequest } from '../util/errors.ts';
-
-export type PolicyPlatform = 'Windows' | 'Mac' | 'Linux';
-export const PLATFORMS: readonly PolicyPlatform[] = ['Windows', 'Mac', 'Linux'];
 
 export const DEFAULT_POLICY_NAME = 'platform_default';
 /** Sorts after any real precedence: the default is always last. */
@@ -27,11 +25,11 @@ interface SettingDefinition {
   /** The vendor's display name (the command name for the high-risk commands). */
   name: string;
   category: 'Enable/Disable' | 'Custom scripts' | 'High risk commands';
-  platforms: readonly PolicyPlatform[];
+  platforms: readonly PlatformName[];
   description: string;
 }
 
-const ALL = PLATFORMS;
+const ALL = PLATFORM_NAMES;
 
 /** Every setting, in the order the vendor lists them within their categories. */
 export const SETTINGS: readonly SettingDefinition[] = [
@@ -70,7 +68,7 @@ export const SETTINGS: readonly SettingDefinition[] = [
 const BY_ID = new Map(SETTINGS.map((s) => [s.id, s]));
 const CATEGORIES = ['Enable/Disable', 'Custom scripts', 'High risk commands'] as const;
 
-export function settingsOf(platform: PolicyPlatform): SettingDefinition[] {
+export function settingsOf(platform: PlatformName): SettingDefinition[] {
   return SETTINGS.filter((s) => s.platforms.includes(platform));
 }
 
@@ -78,7 +76,7 @@ export function settingsOf(platform: PolicyPlatform): SettingDefinition[] {
  * A new policy starts with every setting off (and disabled as a whole), as the vendor's own
  * tooling creates them: nothing is granted until an administrator grants it.
  */
-export function newPolicySettings(platform: PolicyPlatform): PolicySettings {
+export function newPolicySettings(platform: PlatformName): PolicySettings {
   return Object.fromEntries(settingsOf(platform).map((s) => [s.id, false]));
 }
 
@@ -88,7 +86,7 @@ export function newPolicySettings(platform: PolicyPlatform): PolicySettings {
  * commands on any host; custom scripts, Falcon scripts and every high-risk command off until an
  * administrator turns them on for the hosts that need them.
  */
-export function platformDefaultSettings(platform: PolicyPlatform): PolicySettings {
+export function platformDefaultSettings(platform: PlatformName): PolicySettings {
   return { ...newPolicySettings(platform), RealTimeFunctionality: true };
 }
 
@@ -102,7 +100,7 @@ export interface SettingWrite {
  * `base` with `writes` applied, after checking ids, value types, platform availability and the
  * consistency rules. Throws a 400 naming the first problem.
  */
-export function applySettingWrites(platform: PolicyPlatform, base: PolicySettings, writes: readonly SettingWrite[], policyName: string): PolicySettings {
+export function applySettingWrites(platform: PlatformName, base: PolicySettings, writes: readonly SettingWrite[], policyName: string): PolicySettings {
   const out: PolicySettings = { ...base };
   const seen = new Set<string>();
   for (const w of writes) {
@@ -127,7 +125,7 @@ function toggleValue(w: SettingWrite): boolean {
 }
 
 /** The vendor's rules: every command toggle needs RealTimeFunctionality; FalconScripts needs CustomScripts. */
-export function checkConsistency(platform: PolicyPlatform, s: PolicySettings, policyName: string): void {
+export function checkConsistency(platform: PlatformName, s: PolicySettings, policyName: string): void {
   if (!s.RealTimeFunctionality) {
     const on = settingsOf(platform).filter((d) => d.id !== 'RealTimeFunctionality' && s[d.id]);
     if (on.length) {
@@ -138,7 +136,7 @@ export function checkConsistency(platform: PolicyPlatform, s: PolicySettings, po
 }
 
 /** Stored settings, reduced to the platform's settings (missing ones read as off). */
-export function normalizeSettings(platform: PolicyPlatform, stored: PolicySettings): PolicySettings {
+export function normalizeSettings(platform: PlatformName, stored: PolicySettings): PolicySettings {
   return Object.fromEntries(settingsOf(platform).map((d) => [d.id, stored[d.id] === true]));
 }
 
@@ -156,7 +154,7 @@ export interface SettingCategoryView {
 }
 
 /** Settings as the API reads them back: categories of toggles. */
-export function settingCategories(platform: PolicyPlatform, s: PolicySettings): SettingCategoryView[] {
+export function settingCategories(platform: PlatformName, s: PolicySettings): SettingCategoryView[] {
   const defs = settingsOf(platform);
   return CATEGORIES.map((name) => ({
     name,
@@ -185,7 +183,7 @@ export const CAPABILITY_SETTING: Record<Capability, SettingId> = {
  * RealTimeFunctionality off refuses everything; a setting the platform does not offer refuses
  * its capability (no policy can grant what the vendor does not offer on that platform).
  */
-export function refusalReason(platform: PolicyPlatform, s: PolicySettings, capability: Capability): { setting: SettingId; why: string } | undefined {
+export function refusalReason(platform: PlatformName, s: PolicySettings, capability: Capability): { setting: SettingId; why: string } | undefined {
   if (!s.RealTimeFunctionality) return { setting: 'RealTimeFunctionality', why: 'disables RealTimeFunctionality (Real Time Response)' };
   const id = CAPABILITY_SETTING[capability];
   if (id === 'RealTimeFunctionality') return undefined;
@@ -196,6 +194,3 @@ export function refusalReason(platform: PolicyPlatform, s: PolicySettings, capab
   return undefined;
 }
 
-export function isPlatform(p: string): p is PolicyPlatform {
-  return (PLATFORMS as readonly string[]).includes(p);
-}

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { BlobStore } from '../blobs/index.ts';
 import { badRequest, ServiceError } from '../util/errors.ts';
-import { MAX_AUDIT_COMMENT, type LibraryActor, type ListQuery, type StagedUpload, type UploadStream } from './index.ts';
+import { MAX_AUDIT_COMMENT, type ListQuery, type StagedUpload, type UploadStream } from './index.ts';
 
 /** What put-files and scripts share: names that become file names on hosts, staged blobs, paging. */
 
@@ -29,8 +29,6 @@ export function checkComment(comment: string | undefined): string {
   if (c.length > MAX_AUDIT_COMMENT) throw badRequest(`comments_for_audit_log is longer than ${MAX_AUDIT_COMMENT} characters`);
   return c;
 }
-
-export const actorName = (actor: LibraryActor) => actor.name || actor.client_id;
 
 export function isStaged(file: StagedUpload | UploadStream): file is StagedUpload {
   return typeof (file as StagedUpload).sha256 === 'string';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
-import { applySort, compileFilter } from '../fql/index.ts';
+import { queryIds } from '../fql/index.ts';
 import { falconScriptCatalog } from './falcon-scripts/catalog.ts';
 import { pageOf } from './entries.ts';
 import { falconScriptFqlSchema } from './fql-schema.ts';
@@ -24,13 +24,7 @@ export class FalconScriptService implements FalconScriptLibrary {
       this.synced = undefined;
       throw err;
     }));
-    const { offset, limit } = pageOf(query, MAX_LIST_LIMIT);
-    const where = compileFilter(falconScriptFqlSchema, query.filter);
-    let base = this.db.selectFrom('rtr_falcon_scripts');
-    if (where) base = base.where(where);
-    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('rtr_falcon_scripts.id'), falconScriptFqlSchema, query.sort, 'name.asc').offset(offset).limit(limit).execute();
-    return { ids: rows.map((r) => r.id), offset, limit, total: Number(total) };
+    return queryIds(this.db.selectFrom('rtr_falcon_scripts'), falconScriptFqlSchema, { ...query, ...pageOf(query, MAX_LIST_LIMIT) }, 'name.asc');
   }
 
   async getMany(ids: readonly string[]): Promise<FalconScript[]> {

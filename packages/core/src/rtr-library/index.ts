@@ -7,20 +7,16 @@
  * This file is the contract the dialects and the RTR command service code against.
  */
 import type { Readable } from 'node:stream';
+import type { Actor } from '../actor.ts';
+import type { Platform } from '../platform.ts';
+import type { IdPage, PageQuery } from '../fql/index.ts';
 import type { EntryRow } from './tables.ts';
 
 export type ScriptPermission = 'private' | 'group' | 'public';
 export const SCRIPT_PERMISSIONS: readonly ScriptPermission[] = ['private', 'group', 'public'];
 
-export type LibraryPlatform = 'windows' | 'linux' | 'mac';
-export const LIBRARY_PLATFORMS: readonly LibraryPlatform[] = ['windows', 'linux', 'mac'];
-
-/** Who makes a change: an API client (its id is the owner of what it creates). */
-export interface LibraryActor {
-  client_id: string;
-  /** Shown as `created_by` / `modified_by`; defaults to the client id. */
-  name?: string;
-}
+/** The platforms a script may name, in the order the library lists them. */
+export const LIBRARY_PLATFORMS: readonly Platform[] = ['windows', 'linux', 'mac'];
 
 /**
  * Who looks. `private` scripts are visible to their owner only; `group` scripts to RTR admins
@@ -42,7 +38,7 @@ export interface PutFile extends LibraryEntry {
 export interface Script extends LibraryEntry {
   /** The script text (UTF-8 decode of the stored bytes). */
   content: string;
-  platform: LibraryPlatform[];
+  platform: Platform[];
   permission_type: ScriptPermission;
   share_with_workflow: boolean;
   workflow_is_disruptive: boolean;
@@ -60,7 +56,7 @@ export interface FalconScript {
   content: string;
   sha256: string;
   size: number;
-  platform: LibraryPlatform[];
+  platform: Platform[];
   use_case: string;
   categories: string[];
   is_disruptive: boolean;
@@ -75,19 +71,9 @@ export interface FalconScript {
 }
 
 /** One page of ids of a list query. */
-export interface LibraryPage {
-  ids: string[];
-  offset: number;
-  limit: number;
-  total: number;
-}
+export type LibraryPage = IdPage;
 
-export interface ListQuery {
-  filter?: string;
-  sort?: string;
-  offset?: number;
-  limit?: number;
-}
+export type ListQuery = PageQuery;
 
 /** The bytes of an upload as they arrive; consumed once, never buffered whole. */
 export interface UploadStream {
@@ -127,7 +113,7 @@ export interface CreateScriptInput {
   comments_for_audit_log?: string;
   permission_type: ScriptPermission;
   /** Default ['windows'] (as the vendor). */
-  platform?: LibraryPlatform[];
+  platform?: Platform[];
   share_with_workflow?: boolean;
   workflow_is_disruptive?: boolean;
   workflow_input_schema?: string;
@@ -146,14 +132,14 @@ export interface PutFileLibrary {
   /** Drop a staged upload that will not be recorded (its blob goes unless something else holds it). */
   discard(staged: StagedUpload): Promise<void>;
   /** Record an upload; 409 on a duplicate name (the staged blob is discarded), 400 on a bad name. */
-  create(input: CreatePutFileInput, actor: LibraryActor): Promise<PutFile>;
+  create(input: CreatePutFileInput, actor: Actor): Promise<PutFile>;
   getMany(ids: readonly string[]): Promise<PutFile[]>;
   get(id: string): Promise<PutFile | undefined>;
   /** The put-file `put <name>` refers to (names are unique, case-insensitively). */
   getByName(name: string): Promise<PutFile | undefined>;
   list(query: ListQuery): Promise<LibraryPage>;
   /** Ids actually deleted. */
-  delete(ids: readonly string[], actor: LibraryActor): Promise<string[]>;
+  delete(ids: readonly string[], actor: Actor): Promise<string[]>;
   /** The bytes of a put-file (404 when unknown). */
   open(id: string): Promise<{ file: PutFile; stream: Readable }>;
 }
@@ -162,7 +148,7 @@ export interface ScriptLibrary {
   /** Stream a script file part into the blob store; 413 past the script size limit. */
   stage(upload: UploadStream): Promise<StagedUpload>;
   discard(staged: StagedUpload): Promise<void>;
-  create(input: CreateScriptInput, actor: LibraryActor): Promise<Script>;
+  create(input: CreateScriptInput, actor: Actor): Promise<Script>;
   /** Only what `viewer` may see; absent ids and invisible ones look the same. */
   getMany(ids: readonly string[], viewer: LibraryViewer): Promise<Script[]>;
   /**
@@ -173,8 +159,8 @@ export interface ScriptLibrary {
   getByName(name: string, viewer?: LibraryViewer): Promise<Script | undefined>;
   list(query: ListQuery, viewer: LibraryViewer): Promise<LibraryPage>;
   /** 404 when the script is absent or not visible to the actor. */
-  update(input: UpdateScriptInput, actor: LibraryActor): Promise<Script>;
-  delete(ids: readonly string[], actor: LibraryActor): Promise<string[]>;
+  update(input: UpdateScriptInput, actor: Actor): Promise<Script>;
+  delete(ids: readonly string[], actor: Actor): Promise<string[]>;
   /** Count a run of the script (RTR runscript), for `run_attempt_count`/`run_success_count`. */
   recordRun(id: string, succeeded: boolean): Promise<void>;
 }
@@ -202,3 +188,4 @@ export const MAX_LIST_LIMIT = 100;
 
 export { RtrLibraryService } from './rtr-library-service.ts';
 export { putFileFqlSchema, scriptFqlSchema, falconScriptFqlSchema } from './fql-schema.ts';
+export { scriptUsableBy, type ScriptUserTier } from './visibility.ts';

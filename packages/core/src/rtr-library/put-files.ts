@@ -1,19 +1,19 @@
 import type { Readable } from 'node:stream';
+import { actorName, type Actor } from '../actor.ts';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { BlobStore } from '../blobs/index.ts';
 import { BlobIndex } from '../blobs/index.ts';
 import type { AuditService } from '../audit/index.ts';
-import { applySort, compileFilter } from '../fql/index.ts';
+import { queryIds } from '../fql/index.ts';
 import { conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
-import { actorName, checkComment, checkName, discardUpload, isStaged, pageOf, stageUpload } from './entries.ts';
+import { checkComment, checkName, discardUpload, isStaged, pageOf, stageUpload } from './entries.ts';
 import { putFileFqlSchema } from './fql-schema.ts';
 import { isUniqueViolation } from './unique.ts';
 import {
   MAX_LIST_LIMIT,
   type CreatePutFileInput,
-  type LibraryActor,
   type LibraryPage,
   type ListQuery,
   type PutFile,
@@ -51,7 +51,7 @@ export class PutFileService implements PutFileLibrary {
     return discardUpload(this.db, this.blobs, staged);
   }
 
-  async create(input: CreatePutFileInput, actor: LibraryActor): Promise<PutFile> {
+  async create(input: CreatePutFileInput, actor: Actor): Promise<PutFile> {
     const staged = isStaged(input.file) ? input.file : await this.stage(input.file);
     try {
       const name = checkName(input.name || staged.filename, 'put-file');
@@ -66,10 +66,10 @@ export class PutFileService implements PutFileLibrary {
         size: staged.size,
         file_type: staged.mimetype,
         created_by: actorName(actor),
-        created_by_uuid: actor.client_id,
+        created_by_uuid: actor.id,
         created_timestamp: now,
         modified_by: actorName(actor),
-        modified_by_uuid: actor.client_id,
+        modified_by_uuid: actor.id,
         modified_timestamp: now,
       };
       await this.db.transaction().execute(async (trx) => {
@@ -78,7 +78,7 @@ export class PutFileService implements PutFileLibrary {
         await trx.insertInto('rtr_put_files').values(row).execute();
         await this.blobIndex.record(staged, trx);
         await this.audit.record(
-          { actor: actor.client_id, actor_name: actor.name, action: 'put_file.create', target_type: 'put_file', target_id: row.id, after: snapshot(toPutFile(row)), details: { comments_for_audit_log: row.comments_for_audit_log } },
+          { actor: actor.id, actor_name: actor.name, action: 'put_file.create', target_type: 'put_file', target_id: row.id, after: snapshot(toPutFile(row)), details: { comments_for_audit_log: row.comments_for_audit_log } },
           trx,
         );
       });
@@ -108,23 +108,17 @@ export class PutFileService implements PutFileLibrary {
   }
 
   async list(query: ListQuery): Promise<LibraryPage> {
-    const { offset, limit } = pageOf(query, MAX_LIST_LIMIT);
-    const where = compileFilter(putFileFqlSchema, query.filter);
-    let base = this.db.selectFrom('rtr_put_files');
-    if (where) base = base.where(where);
-    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('rtr_put_files.id'), putFileFqlSchema, query.sort, 'created_timestamp.asc').offset(offset).limit(limit).execute();
-    return { ids: rows.map((r) => r.id), offset, limit, total: Number(total) };
+    return queryIds(this.db.selectFrom('rtr_put_files'), putFileFqlSchema, { ...query, ...pageOf(query, MAX_LIST_LIMIT) }, 'created_timestamp.asc');
   }
 
-  async delete(ids: readonly string[], actor: LibraryActor): Promise<string[]> {
+  async delete(ids: readonly string[], actor: Actor): Promise<string[]> {
     const found = await this.getMany(ids);
     if (!found.length) return [];
     // The blobs stay for now: they may back another entry or a `put` in flight; the BlobCollector removes them when nothing does.
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('rtr_put_files').where('id', 'in', found.map((f) => f.id)).execute();
       for (const f of found) {
-        await this.audit.record({ actor: actor.client_id, actor_name: actor.name, action: 'put_file.delete', target_type: 'put_file', target_id: f.id, before: snapshot(f) }, trx);
+        await this.audit.record({ actor: actor.id, actor_name: actor.name, action: 'put_file.delete', target_type: 'put_file', target_id: f.id, before: snapshot(f) }, trx);
       }
     });
     return found.map((f) => f.id);

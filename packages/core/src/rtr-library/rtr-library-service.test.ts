@@ -16,8 +16,8 @@ describe('RtrLibraryService', () => {
   let blobs: BlobStore;
   let lib: RtrLibraryService;
   let dir: string;
-  const owner = { client_id: 'a'.repeat(32), name: 'owner client' };
-  const other = { client_id: 'b'.repeat(32), name: 'other client' };
+  const owner = { id: 'a'.repeat(32), name: 'owner client' };
+  const other = { id: 'b'.repeat(32), name: 'other client' };
   const upload = (text: string, filename = 'f') => ({ stream: Readable.from([Buffer.from(text)]), filename, mimetype: 'text/plain' });
 
   beforeAll(async () => {
@@ -35,7 +35,7 @@ describe('RtrLibraryService', () => {
     const created = await lib.putFiles.create({ file: upload('payload', 'Tool.EXE'), description: 'd' }, owner);
     const found = await lib.putFiles.getByName('tool.exe');
     expect(found).toEqual(created);
-    expect(found).toMatchObject({ name: 'Tool.EXE', created_by: 'owner client', created_by_uuid: owner.client_id, size: 7, sha256: crypto.createHash('sha256').update('payload').digest('hex') });
+    expect(found).toMatchObject({ name: 'Tool.EXE', created_by: 'owner client', created_by_uuid: owner.id, size: 7, sha256: crypto.createHash('sha256').update('payload').digest('hex') });
     expect(await lib.putFiles.getByName('missing.exe')).toBeUndefined();
     const { stream } = await lib.putFiles.open(created.id);
     const chunks: Buffer[] = [];
@@ -68,14 +68,14 @@ describe('RtrLibraryService', () => {
     await lib.scripts.create({ content: 'id', description: 'd', name: 'group.sh', permission_type: 'group', platform: ['linux', 'mac'] }, owner);
     await lib.scripts.create({ content: 'id', description: 'd', name: 'public.ps1', permission_type: 'public' }, owner);
     const seen = async (name: string, viewer: { client_id: string; admin?: boolean }) => (await lib.scripts.getByName(name, viewer))?.name;
-    expect(await seen('private.sh', owner)).toBe('private.sh');
-    expect(await seen('private.sh', other)).toBeUndefined();
-    expect(await seen('group.sh', other)).toBe('group.sh');
-    expect(await seen('group.sh', { ...other, admin: false })).toBeUndefined();
-    expect(await seen('public.ps1', { ...other, admin: false })).toBe('public.ps1');
+    expect(await seen('private.sh', { client_id: owner.id })).toBe('private.sh');
+    expect(await seen('private.sh', { client_id: other.id })).toBeUndefined();
+    expect(await seen('group.sh', { client_id: other.id })).toBe('group.sh');
+    expect(await seen('group.sh', { client_id: other.id, admin: false })).toBeUndefined();
+    expect(await seen('public.ps1', { client_id: other.id, admin: false })).toBe('public.ps1');
     const script = await lib.scripts.getByName('GROUP.SH');
-    expect(script).toMatchObject({ content: 'id', platform: ['linux', 'mac'], permission_type: 'group', created_by_uuid: owner.client_id, run_attempt_count: 0 });
-    const page = await lib.scripts.list({}, other);
+    expect(script).toMatchObject({ content: 'id', platform: ['linux', 'mac'], permission_type: 'group', created_by_uuid: owner.id, run_attempt_count: 0 });
+    const page = await lib.scripts.list({}, { client_id: other.id });
     expect(page.total).toBe(2);
   });
 

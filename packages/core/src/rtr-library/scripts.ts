@@ -1,23 +1,24 @@
 import { Readable } from 'node:stream';
-import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import type { Platform } from '../platform.ts';
+import { actorName, type Actor } from '../actor.ts';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { BlobStore } from '../blobs/index.ts';
 import { BlobIndex } from '../blobs/index.ts';
 import type { AuditService } from '../audit/index.ts';
-import { applySort, compileFilter } from '../fql/index.ts';
+import { queryIds } from '../fql/index.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
-import { actorName, checkComment, checkName, discardUpload, isStaged, pageOf, stageUpload } from './entries.ts';
+import { checkComment, checkName, discardUpload, isStaged, pageOf, stageUpload } from './entries.ts';
 import { scriptFqlSchema } from './fql-schema.ts';
 import { isUniqueViolation } from './unique.ts';
+import { visibleTo } from './visibility.ts';
 import {
   LIBRARY_PLATFORMS,
   MAX_LIST_LIMIT,
   SCRIPT_PERMISSIONS,
   type CreateScriptInput,
-  type LibraryActor,
   type LibraryPage,
-  type LibraryPlatform,
   type LibraryViewer,
   type ListQuery,
   type Script,
@@ -41,20 +42,6 @@ const snapshot = (s: Omit<Script, 'content'>) => ({
   sha256: s.sha256,
   size: s.size,
 });
-
-/**
- * Who sees a script: its owner always; RTR admins group scripts; everyone public ones. The
- * library API is admin-only, so `admin` defaults to true; the RTR engineer passes false for
- * active responders running `runscript`.
- */
-function visibleTo(viewer: LibraryViewer) {
-  return (eb: ExpressionBuilder<Database, 'rtr_scripts'>) =>
-    eb.or([
-      eb('rtr_scripts.permission_type', '=', 'public'),
-      ...(viewer.admin === false ? [] : [eb('rtr_scripts.permission_type', '=', 'group')]),
-      eb('rtr_scripts.created_by_uuid', '=', viewer.client_id),
-    ]);
-}
 
 export class ScriptService implements ScriptLibrary {
   private readonly blobIndex: BlobIndex;
@@ -88,7 +75,7 @@ export class ScriptService implements ScriptLibrary {
     return isStaged(input.file) ? input.file : this.stage(input.file);
   }
 
-  async create(input: CreateScriptInput, actor: LibraryActor): Promise<Script> {
+  async create(input: CreateScriptInput, actor: Actor): Promise<Script> {
     const staged = await this.bytesOf(input, input.name);
     if (!staged) throw badRequest('a script needs its text: give "content" or a "file"');
     try {
@@ -111,10 +98,10 @@ export class ScriptService implements ScriptLibrary {
         run_attempt_count: 0,
         run_success_count: 0,
         created_by: actorName(actor),
-        created_by_uuid: actor.client_id,
+        created_by_uuid: actor.id,
         created_timestamp: now,
         modified_by: actorName(actor),
-        modified_by_uuid: actor.client_id,
+        modified_by_uuid: actor.id,
         modified_timestamp: now,
       };
       await this.db.transaction().execute(async (trx) => {
@@ -125,7 +112,7 @@ export class ScriptService implements ScriptLibrary {
         await this.blobIndex.record(staged, trx);
         await this.audit.record(
           {
-            actor: actor.client_id,
+            actor: actor.id,
             actor_name: actor.name,
             action: 'script.create',
             target_type: 'script',
@@ -161,17 +148,11 @@ export class ScriptService implements ScriptLibrary {
   }
 
   async list(query: ListQuery, viewer: LibraryViewer): Promise<LibraryPage> {
-    const { offset, limit } = pageOf(query, MAX_LIST_LIMIT);
-    const where = compileFilter(scriptFqlSchema, query.filter);
-    let base = this.db.selectFrom('rtr_scripts').where(visibleTo(viewer));
-    if (where) base = base.where(where);
-    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('rtr_scripts.id'), scriptFqlSchema, query.sort, 'created_timestamp.asc').offset(offset).limit(limit).execute();
-    return { ids: rows.map((r) => r.id), offset, limit, total: Number(total) };
+    return queryIds(this.db.selectFrom('rtr_scripts').where(visibleTo(viewer)), scriptFqlSchema, { ...query, ...pageOf(query, MAX_LIST_LIMIT) }, 'created_timestamp.asc');
   }
 
-  async update(input: UpdateScriptInput, actor: LibraryActor): Promise<Script> {
-    const viewer = { client_id: actor.client_id };
+  async update(input: UpdateScriptInput, actor: Actor): Promise<Script> {
+    const viewer = { client_id: actor.id };
     const current = (await this.getRows([input.id], viewer))[0];
     if (!current) {
       if (input.file && !isStaged(input.file)) input.file.stream.resume();
@@ -180,7 +161,7 @@ export class ScriptService implements ScriptLibrary {
     }
     const staged = await this.bytesOf(input, input.name || current.row.name);
     try {
-      const patch: Partial<Row> = { modified_by: actorName(actor), modified_by_uuid: actor.client_id, modified_timestamp: nowIso() };
+      const patch: Partial<Row> = { modified_by: actorName(actor), modified_by_uuid: actor.id, modified_timestamp: nowIso() };
       if (input.name !== undefined && input.name !== '') {
         patch.name = checkName(input.name, 'script');
         patch.name_key = patch.name.toLowerCase();
@@ -211,7 +192,7 @@ export class ScriptService implements ScriptLibrary {
         const after = toScript({ ...current.row, ...patch }, platforms ?? current.platforms);
         await this.audit.record(
           {
-            actor: actor.client_id,
+            actor: actor.id,
             actor_name: actor.name,
             action: 'script.update',
             target_type: 'script',
@@ -231,8 +212,8 @@ export class ScriptService implements ScriptLibrary {
     return (await this.getMany([input.id], viewer))[0];
   }
 
-  async delete(ids: readonly string[], actor: LibraryActor): Promise<string[]> {
-    const found = await this.getRows(ids, { client_id: actor.client_id });
+  async delete(ids: readonly string[], actor: Actor): Promise<string[]> {
+    const found = await this.getRows(ids, { client_id: actor.id });
     if (!found.length) return [];
     await this.db.transaction().execute(async (trx) => {
       const foundIds = found.map((f) => f.row.id);
@@ -240,7 +221,7 @@ export class ScriptService implements ScriptLibrary {
       await trx.deleteFrom('rtr_scripts').where('id', 'in', foundIds).execute();
       for (const f of found) {
         await this.audit.record(
-          { actor: actor.client_id, actor_name: actor.name, action: 'script.delete', target_type: 'script', target_id: f.row.id, before: snapshot(toScript(f.row, f.platforms)) },
+          { actor: actor.id, actor_name: actor.name, action: 'script.delete', target_type: 'script', target_id: f.row.id, before: snapshot(toScript(f.row, f.platforms)) },
           trx,
         );
       }
@@ -259,7 +240,7 @@ export class ScriptService implements ScriptLibrary {
       .execute();
   }
 
-  private async getRows(ids: readonly string[], viewer: LibraryViewer): Promise<{ row: Row; platforms: LibraryPlatform[] }[]> {
+  private async getRows(ids: readonly string[], viewer: LibraryViewer): Promise<{ row: Row; platforms: Platform[] }[]> {
     const unique = [...new Set(ids)];
     if (!unique.length) return [];
     const rows = await this.db.selectFrom('rtr_scripts').selectAll().where('id', 'in', unique).where(visibleTo(viewer)).execute();
@@ -267,11 +248,11 @@ export class ScriptService implements ScriptLibrary {
     return rows.map((row) => ({ row, platforms: platforms.get(row.id) ?? [] }));
   }
 
-  private async platformsOf(ids: string[]): Promise<Map<string, LibraryPlatform[]>> {
-    const map = new Map<string, LibraryPlatform[]>();
+  private async platformsOf(ids: string[]): Promise<Map<string, Platform[]>> {
+    const map = new Map<string, Platform[]>();
     if (!ids.length) return map;
     const rows = await this.db.selectFrom('rtr_script_platforms').selectAll().where('script_id', 'in', ids).execute();
-    for (const r of rows) map.set(r.script_id, [...(map.get(r.script_id) ?? []), r.platform as LibraryPlatform]);
+    for (const r of rows) map.set(r.script_id, [...(map.get(r.script_id) ?? []), r.platform as Platform]);
     // A stable order (the vendor's list order) whatever order the rows came back in.
     for (const [id, list] of map) map.set(id, LIBRARY_PLATFORMS.filter((p) => list.includes(p)));
     return map;
@@ -297,7 +278,7 @@ export class ScriptService implements ScriptLibrary {
   }
 }
 
-function toScript(r: Row, platform: LibraryPlatform[]): Omit<Script, 'content'> {
+function toScript(r: Row, platform: Platform[]): Omit<Script, 'content'> {
   const { name_key: _key, share_with_workflow, workflow_is_disruptive, ...rest } = r;
   return {
     ...rest,
@@ -317,7 +298,7 @@ function checkPermission(p: string): ScriptPermission {
 }
 
 /** The vendor defaults to windows when no platform is given. */
-function checkPlatforms(list: readonly string[] | undefined): LibraryPlatform[] {
+function checkPlatforms(list: readonly string[] | undefined): Platform[] {
   const given = (list ?? []).map((p) => p.trim().toLowerCase()).filter(Boolean);
   if (!given.length) return ['windows'];
   const bad = given.find((p) => !(LIBRARY_PLATFORMS as readonly string[]).includes(p));

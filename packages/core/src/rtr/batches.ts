@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { ServiceError } from '../util/errors.ts';
-import { nowIso } from '../util/ids.ts';
-import { chunks, INSERT_CHUNK, plusMs, toSession } from './rows.ts';
+import { nowIso, plusMs } from '../util/ids.ts';
+import { chunks } from '../db/chunks.ts';
+import { INSERT_CHUNK, toSession } from './rows.ts';
 import type { RtrSessions } from './sessions.ts';
 import { SESSION_IDLE_MS, type RtrCaller, type RtrSession } from './index.ts';
 

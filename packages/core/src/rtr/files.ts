@@ -4,7 +4,8 @@ import type { CommandRecord, CommandService } from '../commands/index.ts';
 import { TERMINAL_STATUSES } from '../commands/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
-import { chunks, toFile } from './rows.ts';
+import { chunks } from '../db/chunks.ts';
+import { toFile } from './rows.ts';
 import type { RtrSessions } from './sessions.ts';
 import type { RtrCaller, RtrFile } from './index.ts';
 

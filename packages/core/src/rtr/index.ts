@@ -12,6 +12,7 @@
  * - Nothing is half-created: a failed batch init leaves no batch, a refused fan-out no log rows.
  */
 import type { CommandRecord } from '../commands/index.ts';
+import type { Platform } from '../platform.ts';
 import type { Selectable } from 'kysely';
 import type { RtrCommandsTable, RtrFilesTable } from './tables.ts';
 
@@ -20,7 +21,8 @@ export const QUEUED_SESSION_MS = 7 * 24 * 3600_000;
 /** Largest batch (BatchInitSessions host_ids). */
 export const MAX_BATCH_HOSTS = 10_000;
 
-export type RtrPlatform = 'windows' | 'linux' | 'mac';
+/** @deprecated the server's name for Platform, until its call sites say Platform. */
+export type RtrPlatform = Platform;
 
 /** Who is calling: the API client, which owns what it opens. */
 export interface RtrCaller {
@@ -37,7 +39,7 @@ export interface RtrSession {
   batch_id: string;
   queue_offline: boolean;
   offline_queued: boolean;
-  platform: RtrPlatform;
+  platform: Platform;
   hostname: string;
   pwd: string;
   created_at: string;
@@ -112,3 +114,5 @@ export interface RtrAuditSession extends RtrSession {
 export { RtrService } from './rtr-service.ts';
 export { rtrSessionFqlSchema } from './fql-schema.ts';
 export type { RtrTables } from './tables.ts';
+/** An `rtr_sessions` row as a session record (Carbon Black's device sessions ride on RTR sessions). */
+export { toSession as rtrSessionOfRow } from './rows.ts';

@@ -1,21 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
-import { isOnline } from '../hosts/host-service.ts';
+import { chunks } from '../db/chunks.ts';
+import { isOnline } from '../hosts/index.ts';
 import type { RtrCommandsTable, RtrFilesTable, RtrSessionsTable } from './tables.ts';
-import type { RtrCommandEntry, RtrFile, RtrPlatform, RtrSession } from './index.ts';
+import type { RtrCommandEntry, RtrFile, RtrSession } from './index.ts';
+import { platformOf, type Platform } from '../platform.ts';
 
 /** Row ↔ record conversions and the chunked lookups every part of the service shares. */
 
-/** IN lists stay well under SQLite's bound-parameter limit and PostgreSQL's comfort zone. */
-export const IN_CHUNK = 500;
 /** Rows per multi-row INSERT (each row binds up to ~17 values). */
 export const INSERT_CHUNK = 200;
-
-export function chunks<T>(items: readonly T[], size = IN_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export function toSession(r: Selectable<RtrSessionsTable> | RtrSessionsTable): RtrSession {
   return {
@@ -23,7 +17,7 @@ export function toSession(r: Selectable<RtrSessionsTable> | RtrSessionsTable): R
     batch_id: r.batch_id,
     queue_offline: !!r.queue_offline,
     offline_queued: !!r.offline_queued,
-    platform: r.platform as RtrPlatform,
+    platform: r.platform as Platform,
   };
 }
 
@@ -35,24 +29,19 @@ export function toFile(r: Selectable<RtrFilesTable>): RtrFile {
   return { ...r, size: Number(r.size), status: r.status as RtrFile['status'] };
 }
 
-export function platformOf(platformName: string): RtrPlatform {
-  const p = platformName.toLowerCase();
-  return p.startsWith('win') ? 'windows' : p === 'mac' || p.startsWith('darwin') || p.startsWith('macos') ? 'mac' : 'linux';
-}
-
 /** Where a new session starts: the root of the host's file system. */
-export function initialPwd(platform: RtrPlatform): string {
+export function initialPwd(platform: Platform): string {
   return platform === 'windows' ? 'C:\\' : '/';
 }
 
 export interface HostFacts {
   device_id: string;
-  platform: RtrPlatform;
+  platform: Platform;
   hostname: string;
   online: boolean;
 }
 
-/** Platform, name and presence of many hosts: one query per IN_CHUNK ids. */
+/** Platform, name and presence of many hosts: one query per chunk of ids. */
 export async function hostFacts(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, HostFacts>> {
   const out = new Map<string, HostFacts>();
   for (const chunk of chunks([...new Set(ids)])) {
@@ -60,8 +49,4 @@ export async function hostFacts(db: Kysely<Database>, ids: readonly string[]): P
     for (const r of rows) out.set(r.device_id, { device_id: r.device_id, platform: platformOf(r.platform_name), hostname: r.hostname, online: isOnline(r) });
   }
   return out;
-}
-
-export function plusMs(iso: string, ms: number): string {
-  return new Date(Date.parse(iso) + ms).toISOString();
 }

@@ -4,7 +4,7 @@ import type { Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CommandService } from '../commands/index.ts';
 import type { ResponseGuard } from '../guard/index.ts';
-import { applySort, compileFilter } from '../fql/index.ts';
+import { queryPage } from '../fql/index.ts';
 import { RtrBatches } from './batches.ts';
 import { RtrCommandLog } from './command-log.ts';
 import { RtrFiles } from './files.ts';
@@ -44,18 +44,12 @@ export class RtrService {
    * `withCommands` (so the dialect can show what they answered).
    */
   async auditSessions(q: RtrListQuery, withCommands: boolean): Promise<{ sessions: RtrAuditSession[]; total: number; offset: number; limit: number }> {
-    const offset = q.offset ?? 0;
-    const limit = q.limit ?? 100;
-    const where = compileFilter(rtrSessionFqlSchema, q.filter);
-    let base = this.deps.db.selectFrom('rtr_sessions');
-    if (where) base = base.where(where);
-    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.selectAll('rtr_sessions'), rtrSessionFqlSchema, q.sort, 'created_at|desc').offset(offset).limit(limit).execute();
+    const { rows, ...bounds } = await queryPage(this.deps.db.selectFrom('rtr_sessions'), rtrSessionFqlSchema, q, 'created_at|desc', (query) => query.selectAll('rtr_sessions'));
     const sessions = rows.map(toSession);
     const entries = await this.log.forSessions(sessions.map((s) => s.id));
     const views = withCommands ? await this.log.views(entries) : entries.map((entry) => ({ entry }));
     const bySession = new Map<string, RtrAuditSession['logs']>();
     for (const v of views) bySession.set(v.entry.session_id, [...(bySession.get(v.entry.session_id) ?? []), v]);
-    return { sessions: sessions.map((s) => ({ ...s, logs: bySession.get(s.id) ?? [] })), total: Number(total), offset, limit };
+    return { sessions: sessions.map((s) => ({ ...s, logs: bySession.get(s.id) ?? [] })), ...bounds };
   }
 }

@@ -4,11 +4,12 @@ import type { Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CommandService } from '../commands/index.ts';
 import type { ResponseGuard } from '../guard/index.ts';
-import { applySort, compileFilter } from '../fql/index.ts';
+import { queryIds, type IdPage } from '../fql/index.ts';
 import { ServiceError } from '../util/errors.ts';
-import { nowIso } from '../util/ids.ts';
+import { nowIso, plusMs } from '../util/ids.ts';
 import { rtrSessionFqlSchema } from './fql-schema.ts';
-import { chunks, hostFacts, initialPwd, plusMs, toSession, type HostFacts } from './rows.ts';
+import { chunks } from '../db/chunks.ts';
+import { hostFacts, initialPwd, toSession, type HostFacts } from './rows.ts';
 import type { RtrSessionsTable } from './tables.ts';
 import { QUEUED_SESSION_MS, SESSION_IDLE_MS, type RtrCaller, type RtrListQuery, type RtrSession } from './index.ts';
 
@@ -197,19 +198,13 @@ export class RtrSessions {
   }
 
   /** RTR_ListAllSessions: the caller's live sessions matching an FQL filter, sorted and paged. */
-  async list(caller: RtrCaller, q: RtrListQuery): Promise<{ ids: string[]; total: number; offset: number; limit: number }> {
-    const offset = q.offset ?? 0;
-    const limit = q.limit ?? 100;
-    const where = compileFilter(rtrSessionFqlSchema, q.filter);
-    let base = this.db
+  async list(caller: RtrCaller, q: RtrListQuery): Promise<IdPage> {
+    const base = this.db
       .selectFrom('rtr_sessions')
       .where('rtr_sessions.client_id', '=', caller.client_id)
       .where('rtr_sessions.deleted_at', 'is', null)
       .where('rtr_sessions.expires_at', '>', nowIso());
-    if (where) base = base.where(where);
-    const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('rtr_sessions.id'), rtrSessionFqlSchema, q.sort, 'created_at|desc').offset(offset).limit(limit).execute();
-    return { ids: rows.map((r) => r.id), total: Number(total), offset, limit };
+    return queryIds(base, rtrSessionFqlSchema, q, 'created_at|desc');
   }
 
   /**

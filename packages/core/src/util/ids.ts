@@ -50,3 +50,8 @@ function timePrefix(ms: number): string {
   const time = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
   return `${time.slice(0, 8)}-${time.slice(8)}`;
 }
+
+/** The ISO time `ms` milliseconds after `iso`. */
+export function plusMs(iso: string, ms: number): string {
+  return new Date(Date.parse(iso) + ms).toISOString();
+}

@@ -1,4 +1,4 @@
-import type { Core, PolicyActor, ResponsePolicy } from '@riposte/core';
+import type { Actor, Core, ResponsePolicy } from '@riposte/core';
 import { badRequest, settingCategories } from '@riposte/core';
 import type { Call, SomeFalconHandlers } from './call.ts';
 import type { DeviceRenderCache } from './device-cache.ts';
@@ -24,7 +24,7 @@ export function toFalconResponsePolicy(p: ResponsePolicy, cid: string): Record<s
   };
 }
 
-function actor(call: Call): PolicyActor {
+function actor(call: Call): Actor {
   return { id: call.principal?.client_id ?? 'api', name: call.principal?.client_name ?? 'api' };
 }
 

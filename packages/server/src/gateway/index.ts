@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { getOperation, MAX_AGENT_FRAME_BYTES } from '@riposte/spec';
-import { constantTimeEqual, tokenDigest, type CommandRecord, type Core } from '@riposte/core';
+import { CommandSweeper, constantTimeEqual, tokenDigest, type CommandRecord, type Core } from '@riposte/core';
 import { AgentConnection, type ConnectionDeps } from './agent-connection.ts';
 import type { EnrollLimits } from './enroll.ts';
 import { startHeartbeat } from './heartbeat.ts';
@@ -30,16 +30,6 @@ export interface Gateway {
   connections: ReadonlyMap<string, AgentConnection>;
   close(): Promise<void>;
 }
-
-/** A queued command of an online host still unsent after this long had its notification missed. */
-const MISSED_AFTER_MS = 2000;
-/** How far a sweep looks back past the previous one's end: a large fan-out commits some seconds after its ids were made. */
-const SWEEP_OVERLAP_MS = 30_000;
-/** How often a sweep looks at every open command, not just recent ones. */
-const FULL_SWEEP_EVERY_MS = 5 * 60_000;
-
-/** How far before the newest revocation seen each look for revoked agents starts. */
-const REVOCATION_LOOKBACK_MS = 30_000;
 
 /** Commands whose file bytes move over HTTP, and in which direction. */
 const TRANSFER_DIRECTION: Record<string, 'upload' | 'download'> = { get: 'upload', put: 'download' };
@@ -164,57 +154,30 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
     presence.seen(alive).catch((err) => app.log.error({ err }, 'presence update failed')),
   );
 
-  // The sweeper times out expired commands and re-dispatches queued ones whose notification was
-  // missed (issued by another process on SQLite, or while a LISTEN connection was re-established).
-  // Such a command was made moments ago, so most sweeps look only at commands made since the
-  // previous one (with an overlap for slow commits); now and then a sweep looks at all of them.
-  let sweeping = false;
-  let sweptUpTo: number | undefined;
-  let lastFullSweep = 0;
-  // Revoked agents lose their socket on whichever replica holds it. Revocations are read from the
-  // database (the CLI or another replica may have revoked), looking back a while past the newest
-  // one seen so that a revoker whose clock is a little behind is not missed.
-  let newestRevocation = new Date().toISOString();
-  const closeRevoked = async () => {
-    if (connections.size === 0) return;
-    const lookBack = new Date(Date.parse(newestRevocation) - REVOCATION_LOOKBACK_MS).toISOString();
-    const { device_ids, latest } = await core.agentRevocations.since(lookBack);
-    if (latest > newestRevocation) newestRevocation = latest;
-    for (const id of device_ids) {
-      const conn = connections.get(id);
-      if (!conn) continue;
-      app.log.warn({ device_id: id }, 'agent identity revoked: closing its connection');
-      conn.close(4003, 'agent identity revoked');
-    }
-  };
-  const sweep = async () => {
-    await closeRevoked();
-    await core.commands.expireDue();
-    if (connections.size === 0) return;
-    const now = Date.now();
-    const full = sweptUpTo === undefined || now - lastFullSweep >= FULL_SWEEP_EVERY_MS;
-    const missed = await core.commands.queuedOlderThan(MISSED_AFTER_MS, full ? {} : { madeSince: sweptUpTo! - SWEEP_OVERLAP_MS });
-    if (full) lastFullSweep = now;
-    sweptUpTo = now - MISSED_AFTER_MS;
-    for (const c of missed) {
-      const conn = connections.get(c.device_id);
-      if (conn) await conn.sendCommand(c);
-    }
-  };
-  const sweeper = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    sweep()
-      .catch((err) => app.log.error({ err }, 'command sweep failed'))
-      .finally(() => (sweeping = false));
-  }, opts.sweepMs ?? 1000);
-  sweeper.unref();
+  const sweeper = new CommandSweeper(
+    core.commands,
+    core.agentRevocations,
+    {
+      holdsAgents: () => connections.size > 0,
+      resend: async (c) => {
+        await connections.get(c.device_id)?.sendCommand(c);
+      },
+      revoked: (id) => {
+        const conn = connections.get(id);
+        if (!conn) return;
+        app.log.warn({ device_id: id }, 'agent identity revoked: closing its connection');
+        conn.close(4003, 'agent identity revoked');
+      },
+    },
+    { intervalMs: opts.sweepMs, onError: (err) => app.log.error({ err }, 'command sweep failed') },
+  );
+  sweeper.start();
 
   return {
     connections,
     async close() {
       stopHeartbeat();
-      clearInterval(sweeper);
+      await sweeper.close();
       for (const u of unsubscribe) u();
       const ids = [...connections.keys()];
       for (const conn of connections.values()) {

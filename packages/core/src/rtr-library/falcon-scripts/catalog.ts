@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
+import type { Platform } from '../../platform.ts';
 import fs from 'node:fs';
-import type { FalconScript, LibraryPlatform } from '../index.ts';
+import type { FalconScript } from '../index.ts';
 
 /**
  * The scripts riposte ships (the counterpart of the vendor's "Falcon scripts"): real, read-only
@@ -10,7 +11,7 @@ import type { FalconScript, LibraryPlatform } from '../index.ts';
 interface CatalogEntry {
   name: string;
   file: string;
-  platform: LibraryPlatform;
+  platform: Platform;
   description: string;
   use_case: string;
   categories: string[];

@@ -1,11 +1,11 @@
-import type { LibraryActor } from '@riposte/core';
+import type { Actor } from '@riposte/core';
 import type { Call } from '../call.ts';
 
 /** The API client making a library call: owner of what it creates, viewer of what it lists. */
-export function actorOf(call: Call): LibraryActor {
+export function actorOf(call: Call): Actor {
   const p = call.principal;
   if (!p) throw new Error('library operations require an authenticated principal');
-  return { client_id: p.client_id, name: p.client_name };
+  return { id: p.client_id, name: p.client_name };
 }
 
 /** Page metadata for `queries/...` answers. */

@@ -45,7 +45,7 @@ export function scriptHandlers(core: Core) {
 
   const get = (version: 1 | 2) => async (call: CallOf<'RTR_GetScripts' | 'RTR_GetScriptsV2'>) => {
     const ids = call.query.ids;
-    const found = await lib.getMany(ids, { client_id: actorOf(call).client_id });
+    const found = await lib.getMany(ids, { client_id: actorOf(call).id });
     return entitiesResult(ids, found, (s) => s.id, 'script', (s) => renderScript(s, version));
   };
 
@@ -61,7 +61,7 @@ export function scriptHandlers(core: Core) {
       return deleteResult(call.query.ids, done, 'script');
     },
     async RTR_ListScripts(call) {
-      return idPage(await lib.list(call.query, { client_id: actorOf(call).client_id }));
+      return idPage(await lib.list(call.query, { client_id: actorOf(call).id }));
     },
   } satisfies SomeFalconHandlers;
 }

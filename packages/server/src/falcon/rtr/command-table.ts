@@ -1,3 +1,4 @@
+import { scriptUsableBy } from '@riposte/core';
 import { falconscript } from './falconscript.ts';
 import { CommandLineError, splitArgv, type OptionSpec, type ParsedArgs } from './command-line.ts';
 import { agentTranslation, LONG_MS, TIER_RANK, type CommandDef, type PositionalSpec, type PutFileRef, type ScriptRef, type TranslateContext, type Translation } from './vocabulary.ts';
@@ -40,10 +41,7 @@ function commandLineArgs(p: ParsedArgs): string[] {
 
 /** May the caller run this library script? public: active responders and admins; group: admins; private: its owner. */
 export function scriptAllowed(script: ScriptRef, caller: TranslateContext['caller']): boolean {
-  if (script.created_by_uuid === caller.client_id) return true;
-  if (script.permission_type === 'public') return TIER_RANK[caller.role] >= TIER_RANK.active;
-  if (script.permission_type === 'group') return caller.role === 'admin';
-  return false;
+  return scriptUsableBy(script, { client_id: caller.client_id, tier: caller.role });
 }
 
 async function runscript(p: ParsedArgs, ctx: TranslateContext): Promise<Translation> {
