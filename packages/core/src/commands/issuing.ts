@@ -74,11 +74,11 @@ export class CommandIssuer {
     for (const input of inputs) {
       const state = hostState.get(input.device_id);
       if (!state) {
-        refused.push({ device_id: input.device_id, error: new ServiceError(404, `host ${input.device_id} not found`, 'HOST_NOT_FOUND') });
+        refused.push({ device_id: input.device_id, error: new ServiceError('not_found', `host ${input.device_id} not found`) });
         continue;
       }
       if (!state.online && !input.queue_offline) {
-        refused.push({ device_id: input.device_id, error: new ServiceError(404, 'Sensor appears to be offline', 'HOST_OFFLINE') });
+        refused.push({ device_id: input.device_id, error: new ServiceError('host_offline', 'Sensor appears to be offline') });
         continue;
       }
       // Response policies are enforced here, on every command of every dialect.

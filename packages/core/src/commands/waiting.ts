@@ -99,7 +99,7 @@ export class CommandReader {
   async cancel(id: string): Promise<CommandRecord> {
     const current = await this.get(id);
     if (!current) throw notFound(`command ${id} not found`);
-    if (TERMINAL_STATUSES.includes(current.status)) throw new ServiceError(409, `command ${id} has already ended (${current.status})`, 'ALREADY_ENDED');
+    if (TERMINAL_STATUSES.includes(current.status)) throw new ServiceError('conflict', `command ${id} has already ended (${current.status})`);
     const now = nowIso();
     const res = await this.shared.db
       .updateTable('commands')

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { HostGroupsTable } from '../db/schema.ts';
 import { compileFilter, FqlError, queryIds, type IdPage, type PageQuery } from '../fql/index.ts';
-import { hostFqlSchema, type HostService, type HostPage, type HostQuery } from '../hosts/index.ts';
+import { hostFqlSchema, hostQueryFqlSchema, type HostService, type HostPage, type HostQuery } from '../hosts/index.ts';
 import type { EventBus } from '../events.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';

@@ -87,7 +87,7 @@ export class PolicyCheck {
     const platform = row.platform_name as PlatformName;
     const refusal = refusalReason(platform, this.settingsOf(platform, row.settings), capability);
     if (!refusal) return undefined;
-    return new ServiceError(403, `response policy "${row.name}" (id ${row.id}) ${refusal.why} on this host`, 'RESPONSE_POLICY_DENIED', {
+    return new ServiceError('forbidden_by_policy', `response policy "${row.name}" (id ${row.id}) ${refusal.why} on this host`, {
       policy_id: row.id,
       setting: refusal.setting,
     });
