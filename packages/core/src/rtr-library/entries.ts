@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
-import type { BlobStore } from '../blobs/index.ts';
+import { BlobIndex, type BlobStore } from '../blobs/index.ts';
+import type { AuditService } from '../audit/index.ts';
 import { badRequest, ServiceError } from '../util/errors.ts';
 import { MAX_AUDIT_COMMENT, type ListQuery, type StagedUpload, type UploadStream } from './index.ts';
 
@@ -61,4 +62,30 @@ export async function discardUpload(db: Kysely<Database>, blobs: BlobStore, stag
 /** The vendor's list pages hold at most 100 ids; larger limits are clamped, not refused. */
 export function pageOf(query: ListQuery, max: number): { offset: number; limit: number } {
   return { offset: Math.max(0, query.offset ?? 0), limit: Math.min(Math.max(1, query.limit ?? max), max) };
+}
+
+/**
+ * What both libraries (put-files, scripts) share: their storage, and staging uploaded bytes in the
+ * blob store as they arrive, up to the library's size limit, before a record is written.
+ */
+export abstract class StagingLibrary {
+  protected readonly blobIndex: BlobIndex;
+
+  constructor(
+    protected readonly db: Kysely<Database>,
+    protected readonly blobs: BlobStore,
+    protected readonly audit: AuditService,
+    private readonly maxBytes: number,
+    private readonly what: 'put-file' | 'script',
+  ) {
+    this.blobIndex = new BlobIndex(db);
+  }
+
+  stage(upload: UploadStream): Promise<StagedUpload> {
+    return stageUpload(this.blobs, upload, this.maxBytes, this.what);
+  }
+
+  discard(staged: StagedUpload): Promise<void> {
+    return discardUpload(this.db, this.blobs, staged);
+  }
 }

@@ -3,12 +3,11 @@ import { actorName, type Actor } from '../actor.ts';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { BlobStore } from '../blobs/index.ts';
-import { BlobIndex } from '../blobs/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { queryIds } from '../fql/index.ts';
 import { conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
-import { checkComment, checkName, discardUpload, isStaged, pageOf, stageUpload } from './entries.ts';
+import { checkComment, checkName, isStaged, pageOf, StagingLibrary } from './entries.ts';
 import { putFileFqlSchema } from './fql-schema.ts';
 import { isUniqueViolation } from './unique.ts';
 import {
@@ -31,24 +30,9 @@ const toPutFile = (r: Selectable<RtrPutFilesTable>): PutFile => {
 /** Audit snapshots: the metadata a reviewer needs, never the bytes. */
 const snapshot = (f: PutFile) => ({ id: f.id, name: f.name, description: f.description, sha256: f.sha256, size: f.size });
 
-export class PutFileService implements PutFileLibrary {
-  private readonly blobIndex: BlobIndex;
-
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly blobs: BlobStore,
-    private readonly audit: AuditService,
-    private readonly maxBytes: number,
-  ) {
-    this.blobIndex = new BlobIndex(db);
-  }
-
-  stage(upload: UploadStream): Promise<StagedUpload> {
-    return stageUpload(this.blobs, upload, this.maxBytes, 'put-file');
-  }
-
-  discard(staged: StagedUpload): Promise<void> {
-    return discardUpload(this.db, this.blobs, staged);
+export class PutFileService extends StagingLibrary implements PutFileLibrary {
+  constructor(db: Kysely<Database>, blobs: BlobStore, audit: AuditService, maxBytes: number) {
+    super(db, blobs, audit, maxBytes, 'put-file');
   }
 
   async create(input: CreatePutFileInput, actor: Actor): Promise<PutFile> {

@@ -4,12 +4,11 @@ import { actorName, type Actor } from '../actor.ts';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { BlobStore } from '../blobs/index.ts';
-import { BlobIndex } from '../blobs/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { queryIds } from '../fql/index.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
-import { checkComment, checkName, discardUpload, isStaged, pageOf, stageUpload } from './entries.ts';
+import { checkComment, checkName, isStaged, pageOf, StagingLibrary } from './entries.ts';
 import { scriptFqlSchema } from './fql-schema.ts';
 import { isUniqueViolation } from './unique.ts';
 import { visibleTo } from './visibility.ts';
@@ -43,25 +42,11 @@ const snapshot = (s: Omit<Script, 'content'>) => ({
   size: s.size,
 });
 
-export class ScriptService implements ScriptLibrary {
-  private readonly blobIndex: BlobIndex;
+export class ScriptService extends StagingLibrary implements ScriptLibrary {
   private readonly decoder = new TextDecoder('utf-8');
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly blobs: BlobStore,
-    private readonly audit: AuditService,
-    private readonly maxBytes: number,
-  ) {
-    this.blobIndex = new BlobIndex(db);
-  }
-
-  stage(upload: UploadStream): Promise<StagedUpload> {
-    return stageUpload(this.blobs, upload, this.maxBytes, 'script');
-  }
-
-  discard(staged: StagedUpload): Promise<void> {
-    return discardUpload(this.db, this.blobs, staged);
+  constructor(db: Kysely<Database>, blobs: BlobStore, audit: AuditService, maxBytes: number) {
+    super(db, blobs, audit, maxBytes, 'script');
   }
 
   /** The script bytes as given: `content` when non-empty (explicit text beats an attachment), else the file. */

@@ -1,5 +1,9 @@
-import type { Actor } from '@riposte/core';
+import type { FastifyRequest } from 'fastify';
+import type { TObject } from '@sinclair/typebox';
+import { ServiceError, type Actor, type StagedUpload, type UploadStream } from '@riposte/core';
+import type { Operation } from '@riposte/spec';
 import type { Call } from '../call.ts';
+import { readForm, type ReadFormOptions } from '../../form-input.ts';
 
 /** The API client making a library call: owner of what it creates, viewer of what it lists. */
 export function actorOf(call: Call): Actor {
@@ -21,4 +25,26 @@ export function deleteResult(asked: readonly string[], done: readonly string[], 
     errors: missing.map((id) => ({ code: 404, message: `${what} not found: ${id}`, id })),
     ...(done.length === 0 ? { status: 404 } : {}),
   };
+}
+
+/**
+ * A library form (put-file or script): its file part is staged in the library's blob store as it
+ * arrives; more file parts than one, or none where one is required, is a 400 and all are dropped.
+ */
+export async function readLibraryForm<O extends Operation & { form: TObject }>(
+  request: FastifyRequest,
+  op: O,
+  lib: { stage(upload: UploadStream): Promise<StagedUpload>; discard(staged: StagedUpload): Promise<void> },
+  opts: ReadFormOptions & { fileRequired: boolean },
+) {
+  const discardAll = async (staged: StagedUpload[]) => {
+    for (const s of staged) await lib.discard(s);
+  };
+  const { fields, files } = await readForm(request, op, (part) => lib.stage(part), discardAll, opts);
+  if (files.length > 1 || (opts.fileRequired && files.length === 0)) {
+    await discardAll(files);
+    const many = `send ${opts.fileRequired ? 'exactly' : 'at most'} one file part "file"`;
+    throw new ServiceError('bad_input', files.length ? many : 'invalid form: missing required file "file"');
+  }
+  return { fields, file: files[0] as StagedUpload | undefined };
 }

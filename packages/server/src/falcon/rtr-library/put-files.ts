@@ -1,9 +1,7 @@
 import type { Core } from '@riposte/core';
-import { ServiceError } from '@riposte/core';
 import type { CallOf, SomeFalconHandlers } from '../call.ts';
-import { readForm } from '../../form-input.ts';
 import { entitiesResult } from '../hosts.ts';
-import { actorOf, deleteResult, idPage } from './caller.ts';
+import { actorOf, deleteResult, idPage, readLibraryForm } from './caller.ts';
 import { renderPutFile } from './render.ts';
 
 export function putFileHandlers(core: Core) {
@@ -11,19 +9,8 @@ export function putFileHandlers(core: Core) {
 
   /** File bytes go to the blob store as they arrive; the record is written once the form is complete. */
   async function create(call: CallOf<'RTR_CreatePut_Files' | 'RTR_CreatePut_FilesV2'>, version: 1 | 2) {
-    const { fields, files } = await readForm(
-      call.request,
-      call.op,
-      (part) => lib.stage(part),
-      async (staged) => {
-        for (const s of staged) await lib.discard(s);
-      },
-    );
-    if (files.length !== 1) {
-      for (const s of files) await lib.discard(s);
-      throw new ServiceError('bad_input', files.length ? 'send exactly one file part "file"' : 'invalid form: missing required file "file"');
-    }
-    const created = await lib.create({ file: files[0], ...fields }, actorOf(call));
+    const { fields, file } = await readLibraryForm(call.request, call.op, lib, { fileRequired: true });
+    const created = await lib.create({ file: file!, ...fields }, actorOf(call));
     return { resources: version === 2 ? [renderPutFile(created, 2)] : [], writes: { resources_affected: 1 } };
   }
 
