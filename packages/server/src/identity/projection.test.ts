@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { execute, parse } from 'graphql';
+import { execute, parse } from './graphql.ts';
 import type { Core, EntityColumn } from '@riposte/core';
 import { DocumentCache } from './documents.ts';
 import { entityColumns } from './entity-node.ts';
