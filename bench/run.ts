@@ -7,6 +7,7 @@ import { benchSoak } from './soak.ts';
 import { benchCarbonBlack } from './carbonblack.ts';
 import { benchIdentity } from './identity.ts';
 import { benchCli } from './cli.ts';
+import { benchConsole } from './console.ts';
 
 const benches: Record<string, () => Promise<boolean>> = {
   api: benchApi,
@@ -17,6 +18,7 @@ const benches: Record<string, () => Promise<boolean>> = {
   carbonblack: benchCarbonBlack,
   identity: benchIdentity,
   cli: benchCli,
+  console: benchConsole,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

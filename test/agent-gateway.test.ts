@@ -79,9 +79,9 @@ describe('agent gateway with a real agent on this machine', () => {
   });
 
   it('refuses commands for unknown hosts, and for offline hosts unless queued', async () => {
-    await expect(t.server.core.commands.issue({ device_id: '0'.repeat(32), name: 'ls', args: {}, issued_by: 'test' })).rejects.toMatchObject({ status: 404, code: 'HOST_NOT_FOUND' });
+    await expect(t.server.core.commands.issue({ device_id: '0'.repeat(32), name: 'ls', args: {}, issued_by: 'test' })).rejects.toMatchObject({ status: 404, kind: 'not_found' });
     const [offline] = await t.server.core.hosts.getMany([(await t.server.core.hosts.register({ hostname: 'offline-box', platform_name: 'Linux' })).device_id]);
-    await expect(t.server.core.commands.issue({ device_id: offline.device_id, name: 'ls', args: {}, issued_by: 'test' })).rejects.toMatchObject({ code: 'HOST_OFFLINE' });
+    await expect(t.server.core.commands.issue({ device_id: offline.device_id, name: 'ls', args: {}, issued_by: 'test' })).rejects.toMatchObject({ kind: 'host_offline' });
     const queued = await t.server.core.commands.issue({ device_id: offline.device_id, name: 'ls', args: {}, issued_by: 'test', queue_offline: true, timeout_ms: 50, queue_ttl_ms: 100 });
     expect(queued.status).toBe('queued');
     const expired = await t.server.core.commands.wait(queued.id, 5000);

@@ -8,6 +8,10 @@ import { writeUtmpFixture } from '../packages/agent/src/logins/fixtures.ts';
 import { UtmpType } from '../packages/agent/src/logins/utmp.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { waitFor } from './support/agent.ts';
+import WebSocket from 'ws';
+import { AGENT_PROTOCOL_VERSION } from '@riposte/spec';
+import { enroll } from '../packages/agent/src/transport/identity.ts';
+import { OsExecutor } from '../packages/agent/src/commands/os-executor.ts';
 
 const DMI = '/sys/class/dmi/id';
 const dmi = (name: string) => {
@@ -92,5 +96,29 @@ describe('host facts from a real agent', () => {
     expect(device.kernel_version).toBe(os.release());
     expect(Math.abs(Date.parse(device.agent_local_time) - Date.now())).toBeLessThan(120_000);
     expect(device.product_type).toBeUndefined();
+    // A Linux machine keeps no record of an AD organizational unit or site: absent, not guessed.
+    expect(device.ou).toBeUndefined();
+    expect(device.site_name).toBeUndefined();
+  });
+
+  it("shows a Windows agent's AD organizational units and site as it reports them, and clears them when it stops", async () => {
+    const inventory = { ...(await new OsExecutor({ agentVersion: '0.1.0' }).inventory()), hostname: 'WS-0042', platform: 'windows' as const };
+    const identity = await enroll(t.url, t.enrollToken, { ...inventory, ou: ['Laptops', 'Sales'], site_name: 'HQ' });
+    const device = async () => (await t.api('GET', `/devices/entities/devices/v2?ids=${identity.device_id}`, { token })).body.resources[0];
+    expect(await device()).toMatchObject({ platform_name: 'Windows', ou: ['Laptops', 'Sales'], site_name: 'HQ' });
+    const bySite = await t.api('GET', `/devices/queries/devices/v1?filter=${encodeURIComponent("site_name:'HQ'")}`, { token });
+    expect(bySite.body.resources).toEqual([identity.device_id]);
+
+    // Reconnecting after leaving the domain: its hello carries neither.
+    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/agent/v1/connect`, { headers: { authorization: `Agent ${identity.device_id}:${identity.agent_secret}` } });
+    await new Promise((r) => ws.once('open', r));
+    ws.send(JSON.stringify({ t: 'hello', protocol: AGENT_PROTOCOL_VERSION, inventory }));
+    await waitFor(async () => (await device()).site_name === undefined, 10_000, 'the site to be cleared');
+    expect((await device()).ou).toBeUndefined();
+    ws.close();
+
+    // A report whose OU names are not names is refused at enrollment.
+    const bad = await t.api('POST', '/agent/v1/enroll', { json: { enroll_token: t.enrollToken, inventory: { ...inventory, ou: ['x'.repeat(65)] } } });
+    expect(bad.status).toBe(400);
   });
 });

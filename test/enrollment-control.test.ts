@@ -77,6 +77,31 @@ describe('enrollment tokens and agent identities', () => {
     expect(res.body.error.message).toBe('enrollment token is expired');
   });
 
+  it('answers schema errors, token refusals and rate limits in one shape: the agent dialect\'s {error: {code, message}}', async () => {
+    const { hostname: _h, ...noHostname } = inventory;
+    const missing = await enrollFrom(t.url, 'wrong', noHostname as Inventory, '127.0.0.8');
+    expect(missing.status).toBe(400);
+    expect(missing.body).toEqual({ error: { code: 'bad_request', message: expect.stringMatching(/^invalid request: .*hostname/) } });
+    const refused = await enrollFrom(t.url, 'wrong', inventory, '127.0.0.8');
+    expect(refused.status).toBe(401);
+    expect(refused.body).toEqual({ error: { code: 'unauthorized', message: 'invalid enrollment token' } });
+    for (let i = 0; i < 2; i++) await enrollFrom(t.url, 'wrong', inventory, '127.0.0.8');
+    const limited = await enrollFrom(t.url, 'wrong', inventory, '127.0.0.8');
+    expect(limited.status).toBe(429);
+    expect(limited.body).toEqual({ error: { code: 'too_many_requests', message: expect.any(String) } });
+
+    // Unknown paths answer in the envelope of the dialect whose prefix they are under.
+    const agent404 = await fetch(`${t.url}/agent/v1/nowhere`);
+    expect(agent404.status).toBe(404);
+    expect(await agent404.json()).toEqual({ error: { code: 'not_found', message: 'no route for GET /agent/v1/nowhere' } });
+    const cb404 = await fetch(`${t.url}/appservices/v6/nowhere`);
+    expect(cb404.status).toBe(404);
+    expect(await cb404.json()).toEqual({ success: false, message: 'no route for GET /appservices/v6/nowhere', error_code: 'NotFound' });
+    const falcon404 = await fetch(`${t.url}/devices/nowhere/v1`);
+    expect(falcon404.status).toBe(404);
+    expect(await falcon404.json()).toMatchObject({ resources: [], errors: [{ code: 404, message: 'no route for GET /devices/nowhere/v1' }] });
+  });
+
   it('limits failed attempts per source address with a 429 and the Falcon rate-limit headers', async () => {
     for (let i = 0; i < 3; i++) expect((await enrollFrom(t.url, `wrong-${i}`, inventory, '127.0.0.5')).status).toBe(401);
     // Even the right token is refused now, from that address; another address is unaffected.

@@ -9,8 +9,8 @@ import { seedHosts } from './support/hosts.ts';
 
 /**
  * Containment over the API on loopback. Isolation itself is proven in network namespaces
- * (containment-netns.test.ts); here the agent cannot apply the firewall (its nft is made
- * missing), so the host must say why and never be contained.
+ * (containment-netns.test.ts); here the agent cannot apply the firewall (its nft and
+ * iptables are made missing), so the host must say why and never be contained.
  */
 describe('PerformActionV2 contain / lift_containment', () => {
   let t: TestServer;
@@ -21,13 +21,16 @@ describe('PerformActionV2 contain / lift_containment', () => {
   const device = async (id: string) => (await t.api('GET', `/devices/entities/devices/v2?ids=${id}`, { token })).body.resources[0];
 
   beforeAll(async () => {
+    // Neither firewall: without the iptables fallback's tool too, nothing can touch this machine.
     process.env.RIPOSTE_NFT = '/nonexistent/nft';
+    process.env.RIPOSTE_IPTABLES = '/nonexistent/iptables';
     t = await startTestServer();
     token = await t.token();
     agent = await startTestAgent(t);
   });
   afterAll(async () => {
     delete process.env.RIPOSTE_NFT;
+    delete process.env.RIPOSTE_IPTABLES;
     await fleet?.stop();
     agent?.stop();
     await t?.close();
@@ -38,7 +41,7 @@ describe('PerformActionV2 contain / lift_containment', () => {
     await waitFor(async () => (await device(agent.deviceId)).containment_failed !== undefined, 10_000, 'the agent\'s answer');
     const d = await device(agent.deviceId);
     expect(d.status).toBe('normal');
-    expect(d.containment_failed).toMatch(/nftables is not installed/);
+    expect(d.containment_failed).toMatch(/nftables is not installed .*; iptables is not installed .*: the host cannot be contained/);
   });
 
   it('keeps an offline host pending until it connects', async () => {

@@ -84,6 +84,7 @@ describe('response policies decide what a real agent may be asked to do', () => 
     else expect(done.error?.code, JSON.stringify(done.error)).toBe('transfer_failed');
     const details = await api('GET', `/devices/entities/devices/v2?ids=${agent.deviceId}`);
     expect(details.body.resources[0].device_policies.remote_response).toMatchObject({ policy_id: responders.id, policy_type: 'remote-response', applied: true });
+    expect(details.body.resources[0].rtr_state).toBe('enabled');
   });
 
   it('refuses sessions and every command when the deciding policy turns RealTimeFunctionality off', async () => {
@@ -93,10 +94,17 @@ describe('response policies decide what a real agent may be asked to do', () => 
     expect(session.status).toBe(403);
     expect(session.message).toBe(`response policy "Responders" (id ${responders.id}) disables RealTimeFunctionality (Real Time Response) on this host`);
     const ls = await refusal(t.server.core.commands.issue({ device_id: agent.deviceId, name: 'ls', args: { path: '.' }, cwd: agent.workDir, issued_by: 'test' }));
-    expect(ls).toMatchObject({ status: 403, code: 'RESPONSE_POLICY_DENIED' });
+    expect(ls).toMatchObject({ status: 403, kind: 'forbidden_by_policy' });
+    // The device record says so: RTR is disabled on the host.
+    const rtrState = async () => (await api('GET', `/devices/entities/devices/v2?ids=${agent.deviceId}`)).body.resources[0].rtr_state;
+    expect(await rtrState()).toBe('disabled');
+    // And over HTTP the session is refused the same way.
+    const init = await api('POST', '/real-time-response/entities/sessions/v1', { device_id: agent.deviceId });
+    expect(init.status).toBe(403);
     // Disabling that policy hands the host to the next one: sessions allowed, get refused again.
     await api('POST', '/policy/entities/response-actions/v1?action_name=disable', { ids: [responders.id] });
     await t.server.core.guard.check(agent.deviceId, 'session');
+    expect(await rtrState()).toBe('enabled');
     expect((await refusal(issueGet())).message).toContain('"Lockdown"');
   });
 });

@@ -18,3 +18,8 @@ export function tierOf(scopes: readonly string[]): Tier | undefined {
 export function baseCommand(line: string): string {
   return line.trim().split(/\s+/)[0] ?? '';
 }
+
+/** Quote a path for an RTR command line. */
+export function quoteArg(s: string): string {
+  return /[\s"']/.test(s) ? `"${s.replace(/"/g, '\\"')}"` : s;
+}

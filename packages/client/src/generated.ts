@@ -17,6 +17,7 @@ export const OPERATIONS = {
   GetOnlineState_V1: {"method":"GET","path":"/devices/entities/online-state/v1","scope":"devices:read","arrayQuery":["ids"]},
   UpdateDeviceTags: {"method":"PATCH","path":"/devices/entities/devices/tags/v1","scope":"devices:write"},
   PerformActionV2: {"method":"POST","path":"/devices/entities/devices-actions/v2","scope":"devices:write"},
+  DevicesActionsDeleteV1: {"method":"POST","path":"/devices/entities/devices-actions-delete/v1","scope":"delete-managed-assets:write"},
   QueryDeviceLoginHistory: {"method":"POST","path":"/devices/combined/devices/login-history/v1","scope":"devices:read"},
   QueryDeviceLoginHistoryV2: {"method":"POST","path":"/devices/combined/devices/login-history/v2","scope":"devices:read"},
   QueryGetNetworkAddressHistoryV1: {"method":"POST","path":"/devices/combined/devices/network-address-history/v1","scope":"devices:read"},
@@ -308,6 +309,23 @@ export interface PerformActionV2Input {
 }
 /** One resource of PerformActionV2's answer. */
 export type PerformActionV2Resource = {
+  id: string;
+  path: string;
+};
+
+/** Input of DevicesActionsDeleteV1. */
+export interface DevicesActionsDeleteV1Input {
+  body: {
+    ids?: string[];
+    filter?: string;
+    action_parameters?: Array<{
+      name: string;
+      value: string;
+    }>;
+  };
+}
+/** One resource of DevicesActionsDeleteV1's answer. */
+export type DevicesActionsDeleteV1Resource = {
   id: string;
   path: string;
 };
@@ -1917,6 +1935,10 @@ export abstract class GeneratedOperations {
   /** PerformActionV2 (POST /devices/entities/devices-actions/v2, devices:write): Contain, lift containment, hide or unhide hosts, suppress or unsuppress their detections. */
   performActionV2(input: PerformActionV2Input, options?: CallOptions): Promise<Envelope<PerformActionV2Resource>> {
     return this.call('PerformActionV2', input ?? {}, options);
+  }
+  /** DevicesActionsDeleteV1 (POST /devices/entities/devices-actions-delete/v1, delete-managed-assets:write): Permanently delete hidden hosts, by `ids` and/or an FQL `filter` (over hidden hosts; with ids, it narrows them). Their agents are revoked. Visible hosts are refused: hide them first. */
+  devicesActionsDeleteV1(input: DevicesActionsDeleteV1Input, options?: CallOptions): Promise<Envelope<DevicesActionsDeleteV1Resource>> {
+    return this.call('DevicesActionsDeleteV1', input ?? {}, options);
   }
   /** QueryDeviceLoginHistory (POST /devices/combined/devices/login-history/v1, devices:read): Recent logins on hosts (up to 10 per host). */
   queryDeviceLoginHistory(input: QueryDeviceLoginHistoryInput, options?: CallOptions): Promise<Envelope<QueryDeviceLoginHistoryResource>> {

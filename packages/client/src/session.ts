@@ -6,9 +6,9 @@ import { pipeline } from 'node:stream/promises';
 import { sha256File, unpack7z } from './archive.ts';
 import type { RiposteClient } from './client.ts';
 import { RiposteApiError } from './errors.ts';
-import { baseCommand, type Tier } from './command-line.ts';
+import { baseCommand, quoteArg, type Tier } from './command-line.ts';
 
-export { baseCommand, tierOf, type Tier } from './command-line.ts';
+export { baseCommand, quoteArg, tierOf, type Tier } from './command-line.ts';
 
 export interface CommandResult {
   cloudRequestId: string;
@@ -37,10 +37,6 @@ export class CommandCancelledError extends Error {
 const POLL_MIN_MS = 40;
 const POLL_MAX_MS = 500;
 
-/** Quote a path for an RTR command line. */
-export function quoteArg(s: string): string {
-  return /[\s"']/.test(s) ? `"${s.replace(/"/g, '\\"')}"` : s;
-}
 
 /**
  * One RTR session on one host: commands in the vendor's syntax on the tier's endpoint, output

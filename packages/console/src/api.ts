@@ -13,6 +13,8 @@ export interface Me {
 }
 
 let csrfToken = '';
+/** Signed out on purpose: a late 401 (a terminal closing its session) is not news. */
+let signedOut = false;
 /** Called when the server says the session is gone (idle expiry, signed out elsewhere). */
 let onSignedOut: () => void = () => {};
 export function whenSignedOut(fn: () => void) {
@@ -24,7 +26,7 @@ export function whenSignedOut(fn: () => void) {
  * bearer token; every state-changing call carries the session's CSRF token.
  */
 class ConsoleApi extends GeneratedOperations {
-  protected async call(operationId: OperationId, input: { query?: Record<string, unknown>; body?: unknown }, options: CallOptions = {}): Promise<any> {
+  protected async call(operationId: OperationId, input: { query?: Record<string, unknown>; body?: unknown; form?: Record<string, unknown>; files?: Record<string, Blob | undefined> }, options: CallOptions = {}): Promise<any> {
     const spec = OPERATIONS[operationId];
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(input.query ?? {})) {
@@ -34,11 +36,21 @@ class ConsoleApi extends GeneratedOperations {
     const qs = params.toString();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (spec.method !== 'GET') headers['x-csrf-token'] = csrfToken;
-    if (input.body !== undefined) headers['content-type'] = 'application/json';
+    let body: BodyInit | undefined;
+    if (input.form || input.files) {
+      // Multipart, as the library operations take it (the browser sets the boundary).
+      const form = new FormData();
+      for (const [k, v] of Object.entries(input.form ?? {})) for (const item of v === undefined ? [] : Array.isArray(v) ? v : [v]) form.append(k, String(item));
+      for (const [k, blob] of Object.entries(input.files ?? {})) if (blob) form.append(k, blob, (blob as File).name ?? k);
+      body = form;
+    } else if (input.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(input.body);
+    }
     const res = await fetch(spec.path + (qs ? `?${qs}` : ''), {
       method: spec.method,
       headers,
-      body: input.body === undefined ? undefined : JSON.stringify(input.body),
+      body,
       credentials: 'same-origin',
       signal: options.signal,
     });
@@ -54,12 +66,28 @@ async function answer(operationId: string, res: Response): Promise<any> {
   } catch {
     body = undefined;
   }
-  if (res.status === 401) onSignedOut();
+  if (res.status === 401 && !signedOut) onSignedOut();
   if (!res.ok || body === undefined) throw new RiposteApiError(operationId, res.status, body?.meta?.trace_id, body?.errors?.length ? body.errors : [{ code: res.status, message: `HTTP ${res.status}` }], body);
   return body;
 }
 
 export const api = new ConsoleApi();
+
+/** The URL of a GET operation, for the browser to fetch itself (a download link sends the cookie). */
+export function operationUrl(operationId: OperationId, query: Record<string, string>): string {
+  return `${OPERATIONS[operationId].path}?${new URLSearchParams(query)}`;
+}
+
+/** Let the browser save a URL or a Blob as a file, as a link with `download` would. */
+export function saveAs(name: string, what: string | Blob): void {
+  const a = document.createElement('a');
+  a.href = typeof what === 'string' ? what : URL.createObjectURL(what);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  if (typeof what !== 'string') setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
 
 export async function signIn(name: string, password: string): Promise<Me> {
   const res = await fetch('/console/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }), credentials: 'same-origin' });
@@ -75,12 +103,23 @@ export async function whoAmI(): Promise<Me | undefined> {
   if (res.status === 401) return undefined;
   const me = (await res.json()) as Me;
   csrfToken = me.csrf_token;
+  signedOut = false;
   return me;
 }
 
 export async function signOut(): Promise<void> {
+  signedOut = true;
   await fetch('/console/api/session', { method: 'DELETE', headers: { 'x-csrf-token': csrfToken }, credentials: 'same-origin' });
   csrfToken = '';
+}
+
+/** One of the console's own endpoints (outside the Falcon registry's client): JSON in and out, CSRF on writes. */
+export async function consoleCall(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<any> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (method !== 'GET') headers['x-csrf-token'] = csrfToken;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  return res.status === 204 ? {} : answer(`${method} ${path}`, res);
 }
 
 export async function changePassword(current_password: string, new_password: string): Promise<void> {

@@ -6,6 +6,18 @@ export { tierOf, type Tier } from '../../client/src/command-line.ts';
 const POLL_MIN_MS = 40;
 const POLL_MAX_MS = 500;
 
+/** `reg query`, `ls`…: the names in a session's `scripts` (Falcon's help entries), sub-commands after their base. */
+function commandNames(scripts: Array<Record<string, unknown>>): string[] {
+  const names: string[] = [];
+  for (const s of scripts) {
+    const base = String(s.command);
+    const subs = Array.isArray(s.sub_commands) ? (s.sub_commands as Array<{ command: string }>) : [];
+    if (subs.length) for (const sub of subs) names.push(`${base} ${sub.command}`);
+    else names.push(base);
+  }
+  return names.sort();
+}
+
 /** One RTR session opened from the console: a command line in the vendor's syntax, output as its chunks arrive. */
 export class ConsoleRtrSession {
   private constructor(
@@ -13,11 +25,14 @@ export class ConsoleRtrSession {
     readonly deviceId: string,
     public pwd: string,
     readonly tier: Tier,
+    readonly platform: string,
+    /** The commands (and their sub-commands) this role may run on this host, as the session answered them. */
+    readonly commands: string[],
   ) {}
 
   static async open(deviceId: string, tier: Tier): Promise<ConsoleRtrSession> {
     const r = (await api.rtrInitSession({ body: { device_id: deviceId, origin: 'riposte-console' } })).resources[0];
-    return new ConsoleRtrSession(r.session_id, deviceId, r.pwd, tier);
+    return new ConsoleRtrSession(r.session_id, deviceId, r.pwd, tier, r.platform, commandNames(r.scripts));
   }
 
   pulse() {
@@ -28,8 +43,14 @@ export class ConsoleRtrSession {
     return api.rtrDeleteSession({ query: { session_id: this.id } });
   }
 
-  /** Runs a line; each piece of output goes to `out` as it arrives. */
-  async run(line: string, out: (chunk: { stdout: string; stderr: string }) => void): Promise<void> {
+  /** Runs a line; each piece of output goes to `out` as it arrives; answers the whole output. */
+  async run(line: string, out: (chunk: { stdout: string; stderr: string }) => void): Promise<{ stdout: string; stderr: string }> {
+    const all = { stdout: '', stderr: '' };
+    const take = (c: { stdout: string; stderr: string }) => {
+      all.stdout += c.stdout;
+      all.stderr += c.stderr;
+      out(c);
+    };
     const base = baseCommand(line);
     const body = { base_command: base, command_string: line.trim(), session_id: this.id };
     const started = this.tier === 'admin' ? await api.rtrExecuteAdminCommand({ body }) : this.tier === 'active' ? await api.rtrExecuteActiveResponderCommand({ body }) : await api.rtrExecuteCommand({ body });
@@ -42,7 +63,7 @@ export class ConsoleRtrSession {
     for (;;) {
       const r = (await status(0)).resources[0];
       if (r.complete) {
-        out(r);
+        take(r);
         break;
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
@@ -50,7 +71,7 @@ export class ConsoleRtrSession {
     }
     for (let seq = 1; ; seq++) {
       try {
-        out((await status(seq)).resources[0]);
+        take((await status(seq)).resources[0]);
       } catch (err) {
         if (err instanceof RiposteApiError && err.status === 404) break;
         throw err;
@@ -62,5 +83,6 @@ export class ConsoleRtrSession {
       await this.run('pwd', (c) => (text += c.stdout));
       if (text.trim()) this.pwd = text.trim();
     }
+    return all;
   }
 }

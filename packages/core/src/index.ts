@@ -4,7 +4,7 @@ import path from 'node:path';
 import { openStore, type Store } from './db/index.ts';
 import { EventBus } from './events.ts';
 import { ApiClientService, EnrollmentTokenService, TokenService } from './auth/index.ts';
-import { AgentRevocations, HostService } from './hosts/index.ts';
+import { AgentRevocations, HostDeletion, HostService } from './hosts/index.ts';
 import { ContainmentService } from './containment/index.ts';
 import { ConsoleSessionService, ConsoleUserService } from './console/index.ts';
 import { HostGroupService } from './hostgroups/index.ts';
@@ -66,6 +66,8 @@ export interface Core {
   consoleUsers: ConsoleUserService;
   consoleSessions: ConsoleSessionService;
   hosts: HostService;
+  /** Permanent deletion of hidden hosts (their agents revoked). */
+  hostDeletion: HostDeletion;
   hostGroups: HostGroupService;
   /** Network containment requests, agents' answers, and the allow-list. */
   containment: ContainmentService;
@@ -126,6 +128,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     consoleUsers: new ConsoleUserService(store.db),
     consoleSessions: new ConsoleSessionService(store.db),
     hosts,
+    hostDeletion: new HostDeletion(store.db, audit),
     hostGroups: new HostGroupService(store.db, hosts, events),
     containment: new ContainmentService(store.db, notifier),
     // After hostGroups: its host-change hook (dynamic groups) must run before this one's.

@@ -6,16 +6,17 @@ import rateLimit from '@fastify/rate-limit';
 import sjson from 'secure-json-parse';
 import { findOperation, getOperation, operations, toOpenApi } from '@riposte/spec';
 import type { Core } from '@riposte/core';
-import { installErrorHandling, RateLimited } from './errors.ts';
+import { RateLimited } from './errors.ts';
 import { installNulGuard } from './nul-guard.ts';
-import { registerFalconOperations } from './routes.ts';
+import { falconPlugin } from './falcon/plugin.ts';
+import { falconErrorHandler } from './falcon/errors.ts';
 import { registerConsoleSessionRoutes } from './console/session-routes.ts';
+import { registerConsoleAdminRoutes } from './console/admin-routes.ts';
 import { registerConsoleStatic } from './console/static-files.ts';
-import { falconHandlers } from './falcon/index.ts';
 import { carbonBlackPlugin, CB_MOUNT } from './carbonblack/index.ts';
 import { identityGraphqlPlugin } from './identity/index.ts';
 import { startGateway, type GatewayOptions } from './gateway/index.ts';
-import { registerTransferRoutes } from './gateway/transfer-routes.ts';
+import { agentPlugin, AGENT_MOUNT } from './gateway/plugin.ts';
 
 const ENROLL_PATH = getOperation('AgentEnroll').path;
 
@@ -73,7 +74,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.header('x-cs-traceid', request.id);
   });
 
-  installErrorHandling(app);
+  // Each dialect's plugin shapes its own errors; the few routes outside any dialect (health,
+  // OpenAPI) answer as Falcon, whose 404 also covers every path outside another dialect's prefix.
+  app.setErrorHandler(falconErrorHandler);
   installNulGuard(app);
   // JSON bodies must be valid UTF-8: a lossy decode would silently store replacement characters.
   const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -115,13 +118,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     toOpenApi(operations, `${request.protocol}://${request.host}`),
   );
 
-  registerFalconOperations(app, core, falconHandlers(core));
+  await app.register(falconPlugin, { core });
   await app.register(carbonBlackPlugin, { prefix: CB_MOUNT, core });
   await app.register(identityGraphqlPlugin, { core });
   registerConsoleSessionRoutes(app, core);
+  registerConsoleAdminRoutes(app, core);
   registerConsoleStatic(app);
   if (opts.gateway !== false) {
-    registerTransferRoutes(app, { transfers: core.transfers, blobs: core.blobs });
+    await app.register(agentPlugin, { prefix: AGENT_MOUNT, core, enroll: opts.gateway?.enroll });
     const gateway = startGateway(app, core, { transfers: core.transfers, ...(opts.gateway ?? {}) });
     app.decorate('gateway', gateway);
     app.addHook('preClose', async () => gateway.close());

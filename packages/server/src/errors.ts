@@ -1,6 +1,5 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { FqlError, ServiceError } from '@riposte/core';
-import { sendFalconError } from './falcon/envelope.ts';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { FqlError, kindForStatus, ServiceError, type ErrorKind } from '@riposte/core';
 
 /** Thrown by the rate limiter; carries when the client may try again. */
 export class RateLimited extends Error {
@@ -10,53 +9,69 @@ export class RateLimited extends Error {
   }
 }
 
-type ErrorSender = (request: FastifyRequest, reply: FastifyReply, status: number, message: string, code: string) => FastifyReply;
-
-/** Error senders per dialect; the Carbon Black dialect adds its own. */
-const senders: { prefix: string; send: ErrorSender }[] = [];
-
-export function registerErrorDialect(prefix: string, send: ErrorSender): void {
-  senders.push({ prefix, send });
-}
-
-function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string, code: string): FastifyReply {
-  const dialect = senders.find((s) => request.url.startsWith(s.prefix));
-  if (dialect) return dialect.send(request, reply, status, message, code);
-  return sendFalconError(request, reply, status, message);
+/** A request that failed its route's schema, for a dialect to word in its own way. */
+export interface InvalidInput {
+  /** `querystring`, `params`, `body`, `headers`, or undefined when Fastify did not say. */
+  where?: string;
+  /** The offending field (a dotted path), or '' when the failure is about the whole object. */
+  field: string;
+  /** Set when the failure is a field the schema does not know. */
+  unknownField?: string;
+  /** The validator's message about the field. */
+  message: string;
+  /** Fastify's own one-line summary (`body/inventory must have ...`). */
+  summary: string;
 }
 
 /**
- * Errors are shaped once, here: client faults become a 4xx in the caller's dialect with a clear
- * message; anything else is logged and answered with a bare 500 that reveals nothing.
+ * Any error a route threw, as a dialect needs it to answer: a client fault with its status and a
+ * message fit to show, or a server fault (already logged) that reveals nothing.
  */
-export function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | Error, request, reply) => {
-    if (err instanceof ServiceError) return sendError(request, reply, err.status, err.message, err.code);
-    if (err instanceof FqlError) return sendError(request, reply, 400, err.message, 'INVALID_FILTER');
-    if (err instanceof RateLimited) {
-      reply.header('x-ratelimit-retryafter', String(err.retryAt));
-      reply.header('x-ratelimit-limit', String(err.limit));
-      reply.header('x-ratelimit-remaining', '0');
-      return sendError(request, reply, 429, err.message, 'TOO_MANY_REQUESTS');
-    }
-    const fe = err as FastifyError;
-    if (fe.validation) {
-      const where = fe.validationContext ?? 'request';
-      const v = fe.validation[0];
-      const field = v?.instancePath ? v.instancePath.replace(/^\//, '').replace(/\//g, '.') : (v?.params as any)?.missingProperty ?? (v?.params as any)?.additionalProperty ?? '';
-      const detail = v?.keyword === 'additionalProperties'
-        ? `unknown ${where === 'querystring' ? 'query parameter' : 'field'} "${(v.params as any).additionalProperty}"`
-        : `${field ? `${field}: ` : ''}${v?.message ?? fe.message}`;
-      return sendError(request, reply, 400, `invalid ${where}: ${detail}`, 'INVALID_ARGUMENT');
-    }
-    const status = fe.statusCode ?? 500;
-    if (status >= 400 && status < 500) {
-      const message = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? `malformed JSON body: ${err.message}` : err.message;
-      return sendError(request, reply, status, message, 'INVALID_ARGUMENT');
-    }
-    request.log.error({ err }, 'unhandled error');
-    return sendError(request, reply, 500, 'internal server error', 'INTERNAL_ERROR');
-  });
+export interface Fault {
+  /** The catalogue's kind (core's ERROR_KINDS), or `internal` for a server fault. */
+  kind: ErrorKind | 'internal';
+  status: number;
+  message: string;
+  invalid?: InvalidInput;
+  rateLimited?: RateLimited;
+}
 
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, `no route for ${request.method} ${request.url.split('?')[0]}`, 'NOT_FOUND'));
+/** Classifies `err` once for every dialect; a server fault is logged here. */
+export function toFault(err: FastifyError | Error, request: FastifyRequest): Fault {
+  if (err instanceof ServiceError) return { kind: err.kind, status: err.status, message: err.message };
+  if (err instanceof FqlError) return { kind: 'bad_input', status: 400, message: err.message };
+  if (err instanceof RateLimited) return { kind: 'too_many_requests', status: 429, message: err.message, rateLimited: err };
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    const v = fe.validation[0];
+    const params = (v?.params ?? {}) as Record<string, unknown>;
+    const field = v?.instancePath ? v.instancePath.replace(/^\//, '').replace(/\//g, '.') : String(params.missingProperty ?? params.additionalProperty ?? '');
+    const invalid: InvalidInput = {
+      where: fe.validationContext,
+      field,
+      ...(v?.keyword === 'additionalProperties' ? { unknownField: String(params.additionalProperty) } : {}),
+      message: v?.message ?? fe.message,
+      summary: fe.message,
+    };
+    return { kind: 'bad_input', status: 400, message: fe.message, invalid };
+  }
+  const status = fe.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    const malformedJson = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError;
+    return { kind: kindForStatus(status), status, message: malformedJson ? `malformed JSON body: ${err.message}` : err.message };
+  }
+  request.log.error({ err }, 'unhandled error');
+  return { kind: 'internal', status: 500, message: 'internal server error' };
+}
+
+/** The rate-limit headers Falcon clients read (also sent by the agent dialect's enrollment). */
+export function sendRateLimitHeaders(reply: FastifyReply, limited: RateLimited): void {
+  reply.header('x-ratelimit-retryafter', String(limited.retryAt));
+  reply.header('x-ratelimit-limit', String(limited.limit));
+  reply.header('x-ratelimit-remaining', '0');
+}
+
+/** `no route for GET /x`: what every dialect's 404 for an unknown path says. */
+export function noRouteMessage(request: FastifyRequest): string {
+  return `no route for ${request.method} ${request.url.split('?')[0]}`;
 }

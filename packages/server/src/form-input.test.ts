@@ -4,11 +4,11 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import { Type } from '@sinclair/typebox';
 import { ServiceError } from '@riposte/core';
-import type { Operation } from '@riposte/spec';
+import { defineOperations } from '@riposte/spec';
 import { readForm } from './form-input.ts';
 
 /** readForm on its own: conversions, validation and file hand-off, for any form operation. */
-const op: Operation = {
+const [op] = defineOperations([{
   operationId: 'TestForm',
   collection: 'Test',
   dialect: 'falcon',
@@ -22,7 +22,7 @@ const op: Operation = {
   ),
   files: ['file'],
   successStatus: 200,
-};
+}]);
 
 describe('readForm', () => {
   let app: FastifyInstance;

@@ -4,13 +4,13 @@ import type { Multipart, MultipartFile } from '@fastify/multipart';
 import { findNul } from './nul-guard.ts';
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { ServiceError } from '@riposte/core';
-import type { Operation } from '@riposte/spec';
+import { kindForStatus, ServiceError } from '@riposte/core';
+import type { Operation, Static } from '@riposte/spec';
 
 /**
  * Input of a form operation (one with `op.form`, and `op.files` for multipart uploads).
  *
- * Multipart bodies are not parsed before the handler runs (routes.ts gives such operations no
+ * Multipart bodies are not parsed before the handler runs (falcon/plugin.ts gives such operations no
  * body schema), because file parts must be streamed, never buffered: readForm walks the parts in
  * order, hands each file part to the caller as a stream, collects the text fields, and validates
  * the fields against `op.form` at the end. Parts arrive in any order (the JS SDK sends `file`
@@ -48,13 +48,13 @@ const checks = new WeakMap<TObject, TypeCheck<TObject>>();
  * dropped), the rest of the body is drained so the client can read the error, and the error is
  * rethrown.
  */
-export async function readForm<F, T>(
+export async function readForm<O extends Operation & { form: TObject }, T>(
   request: FastifyRequest,
-  op: Operation,
+  op: O,
   onFile: (part: FormFilePart) => Promise<T>,
   onAbandon: (handled: T[]) => Promise<void> = async () => {},
   opts: ReadFormOptions = {},
-): Promise<FormInput<F, T>> {
+): Promise<FormInput<Static<O['form']>, T>> {
   if (!op.form) throw new Error(`operation ${op.operationId} declares no form`);
   const fileFields = new Set(op.files ?? []);
   const raw: Record<string, unknown> = {};
@@ -96,7 +96,7 @@ export async function readForm<F, T>(
             }
             files.push(await handFile(part, onFile));
           } else {
-            if (part.valueTruncated) throw new ServiceError(413, `form field "${part.fieldname}" is larger than ${maxFieldBytes} bytes`, 'TOO_LARGE');
+            if (part.valueTruncated) throw new ServiceError('too_large', `form field "${part.fieldname}" is larger than ${maxFieldBytes} bytes`);
             const value = typeof part.value === 'string' ? part.value : JSON.stringify(part.value);
             // A file sent as a plain field (`curl -F file=<x`, no file name) is a file all the same.
             if (fileFields.has(part.fieldname)) {
@@ -115,11 +115,11 @@ export async function readForm<F, T>(
         for (const v of [value].flat()) add(name, String(v));
       }
     } else {
-      throw new ServiceError(415, 'unsupported content type: send multipart/form-data', 'UNSUPPORTED_MEDIA_TYPE');
+      throw new ServiceError('unsupported_media_type', 'unsupported content type: send multipart/form-data');
     }
     const nul = findNul(raw, 'form');
     if (nul) throw badRequest(`${nul} holds a NUL character, which is not allowed`);
-    return { fields: validateFields<F>(op.form, raw), files };
+    return { fields: validateFields(op.form, raw), files };
   } catch (err) {
     await onAbandon(files);
     throw err;
@@ -155,7 +155,7 @@ async function handFile<T>(part: MultipartFile, onFile: (part: FormFilePart) => 
 function malformed(err: unknown): ServiceError {
   const e = err as { statusCode?: number; message?: string };
   const status = typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500 ? e.statusCode : 400;
-  return new ServiceError(status, `malformed multipart body: ${e?.message ?? String(err)}`, 'INVALID_ARGUMENT');
+  return new ServiceError(kindForStatus(status), `malformed multipart body: ${e?.message ?? String(err)}`);
 }
 
 function isUrlencoded(request: FastifyRequest): boolean {
@@ -163,7 +163,7 @@ function isUrlencoded(request: FastifyRequest): boolean {
 }
 
 /** Convert wire strings to the declared types, then check; the first problem is the 400's message. */
-function validateFields<F>(schema: TObject, raw: Record<string, unknown>): F {
+function validateFields<S extends TObject>(schema: S, raw: Record<string, unknown>): Static<S> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(raw)) {
     const prop = Object.hasOwn(schema.properties, name) ? (schema.properties[name] as TSchema) : undefined;
@@ -182,7 +182,7 @@ function validateFields<F>(schema: TObject, raw: Record<string, unknown>): F {
     const missing = e && e.value === undefined && field ? `missing required field "${field}"` : undefined;
     throw badRequest(`invalid form: ${missing ?? `${field ? `${field}: ` : ''}${e?.message ?? 'invalid value'}`}`);
   }
-  return out as F;
+  return out as Static<S>;
 }
 
 function convert(name: string, schema: TSchema, value: unknown): unknown {
@@ -210,5 +210,5 @@ function single(name: string, list: string[]): string {
 }
 
 function badRequest(message: string): ServiceError {
-  return new ServiceError(400, message, 'INVALID_ARGUMENT');
+  return new ServiceError('bad_input', message);
 }

@@ -49,6 +49,10 @@ export const InventorySchema = Type.Object(
     bios_manufacturer: Type.Optional(Type.String({ maxLength: 255 })),
     bios_version: Type.Optional(Type.String({ maxLength: 255 })),
     serial_number: Type.Optional(Type.String({ maxLength: 255 })),
+    /** Windows: the machine's organizational units in Active Directory, innermost first. */
+    ou: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 64 })),
+    /** Windows: its Active Directory site. */
+    site_name: Type.Optional(Type.String({ maxLength: 255 })),
     interfaces: Type.Array(Type.Object({ name: Type.String({ maxLength: 255 }), ip: Type.String({ maxLength: 64 }), mac: Type.String({ maxLength: 64 }) }), { maxItems: 256 }),
     tags: Type.Array(Type.String({ maxLength: 256 }), { maxItems: 100 }),
   },

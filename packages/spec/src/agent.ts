@@ -1,11 +1,17 @@
 import { Type } from '@sinclair/typebox';
-import type { Operation } from './operation.ts';
+import { defineOperations, type Operation } from './operation.ts';
 import { InventorySchema } from './agent-protocol.ts';
 
 const collection = 'Agent';
 
+/** An agent's one enrollment: the token it was given and what it is. */
+export const EnrollBody = Type.Object({ enroll_token: Type.String({ minLength: 1, maxLength: 512 }), inventory: InventorySchema }, { additionalProperties: false });
+
+/** What the agent claims it uploaded; the server checks both against the bytes it holds. */
+export const UploadCompleteBody = Type.Object({ sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }), size: Type.Integer({ minimum: 0 }) }, { additionalProperties: false });
+
 /** Agent-facing endpoints: enrollment, the control channel and file transfers. */
-export const agentOperations: Operation[] = [
+export const agentOperations = defineOperations([
   {
     operationId: 'AgentEnroll',
     collection,
@@ -14,7 +20,7 @@ export const agentOperations: Operation[] = [
     path: '/agent/v1/enroll',
     scope: null,
     summary: 'An agent presents an enrollment token and its inventory once; it gets its device id and secret.',
-    body: Type.Object({ enroll_token: Type.String({ minLength: 1, maxLength: 512 }), inventory: InventorySchema }, { additionalProperties: false }),
+    body: EnrollBody,
     successStatus: 201,
     response: Type.Object({ device_id: Type.String(), agent_secret: Type.String() }),
   },
@@ -56,6 +62,7 @@ export const agentOperations: Operation[] = [
     path: '/agent/v1/transfers/upload/complete',
     scope: null,
     summary: 'Finish an upload: the server checks size and sha256 and stores the blob.',
+    body: UploadCompleteBody,
     successStatus: 200,
   },
   {
@@ -69,4 +76,4 @@ export const agentOperations: Operation[] = [
     successStatus: 200,
     produces: 'application/octet-stream',
   },
-];
+]);

@@ -1,5 +1,8 @@
 export * from './operation.ts';
 export * from './registry.ts';
+export { EnrollBody, UploadCompleteBody } from './agent.ts';
+export { ConsoleSignInBody, ConsoleChangePasswordBody } from './console.ts';
+export type { Static } from '@sinclair/typebox';
 export { toOpenApi } from './openapi.ts';
 export * from './agent-protocol.ts';
 export * from './agent-results.ts';

@@ -1,4 +1,4 @@
-import type { TObject, TSchema } from '@sinclair/typebox';
+import type { Static, TObject, TSchema } from '@sinclair/typebox';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -7,11 +7,18 @@ export type Dialect = 'falcon' | 'carbonblack' | 'identity' | 'agent' | 'interna
 
 /**
  * One API operation. Everything the server, the OpenAPI document and the SDK know
- * about an endpoint comes from one of these.
+ * about an endpoint comes from one of these. The type parameters keep an entry's literal id and
+ * its schemas' types (see `defineOperations`), so a handler's input is typed from the registry.
  */
-export interface Operation {
+export interface Operation<
+  Id extends string = string,
+  Q extends TObject | undefined = TObject | undefined,
+  P extends TObject | undefined = TObject | undefined,
+  B extends TSchema | undefined = TSchema | undefined,
+  F extends TObject | undefined = TObject | undefined,
+> {
   /** The vendor's operationId (e.g. `QueryDevicesByFilter`, `RTR_InitSession`). */
-  operationId: string;
+  operationId: Id;
   /** The vendor's service collection (e.g. `Hosts`, `RealTimeResponse`). */
   collection: string;
   dialect: Dialect;
@@ -24,14 +31,14 @@ export interface Operation {
    */
   scope: string | null;
   summary: string;
-  params?: TObject;
-  query?: TObject;
+  params?: P;
+  query?: Q;
   /** JSON body schema. */
-  body?: TSchema;
+  body?: B;
   /** Form fields (urlencoded or multipart); files are declared in `files`. */
-  form?: TObject;
+  form?: F;
   /** Multipart file field names this operation accepts. */
-  files?: string[];
+  files?: readonly string[];
   /** Status of a successful answer. */
   successStatus: number;
   /** Schema of one element of `resources` (Falcon) or of the body (Carbon Black); documentation only. */
@@ -47,3 +54,25 @@ export function arrayQueryParams(op: Operation): string[] {
     .filter(([, s]) => (s as TSchema).type === 'array')
     .map(([k]) => k);
 }
+
+/**
+ * A list of operations with each entry's literal operationId and schema types kept (an array
+ * typed `Operation[]` would widen them to `string` and `TSchema`).
+ */
+export function defineOperations<const T extends readonly Operation<string, any, any, any, any>[]>(ops: T): T {
+  return ops;
+}
+
+/** The TypeBox type of a schema property of an operation; `Empty` when the operation has none. */
+type SchemaOf<O, K extends 'query' | 'params' | 'body' | 'form'> = O extends { [P in K]: infer S extends TSchema } ? Static<S> : Empty;
+type Empty = Record<string, never>;
+
+/** The validated query string of a call of `O`. */
+export type QueryOf<O> = SchemaOf<O, 'query'>;
+/** The validated path parameters of a call of `O`. */
+export type ParamsOf<O> = SchemaOf<O, 'params'>;
+/**
+ * The validated body of a call of `O`: its JSON body, or its urlencoded form; undefined for a
+ * multipart operation, whose parts the handler streams and validates itself.
+ */
+export type BodyOf<O> = O extends { body: infer S extends TSchema } ? Static<S> : O extends { files: readonly string[] } ? undefined : O extends { form: infer S extends TSchema } ? Static<S> : undefined;

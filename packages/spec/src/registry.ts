@@ -1,4 +1,4 @@
-import type { Operation } from './operation.ts';
+import type { Dialect, Operation } from './operation.ts';
 import { oauth2Operations } from './falcon/oauth2.ts';
 import { hostsOperations } from './falcon/hosts.ts';
 import { hostGroupOperations } from './falcon/hostgroups.ts';
@@ -13,7 +13,16 @@ import { carbonBlackOperations } from './carbonblack/index.ts';
 import { consoleOperations } from './console.ts';
 
 /** Every operation riposte serves. The server registers routes only from this list. */
-export const operations: readonly Operation[] = [...oauth2Operations, ...hostsOperations, ...containmentOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...carbonBlackOperations, ...identityOperations, ...agentOperations, ...internalOperations, ...consoleOperations];
+export const registry = [...oauth2Operations, ...hostsOperations, ...containmentOperations, ...hostGroupOperations, ...responsePolicyOperations, ...rtrLibraryOperations, ...rtrOperations, ...carbonBlackOperations, ...identityOperations, ...agentOperations, ...internalOperations, ...consoleOperations] as const;
+
+/** One entry of the registry, with its literal operationId and schema types. */
+export type RegisteredOperation = (typeof registry)[number];
+export type OperationId = RegisteredOperation['operationId'];
+/** The registry entry of one dialect. */
+export type OperationOf<D extends Dialect> = Extract<RegisteredOperation, { dialect: D }>;
+
+/** The registry as plain operations, for code that walks every entry alike. */
+export const operations: readonly Operation[] = registry;
 
 const byId = new Map(operations.map((op) => [op.operationId, op]));
 if (byId.size !== operations.length) throw new Error('duplicate operationId in registry');

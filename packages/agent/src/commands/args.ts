@@ -17,6 +17,11 @@ export function optionalString<T>(args: WireArgs<T>, key: Key<T>): string | unde
   return args[key] === undefined || args[key] === null ? undefined : requireString(args, key);
 }
 
+/** Like optionalString, but '' is a value (a registry key's default value is named ''). */
+export function optionalStringOrEmpty<T>(args: WireArgs<T>, key: Key<T>): string | undefined {
+  return args[key] === '' ? '' : optionalString(args, key);
+}
+
 export function optionalBoolean<T>(args: WireArgs<T>, key: Key<T>, fallback = false): boolean {
   const v = args[key];
   if (v === undefined || v === null) return fallback;

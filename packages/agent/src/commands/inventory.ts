@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import { collectLogins, type LoginSources } from '../logins/index.ts';
 import { collectDeviceFacts } from './device-facts.ts';
+import { windowsDirectoryFacts } from './windows-directory.ts';
 import type { Inventory, Platform } from './types.ts';
 
 /**
@@ -13,6 +14,8 @@ import type { Inventory, Platform } from './types.ts';
  *   local_ip/mac     the first non-internal IPv4 interface
  *   logins           Linux: wtmp, btmp and the authentication log (see logins/); elsewhere absent
  *   hardware, boot   see device-facts.ts
+ *   ou, site_name    Windows (domain-joined): see windows-directory.ts; elsewhere absent (Linux
+ *                    and macOS keep no record of a machine's OU or AD site)
  */
 export async function collectInventory(platform: Platform, agentVersion: string, loginSources?: LoginSources): Promise<Inventory> {
   const interfaces = Object.entries(os.networkInterfaces()).flatMap(([name, addrs = []]) =>
@@ -34,6 +37,7 @@ export async function collectInventory(platform: Platform, agentVersion: string,
     system_manufacturer: '',
     system_product_name: '',
     ...(await collectDeviceFacts(platform)),
+    ...(platform === 'windows' ? await windowsDirectoryFacts() : {}),
     cpu_vendor: await cpuVendor(),
     pointer_size: /64/.test(os.arch()) || os.arch() === 's390x' ? '8' : '4',
     logins: await collectLogins(platform, loginSources),

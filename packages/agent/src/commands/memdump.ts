@@ -17,9 +17,9 @@ import { optionalString, requirePid } from './args.ts';
 import type { Handler } from './context.ts';
 import { hashFile } from './crypto-commands.ts';
 import { CommandError, notSupported } from './errors.ts';
+import { memdumpHeader, type MemdumpRegion } from './memdump-format.ts';
 import { outputFile, resolveIn } from './paths.ts';
 
-const FORMAT = 'riposte-memdump/1';
 const CHUNK = 1 << 20;
 
 interface Region {
@@ -27,15 +27,6 @@ interface Region {
   end: number;
   perms: string;
   mapping: string;
-}
-
-interface DumpedRegion {
-  start: string;
-  end: string;
-  perms: string;
-  mapping: string;
-  file_offset: number;
-  size: number;
 }
 
 export const memdump: Handler<'memdump'> = async (args, ctx) => {
@@ -50,14 +41,14 @@ export const memdump: Handler<'memdump'> = async (args, ctx) => {
   const mem = await procOpen(pid, () => fs.open(`/proc/${pid}/mem`, 'r'));
   const created = new Date().toISOString();
   let size: number;
-  const dumped: DumpedRegion[] = [];
+  const dumped: MemdumpRegion[] = [];
   try {
     const out = await fs.open(destination, 'wx', 0o600);
     try {
       // The header comes first but its content is known only at the end: reserve room for the
       // worst case (every region complete, offsets at their widest) and pad the real one to it.
       const worst = regions.map((r) => describe(r, Number.MAX_SAFE_INTEGER, r.end - r.start));
-      const reserved = headerLine(pid, created, worst).length;
+      const reserved = memdumpHeader(pid, created, worst).length;
       let pos = reserved;
       for (const r of regions) {
         ctx.signal.throwIfAborted();
@@ -65,7 +56,7 @@ export const memdump: Handler<'memdump'> = async (args, ctx) => {
         if (copied > 0) dumped.push(describe(r, pos, copied));
         pos += copied;
       }
-      const header = headerLine(pid, created, dumped, reserved);
+      const header = memdumpHeader(pid, created, dumped, reserved);
       await out.write(header, 0, header.length, 0);
       size = pos;
     } finally {
@@ -148,14 +139,6 @@ async function copyRegion(mem: FileHandle, out: FileHandle, r: Region, outPos: n
   return done;
 }
 
-function describe(r: Region, fileOffset: number, size: number): DumpedRegion {
+function describe(r: Region, fileOffset: number, size: number): MemdumpRegion {
   return { start: `0x${r.start.toString(16)}`, end: `0x${r.end.toString(16)}`, perms: r.perms, mapping: r.mapping, file_offset: fileOffset, size };
-}
-
-/** The JSON header line, padded with spaces to `width` bytes when given. */
-function headerLine(pid: number, created: string, regions: DumpedRegion[], width?: number): Buffer {
-  const json = JSON.stringify({ format: FORMAT, pid, created, regions });
-  const line = Buffer.from(`${json}\n`, 'utf8');
-  if (width === undefined) return line;
-  return Buffer.concat([Buffer.from(json, 'utf8'), Buffer.alloc(width - line.length, ' '), Buffer.from('\n')]);
 }

@@ -36,6 +36,17 @@ export interface ProcessInfo {
   memory_bytes: number;
 }
 
+/** One entry of `update history`; command_line is '' where the log has none (dpkg's). */
+export interface UpdateHistoryEntry {
+  /** Local time, `YYYY-MM-DD HH:MM:SS`, as apt's history log has it. */
+  date: string;
+  action: string;
+  name: string;
+  version: string;
+  previous_version: string;
+  command_line: string;
+}
+
 /** Arguments of each command. Paths may be relative to `cwd`. */
 export interface CommandArgs {
   ls: { path?: string };
@@ -180,6 +191,9 @@ export interface Inventory {
   bios_manufacturer?: string;
   bios_version?: string;
   serial_number?: string;
+  /** Windows, domain-joined: organizational units (innermost first) and AD site; see windows-directory.ts. */
+  ou?: string[];
+  site_name?: string;
   interfaces: { name: string; ip: string; mac: string }[];
   /** Tags the agent asks to carry (simulated agents add `SimulatedHost`). */
   tags: string[];

@@ -11,6 +11,7 @@
 import fs from 'node:fs/promises';
 import { requireOneOf } from './args.ts';
 import type { CommandContext, Handler } from './context.ts';
+import type { UpdateHistoryEntry } from './types.ts';
 import { CommandError, notSupported } from './errors.ts';
 import { runProcess, runTool } from './exec.ts';
 import { findOnPath } from './paths.ts';
@@ -58,16 +59,8 @@ async function pendingUpdates(ctx: CommandContext) {
   throw new CommandError('not_supported', 'update list needs apt, dnf or yum, and none was found');
 }
 
-interface HistoryEntry {
-  date: string;
-  action: string;
-  name: string;
-  version: string;
-  previous_version: string;
-  command_line: string;
-}
 
-async function history(): Promise<{ source: string; entries: HistoryEntry[] }> {
+async function history(): Promise<{ source: string; entries: UpdateHistoryEntry[] }> {
   const apt = await fs.readFile(APT_HISTORY, 'utf8').catch(() => null);
   if (apt !== null) return { source: APT_HISTORY, entries: parseAptHistory(apt) };
   const dpkg = await fs.readFile(DPKG_LOG, 'utf8').catch(() => null);
@@ -76,8 +69,8 @@ async function history(): Promise<{ source: string; entries: HistoryEntry[] }> {
 }
 
 /** Blocks of `Start-Date:`, `Commandline:`, and `Install|Upgrade|…: pkg (versions), …` lines. */
-function parseAptHistory(text: string): HistoryEntry[] {
-  const entries: HistoryEntry[] = [];
+function parseAptHistory(text: string): UpdateHistoryEntry[] {
+  const entries: UpdateHistoryEntry[] = [];
   for (const block of text.split(/\n\s*\n/)) {
     const field = (key: string) => new RegExp(`^${key}: (.*)$`, 'm').exec(block)?.[1]?.trim() ?? '';
     const date = field('Start-Date').replace(/\s+/, ' ');
@@ -103,8 +96,8 @@ function parseAptHistory(text: string): HistoryEntry[] {
 }
 
 /** `2024-01-31 12:00:00 upgrade pkg:arch old new` (install has old `<none>`; remove/purge have new `<none>`). */
-function parseDpkgLog(text: string): HistoryEntry[] {
-  const entries: HistoryEntry[] = [];
+function parseDpkgLog(text: string): UpdateHistoryEntry[] {
+  const entries: UpdateHistoryEntry[] = [];
   for (const m of text.matchAll(/^(\S+ \S+) (install|upgrade|remove|purge) (\S+) (\S+) (\S+)$/gm)) {
     const [, date, action, name, before, after] = m;
     const removed = action === 'remove' || action === 'purge';

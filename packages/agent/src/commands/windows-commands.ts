@@ -72,7 +72,7 @@ function driveLetter(raw: string): string {
  * reg.exe query output: the key itself on an unindented line, its values indented by four spaces
  * as `name    TYPE    data`, then one unindented line per subkey.
  */
-function parseRegQuery(out: string, key: string) {
+export function parseRegQuery(out: string, key: string) {
   const values: { name: string; type: string; data: string }[] = [];
   const subkeys: string[] = [];
   let first = true;

@@ -8,7 +8,19 @@ import { CommandError } from './errors.ts';
  * A minimal streaming ZIP writer (PKWARE APPNOTE 6.3): files are deflated with a trailing data
  * descriptor so nothing has to be buffered or rewritten; directories are empty stored entries.
  * No ZIP64: archives, members and offsets must stay under 4 GiB and 65535 entries.
+ * The archive goes to a sink: a file for the real agent, memory for a simulated host.
  */
+
+/** Takes the archive's bytes in order; resolves when it may take more. */
+export type ZipSink = (bytes: Buffer) => Promise<void>;
+
+/** A sink writing to an open file, all of each buffer. */
+export function fileSink(out: FileHandle): ZipSink {
+  return async (buf) => {
+    let done = 0;
+    while (done < buf.length) done += (await out.write(buf, done, buf.length - done)).bytesWritten;
+  };
+}
 
 const LIMIT = 0xffffffff;
 const FLAG_DATA_DESCRIPTOR = 0x0008;
@@ -36,7 +48,7 @@ export class ZipWriter {
   private position = 0;
   private readonly entries: CentralEntry[] = [];
 
-  constructor(private readonly out: FileHandle) {}
+  constructor(private readonly sink: ZipSink) {}
 
   get bytesWritten(): number {
     return this.position;
@@ -119,8 +131,7 @@ export class ZipWriter {
 
   private async write(buf: Buffer): Promise<void> {
     if (this.position + buf.length > LIMIT) throw tooLarge();
-    let done = 0;
-    while (done < buf.length) done += (await this.out.write(buf, done, buf.length - done)).bytesWritten;
+    await this.sink(buf);
     this.position += buf.length;
   }
 }

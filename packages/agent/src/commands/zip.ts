@@ -12,7 +12,7 @@ import path from 'node:path';
 import { requireString } from './args.ts';
 import type { Handler } from './context.ts';
 import { resolveIn } from './paths.ts';
-import { ZipWriter } from './zip-writer.ts';
+import { fileSink, ZipWriter } from './zip-writer.ts';
 
 export const zip: Handler<'zip'> = async (args, ctx) => {
   const source = resolveIn(ctx.cwd, requireString(args, 'source'));
@@ -20,7 +20,7 @@ export const zip: Handler<'zip'> = async (args, ctx) => {
   const rootStat = await fs.stat(source);
   const base = path.dirname(source);
   const out = await fs.open(destination, 'wx', 0o600);
-  const writer = new ZipWriter(out);
+  const writer = new ZipWriter(fileSink(out));
   let files = 0;
   let skipped = 0;
 

@@ -3,17 +3,38 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { Platform } from '../commands/types.ts';
-import { applyContainment, removeContainment, type ContainmentRules } from './nftables.ts';
+import { applyContainment, nftInstalled, removeContainment, type ContainmentRules } from './nftables.ts';
+import { applyIptablesContainment, iptablesInstalled, removeIptablesContainment } from './iptables.ts';
 
 /** A containment order from the server. */
 export type ContainmentOrder = { action: 'contain'; allow: string[] } | { action: 'lift' };
 
 const STATE_FILE = 'containment.json';
 
+type FirewallName = 'nftables' | 'iptables';
+
+/** A way of applying the rules on Linux: nftables first, iptables where nftables is missing or fails. */
+interface Firewall {
+  name: FirewallName;
+  /** Why it cannot be used, when its command is missing. */
+  missing: string;
+  installed(): Promise<boolean>;
+  apply(rules: ContainmentRules): Promise<void>;
+  remove(): Promise<void>;
+}
+
+const FIREWALLS: Firewall[] = [
+  { name: 'nftables', missing: 'nftables is not installed (no nft command)', installed: nftInstalled, apply: applyContainment, remove: removeContainment },
+  { name: 'iptables', missing: 'iptables is not installed (no iptables command)', installed: iptablesInstalled, apply: applyIptablesContainment, remove: removeIptablesContainment },
+];
+
+/** What the state directory holds while contained: the rules and the firewall that applied them. */
+type ContainmentState = ContainmentRules & { firewall?: FirewallName };
+
 /**
- * Network containment on this machine (Linux: an nftables table). The rules in force are kept in
- * the state directory, so that a restarted agent (or host) is contained again before it connects;
- * each new order re-resolves the server's addresses.
+ * Network containment on this machine (Linux: an nftables table, or iptables chains where nftables
+ * is unavailable). The rules in force are kept in the state directory, so that a restarted agent
+ * (or host) is contained again before it connects; each new order re-resolves the server's addresses.
  */
 export class Containment {
   constructor(
@@ -23,31 +44,55 @@ export class Containment {
 
   async apply(order: ContainmentOrder, serverUrl: string): Promise<void> {
     if (this.platform !== 'linux') throw new Error(`network containment is not supported on ${this.platform === 'mac' ? 'macOS' : 'Windows'} agents`);
-    if (order.action === 'lift') {
-      await removeContainment();
-      if (this.stateDir) await fs.rm(path.join(this.stateDir, STATE_FILE), { force: true });
-      return;
-    }
+    if (order.action === 'lift') return this.remove();
     const rules: ContainmentRules = { server: await resolveServer(serverUrl), allow: order.allow };
-    await applyContainment(rules);
-    if (this.stateDir) await fs.writeFile(path.join(this.stateDir, STATE_FILE), JSON.stringify(rules));
+    const firewall = await applyWithFirst(rules, (await this.state())?.firewall);
+    if (this.stateDir) await fs.writeFile(path.join(this.stateDir, STATE_FILE), JSON.stringify({ ...rules, firewall } satisfies ContainmentState));
   }
 
-  /** At start: contained before, contained again (with the addresses last resolved). */
+  /** At start: contained before, contained again (with the addresses last resolved, by the same firewall if it is there). */
   async restore(): Promise<boolean> {
-    if (this.platform !== 'linux' || !this.stateDir) return false;
-    const text = await fs.readFile(path.join(this.stateDir, STATE_FILE), 'utf8').catch(() => undefined);
-    if (!text) return false;
-    await applyContainment(JSON.parse(text) as ContainmentRules);
+    if (this.platform !== 'linux') return false;
+    const state = await this.state();
+    if (!state) return false;
+    await applyWithFirst(state, state.firewall ?? 'nftables');
     return true;
   }
 
-  /** Uninstall: whatever this agent applied is removed. */
+  /** Lift and uninstall: whatever this agent applied is removed. */
   async remove(): Promise<void> {
     if (this.platform !== 'linux') return;
-    await removeContainment();
+    const used = (await this.state())?.firewall;
+    for (const fw of FIREWALLS) {
+      if (used ? fw.name === used : await fw.installed()) await fw.remove();
+    }
     if (this.stateDir) await fs.rm(path.join(this.stateDir, STATE_FILE), { force: true });
   }
+
+  private async state(): Promise<ContainmentState | undefined> {
+    if (!this.stateDir) return undefined;
+    const text = await fs.readFile(path.join(this.stateDir, STATE_FILE), 'utf8').catch(() => undefined);
+    return text ? (JSON.parse(text) as ContainmentState) : undefined;
+  }
+}
+
+/** Applies the rules with the first firewall that works (`preferred` first); fails with every reason. */
+async function applyWithFirst(rules: ContainmentRules, preferred?: FirewallName): Promise<FirewallName> {
+  const reasons: string[] = [];
+  const order = [...FIREWALLS].sort((a, b) => Number(b.name === preferred) - Number(a.name === preferred));
+  for (const fw of order) {
+    if (!(await fw.installed())) {
+      reasons.push(fw.missing);
+      continue;
+    }
+    try {
+      await fw.apply(rules);
+      return fw.name;
+    } catch (err) {
+      reasons.push((err as Error).message);
+    }
+  }
+  throw new Error(`${reasons.join('; ')}: the host cannot be contained`);
 }
 
 async function resolveServer(serverUrl: string): Promise<ContainmentRules['server']> {

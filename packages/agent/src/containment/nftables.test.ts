@@ -8,6 +8,7 @@ import { containmentScript } from './nftables.ts';
 describe('containment rules', () => {
   afterEach(() => {
     delete process.env.RIPOSTE_NFT;
+    delete process.env.RIPOSTE_IPTABLES;
   });
 
   it('replaces one table: loopback, the server connection and the allow-list pass, all else drops', () => {
@@ -29,8 +30,11 @@ describe('containment rules', () => {
     await expect(new Containment('mac').apply({ action: 'lift' }, 'http://127.0.0.1:1')).rejects.toThrow(/not supported on macOS agents/);
     await expect(new Containment('windows').apply({ action: 'contain', allow: [] }, 'http://127.0.0.1:1')).rejects.toThrow(/not supported on Windows agents/);
     process.env.RIPOSTE_NFT = '/nonexistent/nft';
+    process.env.RIPOSTE_IPTABLES = '/nonexistent/iptables';
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'containment-'));
-    await expect(new Containment('linux', stateDir).apply({ action: 'contain', allow: [] }, 'http://127.0.0.1:1')).rejects.toThrow(/nftables is not installed/);
+    await expect(new Containment('linux', stateDir).apply({ action: 'contain', allow: [] }, 'http://127.0.0.1:1')).rejects.toThrow(
+      'nftables is not installed (no nft command); iptables is not installed (no iptables command): the host cannot be contained',
+    );
     expect(fs.existsSync(path.join(stateDir, 'containment.json'))).toBe(false);
     expect(await new Containment('linux', stateDir).restore()).toBe(false);
   });

@@ -54,8 +54,17 @@ export function runNft(args: string[], input = '', nft = process.env.RIPOSTE_NFT
       if (code === 'ENOENT') return reject(new Error('nftables is not installed (no nft command): the host cannot be contained'));
       reject(new Error(`nft failed: ${(stderr || err.message).trim().slice(0, 900)}`));
     });
+    child.stdin?.on('error', () => {}); // nft may exit before reading (--version, a bad option)
     child.stdin?.end(input);
   });
+}
+
+/** Whether the `nft` command is there at all (its version needs no privilege). */
+export async function nftInstalled(): Promise<boolean> {
+  return runNft(['--version']).then(
+    () => true,
+    (err: Error) => !/not installed/.test(err.message),
+  );
 }
 
 export async function applyContainment(rules: ContainmentRules): Promise<void> {

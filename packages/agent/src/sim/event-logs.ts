@@ -4,7 +4,7 @@
 // `journal` on Linux stands for the system log.
 
 import { contentBytes, contentSize, type Content } from './content.ts';
-import { fail } from './errors.ts';
+import { CommandError } from '../commands/errors.ts';
 import { MAGIC } from './fs-layout.ts';
 import { SIM_EPOCH, type HostProfile } from './host-profile.ts';
 import { hash32, Rng, rngFor } from './prng.ts';
@@ -148,7 +148,7 @@ export function exportLog(host: VirtualHost, name: string): { content: Content; 
 
 function windowsLog(p: HostProfile, name: string): WindowsLog {
   const log = windowsLogs(p).find((l) => l.name.toLowerCase() === name.toLowerCase());
-  if (!log) throw fail('not_found', `unknown log: ${name}`);
+  if (!log) throw new CommandError('not_found', `unknown log: ${name}`);
   return log;
 }
 
@@ -158,7 +158,7 @@ function logContent(host: VirtualHost, name: string): Content {
   const style = host.fs.style;
   const file = name === JOURNAL && p.platform === 'linux' ? `${LOG_DIR}/${p.os.id === 'rhel' ? 'messages' : 'syslog'}` : style.resolve(LOG_DIR, name);
   const e = file && style.within(file, LOG_DIR) && file !== LOG_DIR ? host.fs.stat(file) : undefined;
-  if (!e || e.value.kind !== 'file') throw fail('not_found', `unknown log: ${name}`);
+  if (!e || e.value.kind !== 'file') throw new CommandError('not_found', `unknown log: ${name}`);
   return e.value.content;
 }
 

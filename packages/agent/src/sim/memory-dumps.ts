@@ -2,6 +2,7 @@
 // header line listing the regions, then their bytes), so tools that read real dumps read these.
 // Region bytes are seeded noise and sizes are scaled down (≤ 4 MiB) to keep thousands of hosts cheap.
 
+import { memdumpHeader, type MemdumpRegion } from '../commands/memdump-format.ts';
 import type { ProcessInfo } from '../commands/types.ts';
 import type { Synthetic } from './content.ts';
 import { MAGIC } from './fs-layout.ts';
@@ -13,15 +14,6 @@ const MIN_DUMP = 256 * 1024;
 const MAX_DUMP = 4 * 1024 * 1024;
 /** Full-memory dumps are a fixed sample size, not the host's RAM. */
 const FULL_DUMP = 8 * 1024 * 1024;
-
-interface Region {
-  start: string;
-  end: string;
-  perms: string;
-  mapping: string;
-  file_offset: number;
-  size: number;
-}
 
 export function processDump(p: HostProfile, proc: ProcessInfo, created: string): { content: Synthetic; regions: number } {
   const rng = rngFor(p.seed, `memdump/${proc.pid}`);
@@ -45,7 +37,7 @@ export function processDump(p: HostProfile, proc: ProcessInfo, created: string):
   });
 
   // The header is padded to a width reserved up front, as the real writer does, so offsets are final.
-  const describe = (firstOffset: number): Region[] => {
+  const describe = (firstOffset: number): MemdumpRegion[] => {
     let offset = firstOffset;
     return regions.map((r) => {
       const region = { start: `0x${r.start.toString(16)}`, end: `0x${r.end.toString(16)}`, perms: r.perms, mapping: r.mapping, file_offset: offset, size: r.size };
@@ -53,10 +45,8 @@ export function processDump(p: HostProfile, proc: ProcessInfo, created: string):
       return region;
     });
   };
-  const json = (offset: number) => JSON.stringify({ format: 'riposte-memdump/1', pid: proc.pid, created, regions: describe(offset) });
-  const width = Buffer.byteLength(json(Number.MAX_SAFE_INTEGER)) + 1;
-  const body = json(width);
-  const header = `${body}${' '.repeat(width - 1 - Buffer.byteLength(body))}\n`;
+  const width = memdumpHeader(proc.pid, created, describe(Number.MAX_SAFE_INTEGER)).length;
+  const header = memdumpHeader(proc.pid, created, describe(width), width).toString('utf8');
   return { content: { size: width + total, seed: hash32(`${p.seed}/memdump/${proc.pid}/${created}`), header }, regions: count };
 }
 

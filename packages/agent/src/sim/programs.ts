@@ -39,6 +39,19 @@ const cmd: Program = (p, args, timeoutMs) => {
   return program ? program(p, rest, timeoutMs) : ok('', 1, `'${name}' is not recognized as an internal or external command,\r\noperable program or batch file.\r\n`);
 };
 
+/** What Linux and macOS hosts both have, alike. */
+const POSIX: Record<string, Program> = {
+  whoami: () => ok('root\n'),
+  hostname: (p) => ok(`${p.hostname}\n`),
+  echo: (_, args) => ok(`${args.join(' ')}\n`),
+  uname,
+  true: () => ok(''),
+  false: () => ok('', 1),
+  sleep: (p, args, timeoutMs) => interpretScript(`sleep ${args[0] ?? ''}`, false, timeoutMs),
+  sh: shell,
+  bash: shell,
+};
+
 /** Program names (lower-case, without .exe) per platform. */
 const PROGRAMS: Record<Platform, Record<string, Program>> = {
   windows: {
@@ -50,30 +63,14 @@ const PROGRAMS: Record<Platform, Record<string, Program>> = {
     pwsh: shell,
   },
   linux: {
-    whoami: () => ok('root\n'),
-    hostname: (p) => ok(`${p.hostname}\n`),
+    ...POSIX,
     id: () => ok('uid=0(root) gid=0(root) groups=0(root)\n'),
-    echo: (_, args) => ok(`${args.join(' ')}\n`),
-    uname,
     ip: (p, args) => (/^a(ddr(ess)?)?$/.test(args[0] ?? '') ? ok(renderIpAddr(p)) : ok('', 1, `Object "${args[0] ?? ''}" is unknown, try "ip help".\n`)),
-    true: () => ok(''),
-    false: () => ok('', 1),
-    sleep: (p, args, timeoutMs) => interpretScript(`sleep ${args[0] ?? ''}`, false, timeoutMs),
-    sh: shell,
-    bash: shell,
   },
   mac: {
-    whoami: () => ok('root\n'),
-    hostname: (p) => ok(`${p.hostname}\n`),
+    ...POSIX,
     id: () => ok('uid=0(root) gid=0(wheel) groups=0(wheel),1(daemon),2(kmem),3(sys),4(tty),5(operator),8(procview),9(procmod),12(everyone),20(staff),29(certusers),61(localaccounts),80(admin)\n'),
-    echo: (_, args) => ok(`${args.join(' ')}\n`),
-    uname,
     ifconfig: (p) => ok(renderIfconfig(p)),
-    true: () => ok(''),
-    false: () => ok('', 1),
-    sleep: (p, args, timeoutMs) => interpretScript(`sleep ${args[0] ?? ''}`, false, timeoutMs),
-    sh: shell,
-    bash: shell,
     zsh: shell,
   },
 };

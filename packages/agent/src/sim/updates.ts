@@ -2,6 +2,7 @@
 // real agent's shapes; Windows (KBs) and macOS (softwareupdate labels) use the same shapes, with
 // `name` the update's id. Generated per call (a handful of objects); installs are passed in.
 
+import type { UpdateHistoryEntry } from '../commands/types.ts';
 import type { HostProfile } from './host-profile.ts';
 import { SIM_EPOCH } from './host-profile.ts';
 import { rngFor } from './prng.ts';
@@ -17,22 +18,12 @@ export interface PendingUpdate {
   reboot_required: boolean;
 }
 
-export interface HistoryEntry {
-  /** Local time, `YYYY-MM-DD HH:MM:SS`, as apt's history log has it. */
-  date: string;
-  action: string;
-  name: string;
-  version: string;
-  previous_version: string;
-  command_line: string;
-}
-
 export interface UpdateState {
   manager: string;
   /** Where the history comes from (a log file on Linux). */
   history_source: string;
   pending: PendingUpdate[];
-  history: HistoryEntry[];
+  history: UpdateHistoryEntry[];
 }
 
 const DAY = 86_400_000;

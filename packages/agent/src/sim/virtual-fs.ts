@@ -3,9 +3,11 @@
 
 import type { FileEntry, Platform } from '../commands/types.ts';
 import { contentSize, type Content } from './content.ts';
-import { fail, invalidArgument, notFound } from './errors.ts';
+import { CommandError, invalidArgument } from '../commands/errors.ts';
 import { OverlayTree, type TreeEntry } from './overlay-tree.ts';
 import { pathStyle, type PathStyle } from './paths.ts';
+
+const notFound = (subject: string) => new CommandError('not_found', `${subject}: no such file or directory`);
 
 /** Times are whole seconds since 2000-01-01: small integers, which V8 stores without boxing. */
 const TIME_ORIGIN = Date.UTC(2000, 0, 1);
@@ -74,13 +76,13 @@ export class VirtualFs {
 
   requireDir(path: string): FsEntryOf<FsDir> {
     const e = this.require(path);
-    if (e.value.kind !== 'directory') throw fail('not_a_directory', `${e.path}: not a directory`);
+    if (e.value.kind !== 'directory') throw new CommandError('not_a_directory', `${e.path}: not a directory`);
     return e as FsEntryOf<FsDir>;
   }
 
   requireFile(path: string): FsEntryOf<FsFile> {
     const e = this.require(path);
-    if (e.value.kind !== 'file') throw fail('is_a_directory', `${e.path}: is a directory`);
+    if (e.value.kind !== 'file') throw new CommandError('is_a_directory', `${e.path}: is a directory`);
     return e as FsEntryOf<FsFile>;
   }
 
@@ -97,9 +99,9 @@ export class VirtualFs {
   /**
    * What `ls` answers: the entries of a directory (sorted by name), or of a file. The last few are
    * kept until the disk changes: a fan-out lists the same directory on every host again and again,
-   * and sorting and formatting times were most of its cost. A kept listing is frozen all the way
+   * and sorting and formatting times would be most of its cost. A kept listing is frozen all the way
    * down and answered as it is: nobody can change the host through it, and the agent client
-   * serialises it only once (see resultMessage in agent-client.ts).
+   * serialises it only once (see transport/result-json.ts).
    */
   listing(path: string): Listing {
     const key = this.style.key(path);
@@ -124,8 +126,8 @@ export class VirtualFs {
     this.#listings = undefined;
     const existing = this.#tree.get(path);
     if (existing) {
-      if (existing.value.kind === 'directory') throw fail('is_a_directory', `${existing.path}: is a directory`);
-      if (!overwrite) throw fail('already_exists', `${existing.path}: already exists`);
+      if (existing.value.kind === 'directory') throw new CommandError('is_a_directory', `${existing.path}: is a directory`);
+      if (!overwrite) throw new CommandError('already_exists', `${existing.path}: already exists`);
       this.#assertMutable(existing);
     }
     const target = existing?.path ?? this.#childPath(path);
@@ -139,8 +141,8 @@ export class VirtualFs {
     this.#listings = undefined;
     const existing = this.#tree.get(path);
     if (existing) {
-      if (!parents) throw fail('already_exists', `${existing.path}: already exists`);
-      if (existing.value.kind !== 'directory') throw fail('not_a_directory', `${existing.path}: not a directory`);
+      if (!parents) throw new CommandError('already_exists', `${existing.path}: already exists`);
+      if (existing.value.kind !== 'directory') throw new CommandError('not_a_directory', `${existing.path}: not a directory`);
       return existing;
     }
     const parent = this.style.parent(path);
@@ -189,10 +191,10 @@ export class VirtualFs {
     if (existing) {
       if (existing.value.kind === 'directory') {
         throw src.value.kind === 'directory'
-          ? fail('already_exists', `${existing.path}: already exists`)
-          : fail('is_a_directory', `${existing.path}: is a directory`);
+          ? new CommandError('already_exists', `${existing.path}: already exists`)
+          : new CommandError('is_a_directory', `${existing.path}: is a directory`);
       }
-      if (src.value.kind === 'directory') throw fail('not_a_directory', `${existing.path}: cannot overwrite a non-directory with a directory`);
+      if (src.value.kind === 'directory') throw new CommandError('not_a_directory', `${existing.path}: cannot overwrite a non-directory with a directory`);
       this.#assertMutable(existing);
     }
     const target = existing?.path ?? this.#childPath(wanted);
@@ -243,7 +245,7 @@ export class VirtualFs {
   /** Path for a new entry: the existing parent's real path joined with the typed name. */
   #childPath(path: string): string {
     const parentPath = this.style.parent(path);
-    if (parentPath === null) throw fail('permission_denied', `${path}: cannot create a root`);
+    if (parentPath === null) throw new CommandError('permission_denied', `${path}: cannot create a root`);
     const parent = this.requireDir(parentPath);
     return this.style.join(parent.path, this.style.basename(path));
   }
@@ -255,6 +257,6 @@ export class VirtualFs {
   }
 
   #assertMutable(e: FsEntry): void {
-    if (this.style.parent(e.path) === null || e.value.locked) throw fail('permission_denied', `${e.path}: operation not permitted`);
+    if (this.style.parent(e.path) === null || e.value.locked) throw new CommandError('permission_denied', `${e.path}: operation not permitted`);
   }
 }

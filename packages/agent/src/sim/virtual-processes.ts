@@ -2,7 +2,7 @@
 // first use; kills and spawned processes are the only state kept, so netstat follows `kill`.
 
 import type { Platform, ProcessInfo } from '../commands/types.ts';
-import { fail } from './errors.ts';
+import { CommandError } from '../commands/errors.ts';
 import type { HostProfile } from './host-profile.ts';
 import { rngFor, type Rng } from './prng.ts';
 
@@ -70,8 +70,8 @@ export class VirtualProcesses {
 
   kill(pid: number): void {
     const proc = this.get(pid);
-    if (!proc) throw fail('not_found', `process ${pid} not found`);
-    if (this.#generated().critical.has(pid)) throw fail('permission_denied', `not permitted to signal process ${pid}`);
+    if (!proc) throw new CommandError('not_found', `process ${pid} not found`);
+    if (this.#generated().critical.has(pid)) throw new CommandError('permission_denied', `not permitted to signal process ${pid}`);
     (this.#killed ??= new Set()).add(pid);
   }
 

@@ -1,7 +1,7 @@
 // The simulated Windows registry: a generated base (version info, services, Run keys, …) under an
 // overlay of changes, so `reg set` then `reg query` round-trips while idle hosts hold nothing.
 
-import { fail, invalidArgument } from './errors.ts';
+import { CommandError, invalidArgument } from '../commands/errors.ts';
 import type { HostProfile } from './host-profile.ts';
 import { OverlayTree, type TreeEntry, type TreeShape } from './overlay-tree.ts';
 
@@ -94,7 +94,7 @@ export class VirtualRegistry {
     }
     // Hive roots and the fixed top-level keys (HKLM\SYSTEM, HKU\<sid>) can't be deleted on Windows.
     if (isRoot(k.path) || (isRoot(SHAPE.parent(k.path)!) && /^(HKEY_LOCAL_MACHINE|HKEY_USERS)\\/.test(k.path))) {
-      throw fail('permission_denied', `${k.path}: access is denied`);
+      throw new CommandError('permission_denied', `${k.path}: access is denied`);
     }
     this.#tree.remove(k.path);
     return { key: k.path };
@@ -103,7 +103,7 @@ export class VirtualRegistry {
   /** Attaches a hive file as HKLM\<name> or HKU\<name>. */
   load(key: string, hiveFile: string): { key: string } {
     if (!/^(HKEY_LOCAL_MACHINE|HKEY_USERS)\\[^\\]+$/.test(key)) throw invalidArgument(`${key}: hives can only be loaded directly under HKLM or HKU`);
-    if (this.#tree.get(key)) throw fail('already_exists', `${key}: already exists`);
+    if (this.#tree.get(key)) throw new CommandError('already_exists', `${key}: already exists`);
     this.#tree.set(key, { values: [], hiveFile });
     this.#tree.set(`${key}\\Software`, { values: [] });
     return { key };
@@ -126,13 +126,13 @@ export class VirtualRegistry {
 
   #require(key: string): TreeEntry<RegKey> {
     const k = this.#tree.get(key);
-    if (!k) throw fail('not_found', `${key}: registry key not found`);
+    if (!k) throw new CommandError('not_found', `${key}: registry key not found`);
     return k;
   }
 
   #requireValue(k: TreeEntry<RegKey>, name: string): RegValue {
     const v = k.value.values.find((x) => sameName(x.name, name === '' ? DEFAULT_VALUE : name));
-    if (!v) throw fail('not_found', `${k.path}: value ${name || DEFAULT_VALUE} not found`);
+    if (!v) throw new CommandError('not_found', `${k.path}: value ${name || DEFAULT_VALUE} not found`);
     return v;
   }
 

@@ -1,106 +1,14 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { AGENT_PROTOCOL_VERSION, RESULT_BLOB_MAX_BYTES, type GatewayMessage, type IdentityReportFrame } from '@riposte/spec';
-import type { CommandRequest, CommandResult, ExecutionContext, Executor, FileTransfers, Inventory } from '../commands/types.ts';
+import type { CommandRequest, CommandResult, Executor, FileTransfers, Inventory } from '../commands/types.ts';
 import type { Journal } from './journal.ts';
 import type { AgentIdentity } from './identity.ts';
+import { resultJson } from './result-json.ts';
 import { ResultOffload, boundResult, tooLargeInline } from './result-offload.ts';
+import { isTimeout, RunningCommand } from './running-command.ts';
 import type { ContainmentOrder } from '../containment/index.ts';
 import { tlsRequestOptions, type AgentTls } from './tls.ts';
-
-/** A command still running after this long is reported as running. */
-const STARTED_NOTICE_MS = 250;
-/** setTimeout's longest delay; a longer timeout would fire at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-const isTimeout = (reason: unknown) => (reason as { name?: string } | null)?.name === 'TimeoutError';
-
-/**
- * A command waiting for a slot or running, and the context it runs with. Per command, one plain
- * timer carries both the started notice and the timeout (AbortSignal.any + AbortSignal.timeout
- * cost ~25 µs a command in Node 20), and the abort signal is made only when something asks for
- * it: a simulated host's ls or pwd never does, and an AbortController costs as much as either.
- */
-class RunningCommand implements ExecutionContext {
-  timer: NodeJS.Timeout | undefined;
-  /** Cancelled or timed out; `reason` says which. */
-  aborted = false;
-  reason: unknown;
-  #controller: AbortController | undefined;
-
-  constructor(
-    readonly req: CommandRequest,
-    readonly transfers: FileTransfers,
-    private readonly uploads: (id: string, size: number) => Promise<void>,
-  ) {}
-
-  requestUpload(size: number): Promise<void> {
-    return this.uploads(this.req.id, size);
-  }
-
-  get signal(): AbortSignal {
-    if (!this.#controller) {
-      this.#controller = new AbortController();
-      if (this.aborted) this.#controller.abort(this.reason);
-    }
-    return this.#controller.signal;
-  }
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.#controller?.abort(reason);
-  }
-
-  /** The notice at STARTED_NOTICE_MS and the timeout, on one timer at a time; no closure per command. */
-  startTimer(notice: Notice): void {
-    const limit = Math.min(Math.max(1, this.req.timeout_ms), MAX_TIMER_MS);
-    this.timer = limit <= STARTED_NOTICE_MS ? setTimeout(expireFirst, limit, this, notice, limit) : setTimeout(noticeFirst, STARTED_NOTICE_MS, this, notice, limit);
-  }
-
-  expire(): void {
-    this.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-  }
-}
-
-type Notice = (id: string) => void;
-
-function noticeFirst(run: RunningCommand, notice: Notice, limit: number): void {
-  notice(run.req.id);
-  run.timer = setTimeout(expireLater, limit - STARTED_NOTICE_MS, run);
-}
-
-function expireLater(run: RunningCommand): void {
-  run.expire();
-}
-
-/** A timeout shorter than the notice: the notice still follows if the command keeps running. */
-function expireFirst(run: RunningCommand, notice: Notice, limit: number): void {
-  run.expire();
-  run.timer = setTimeout(noticeLater, STARTED_NOTICE_MS - limit, run, notice);
-}
-
-function noticeLater(run: RunningCommand, notice: Notice): void {
-  notice(run.req.id);
-}
-
-/**
- * JSON text of frozen result data, by object. Frozen data is taken to be immutable all the way
- * down, so data answered again (a simulated host's kept directory listing, on every host of a
- * fan-out, again and again) is serialised once; JSON.stringify was the costliest step of an ls.
- */
-const frozenJson = new WeakMap<object, string>();
-
-/** The result object as JSON text. */
-function resultJson(result: CommandResult): string {
-  if (result.ok && Object.isFrozen(result.data) && typeof result.cwd === 'string') {
-    let data = frozenJson.get(result.data);
-    if (data === undefined) frozenJson.set(result.data, (data = JSON.stringify(result.data)));
-    return `{"ok":true,"data":${data},"cwd":${JSON.stringify(result.cwd)}}`;
-  }
-  return JSON.stringify(result);
-}
 
 export interface AgentClientOptions {
   identity: AgentIdentity;
@@ -427,7 +335,7 @@ export class AgentClient extends EventEmitter {
     this.finishThenRelease(cmd.id, result);
   }
 
-  /** The result goes out before the next waiting command starts (which now happens synchronously). */
+  /** The result goes out before the next waiting command starts (release() starts it synchronously). */
   private finishThenRelease(id: string, result: CommandResult): void {
     try {
       this.finish(id, result);

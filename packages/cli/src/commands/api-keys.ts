@@ -1,16 +1,6 @@
 import type { Command } from 'commander';
-import { openCore } from '@riposte/core';
 import { CB_PERMISSIONS, parseCbGrants } from '@riposte/spec';
-import { databaseUrl, DEFAULT_DATA, type DataOptions } from './options.ts';
-
-async function withCore<T>(opts: DataOptions, fn: (core: Awaited<ReturnType<typeof openCore>>) => Promise<T>): Promise<T> {
-  const core = await openCore(databaseUrl(opts));
-  try {
-    return await fn(core);
-  } finally {
-    await core.close();
-  }
-}
+import { databaseCommand, lines, print, withCore } from './local-core.ts';
 
 const PERMISSIONS_HELP = `comma-separated grants PERMISSION:OP[+OP…], or "all"; permissions: ${Object.entries(CB_PERMISSIONS)
   .map(([p, ops]) => `${p} (${ops.join('/')})`)
@@ -19,10 +9,8 @@ const PERMISSIONS_HELP = `comma-separated grants PERMISSION:OP[+OP…], or "all"
 /** Carbon Black API keys (`X-Auth-Token: {api_secret}/{api_id}`) and the org key they are used with. */
 export function registerApiKeyCommands(program: Command): void {
   const cmd = program.command('api-keys').description('manage Carbon Black API keys');
-  const common = (c: Command) =>
-    c.option('--data <dir>', 'data directory', DEFAULT_DATA).option('--database <url>', 'postgres://… (or RIPOSTE_DATABASE_URL)');
 
-  common(cmd.command('create'))
+  databaseCommand(cmd, 'create')
     .description('create an API key; its secret is printed once')
     .requiredOption('--name <name>', 'key name')
     .option('--permissions <list>', PERMISSIONS_HELP, 'all')
@@ -38,23 +26,20 @@ export function registerApiKeyCommands(program: Command): void {
       }
       const { key, orgKey } = await withCore(opts, async (core) => ({ key: await core.carbonblack.apiKeys.create({ name: opts.name, grants }), orgKey: await core.carbonblack.orgKey() }));
       const permissions = [...key.grants];
-      if (opts.json) {
-        process.stdout.write(JSON.stringify({ org_key: orgKey, api_id: key.id, api_secret: key.api_secret, permissions }) + '\n');
-      } else {
-        process.stdout.write(`org_key:      ${orgKey}\napi_id:       ${key.id}\napi_secret:   ${key.api_secret}\nX-Auth-Token: ${key.api_secret}/${key.id}\npermissions:  ${permissions.join(',')}\n`);
-      }
+      print(opts.json, { org_key: orgKey, api_id: key.id, api_secret: key.api_secret, permissions },
+        () => `org_key:      ${orgKey}\napi_id:       ${key.id}\napi_secret:   ${key.api_secret}\nX-Auth-Token: ${key.api_secret}/${key.id}\npermissions:  ${permissions.join(',')}\n`);
     });
 
-  common(cmd.command('list'))
+  databaseCommand(cmd, 'list')
     .description('list API keys')
     .option('--json', 'print JSON')
     .action(async (opts) => {
       const keys = await withCore(opts, (core) => core.carbonblack.apiKeys.list());
-      if (opts.json) process.stdout.write(JSON.stringify(keys.map((k) => ({ api_id: k.id, name: k.name, permissions: [...k.grants], created_at: k.created_at }))) + '\n');
-      else for (const k of keys) process.stdout.write(`${k.id}  ${k.name}  ${[...k.grants].join(',')}\n`);
+      print(opts.json, keys.map((k) => ({ api_id: k.id, name: k.name, permissions: [...k.grants], created_at: k.created_at })),
+        () => lines(keys, (k) => `${k.id}  ${k.name}  ${[...k.grants].join(',')}`));
     });
 
-  common(cmd.command('revoke'))
+  databaseCommand(cmd, 'revoke')
     .description('revoke an API key')
     .argument('<api_id>')
     .action(async (id: string, opts) => {

@@ -1,19 +1,15 @@
 import type { Command } from 'commander';
 import { CONSOLE_ROLES, CONSOLE_ROLE_SCOPES, isConsoleRole } from '@riposte/core';
-import { withCore } from './api-clients.ts';
-import { DEFAULT_DATA } from './options.ts';
+import { databaseCommand, withCore } from './local-core.ts';
 
 /** `riposte users`: local web console users. */
 export function registerConsoleUserCommands(program: Command): void {
   const cmd = program.command('users').description('manage web console users');
-  cmd
-    .command('create')
+  databaseCommand(cmd, 'create')
     .description('create a console user; without --password one is generated and printed once')
     .requiredOption('--name <name>', 'user name')
     .requiredOption('--role <role>', `one of ${CONSOLE_ROLES.join(', ')}`)
     .option('--password-stdin', 'read the password from standard input instead of generating one')
-    .option('--data <dir>', 'data directory', DEFAULT_DATA)
-    .option('--database <url>', 'postgres://… (or RIPOSTE_DATABASE_URL)')
     .action(async (opts) => {
       if (!isConsoleRole(opts.role)) throw new Error(`unknown role ${opts.role}; roles are ${CONSOLE_ROLES.join(', ')}`);
       const password = opts.passwordStdin ? (await readStdin()).replace(/\r?\n$/, '') : undefined;

@@ -1,16 +1,7 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { openCore, type AuthActor, type EnrollToken } from '@riposte/core';
-import { databaseUrl, DEFAULT_DATA, type DataOptions } from './options.ts';
-
-async function withCore<T>(opts: DataOptions, fn: (core: Awaited<ReturnType<typeof openCore>>) => Promise<T>): Promise<T> {
-  const core = await openCore(databaseUrl(opts));
-  try {
-    return await fn(core);
-  } finally {
-    await core.close();
-  }
-}
+import type { AuthActor, EnrollToken } from '@riposte/core';
+import { databaseCommand, lines, print, withCore } from './local-core.ts';
 
 /** Who acts, in the audit trail: the CLI and the operating-system user running it. */
 function cliActor(): AuthActor {
@@ -49,13 +40,10 @@ function describeToken(t: EnrollToken): string {
   return `${t.id}  ${t.state.padEnd(8)}  ${uses}  ${expires}${tags}${t.description ? `  ${t.description}` : ''}`;
 }
 
-const common = (c: Command) =>
-  c.option('--data <dir>', 'data directory', DEFAULT_DATA).option('--database <url>', 'postgres://… (or RIPOSTE_DATABASE_URL)');
-
 export function registerEnrollmentCommands(program: Command): void {
   const tokens = program.command('enroll-tokens').description('manage agent enrollment tokens');
 
-  common(tokens.command('create'))
+  databaseCommand(tokens, 'create')
     .description('create an enrollment token; the token is printed once')
     .option('--expires <when>', 'stop enrolling after this long (7d, 12h, 30m) or at this ISO-8601 time')
     .option('--max-uses <n>', 'enroll at most this many agents')
@@ -70,20 +58,18 @@ export function registerEnrollmentCommands(program: Command): void {
         tags: opts.tags ? String(opts.tags).split(',').map((s) => s.trim()).filter(Boolean) : undefined,
       };
       const created = await withCore(opts, (core) => core.enrollTokens.create(input, cliActor()));
-      if (opts.json) process.stdout.write(JSON.stringify(created) + '\n');
-      else process.stdout.write(`enroll_token: ${created.token}\n${describeToken(created)}\n`);
+      print(opts.json, created, () => `enroll_token: ${created.token}\n${describeToken(created)}\n`);
     });
 
-  common(tokens.command('list'))
+  databaseCommand(tokens, 'list')
     .description('list enrollment tokens (never the tokens themselves)')
     .option('--json', 'print JSON')
     .action(async (opts) => {
       const list = await withCore(opts, (core) => core.enrollTokens.list());
-      if (opts.json) process.stdout.write(JSON.stringify(list) + '\n');
-      else for (const t of list) process.stdout.write(describeToken(t) + '\n');
+      print(opts.json, list, () => lines(list, describeToken));
     });
 
-  common(tokens.command('revoke'))
+  databaseCommand(tokens, 'revoke')
     .description('revoke an enrollment token: it enrolls nothing more (enrolled agents keep working)')
     .argument('<id>')
     .action(async (id: string, opts) => {
@@ -92,7 +78,7 @@ export function registerEnrollmentCommands(program: Command): void {
     });
 
   const agents = program.command('agents').description('manage enrolled agent identities');
-  common(agents.command('revoke'))
+  databaseCommand(agents, 'revoke')
     .description("revoke an agent's identity: its secret stops working at once and its connection is closed (within a second, on every replica)")
     .argument('<device_id>')
     .action(async (deviceId: string, opts) => {

@@ -1,18 +1,12 @@
 import { useState } from 'preact/hooks';
 import { runBatch, type HostResult } from '../../../client/src/batch.ts';
-import { api, type Me } from '../api.ts';
+import { api, saveAs, type Me } from '../api.ts';
 import { tierOf } from '../rtr.ts';
 
 /** The most one QueryDevicesByFilter page holds: a batch runs on at most this many hosts. */
 const MAX_HOSTS = 5000;
 
-function download(name: string, type: string, text: string) {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
+const download = (name: string, type: string, text: string) => saveAs(name, new Blob([text], { type }));
 
 const csvCell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { TerminalPanel as TerminalPanelType } from './terminal.tsx';
+import type { OpenTerminal } from './terminals.tsx';
 import { api, type Me } from '../api.ts';
 import { tierOf } from '../rtr.ts';
 
@@ -12,11 +12,9 @@ const INVENTORY: [string, string][] = [
 ];
 
 /** One host: its inventory as GetDeviceDetailsV2 answers it, and an RTR terminal when the role allows one. */
-export function HostPage(props: { deviceId: string; me: Me }) {
+export function HostPage(props: { deviceId: string; me: Me; onOpenTerminal: (t: OpenTerminal) => void }) {
   const [host, setHost] = useState<any>();
   const [error, setError] = useState('');
-  // xterm.js is most of the bundle: it loads when a terminal is first opened.
-  const [TerminalPanel, setTerminalPanel] = useState<typeof TerminalPanelType>();
   const tier = tierOf(props.me.scopes);
   useEffect(() => {
     api.getDeviceDetailsV2({ query: { ids: [props.deviceId] } }).then(
@@ -42,16 +40,12 @@ export function HostPage(props: { deviceId: string; me: Me }) {
         <dt>Tags</dt>
         <dd>{host.tags?.length ? host.tags.join(', ') : 'none'}</dd>
         <dt>Response policy</dt>
-        <dd>{policy ? policy.policy_id : 'none'}</dd>
+        <dd>{policy ? <a href="#/policies">{policy.policy_id}</a> : 'none'}</dd>
       </dl>
       {tier ? (
-        TerminalPanel ? (
-          <TerminalPanel deviceId={props.deviceId} tier={tier} />
-        ) : (
-          <button type="button" onClick={() => import('./terminal.tsx').then((m) => setTerminalPanel(() => m.TerminalPanel), (err) => setError((err as Error).message))}>
-            Open terminal
-          </button>
-        )
+        <button type="button" onClick={() => props.onOpenTerminal({ deviceId: props.deviceId, hostname: host.hostname })}>
+          Open terminal
+        </button>
       ) : (
         <p>Your role ({props.me.role}) cannot open RTR sessions.</p>
       )}

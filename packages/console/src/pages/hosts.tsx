@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
+import { useOnlineState } from './online-state.ts';
 
 const PAGE = 50;
 const COLUMNS = [
@@ -11,13 +12,15 @@ const COLUMNS = [
   ['last_seen', 'Last seen'],
 ] as const;
 
+const FIELDS = COLUMNS.map(([field]) => field);
+
 interface Query {
   filter: string;
   sort: string;
   offset: number;
 }
 
-/** Hosts: an FQL filter, sortable columns and server-side pages (QueryDevicesByFilter + GetDeviceDetailsV2). */
+/** Hosts: an FQL filter, sortable columns and server-side pages (CombinedDevicesByFilter: the ids and their records in one call), the online state live. */
 export function HostsPage() {
   const [query, setQuery] = useState<Query>({ filter: '', sort: 'hostname.asc', offset: 0 });
   const [draft, setDraft] = useState('');
@@ -31,12 +34,11 @@ export function HostsPage() {
     setLoading(true);
     (async () => {
       try {
-        const ids = await api.queryDevicesByFilter({ query: { filter: query.filter || undefined, sort: query.sort, offset: query.offset, limit: PAGE } });
-        const details = ids.resources.length ? await api.getDeviceDetailsV2({ query: { ids: ids.resources } }) : { resources: [] };
+        // One round trip for ids and records, only the columns shown.
+        const page = await api.combinedDevicesByFilter({ query: { filter: query.filter || undefined, sort: query.sort, offset: String(query.offset), limit: PAGE, fields: FIELDS } });
         if (!live) return;
-        const byId = new Map(details.resources.map((d: any) => [d.device_id, d]));
-        setRows(ids.resources.map((id: string) => byId.get(id)).filter(Boolean));
-        setTotal(Number(ids.meta.pagination?.total ?? 0));
+        setRows(page.resources);
+        setTotal(Number(page.meta.pagination?.total ?? 0));
         setError('');
       } catch (err) {
         if (live) {
@@ -53,6 +55,7 @@ export function HostsPage() {
     };
   }, [query]);
 
+  const online = useOnlineState(rows.map((h) => h.device_id));
   const sortBy = (field: string) => setQuery((q) => ({ ...q, offset: 0, sort: q.sort === `${field}.asc` ? `${field}.desc` : `${field}.asc` }));
   const [sortField, sortDir] = query.sort.split('.');
   return (
@@ -75,6 +78,7 @@ export function HostsPage() {
                 <button type="button" onClick={() => sortBy(field)}>{label}{sortField === field ? (sortDir === 'asc' ? ' ▲' : ' ▼') : ''}</button>
               </th>
             ))}
+            <th>Online</th>
           </tr>
         </thead>
         <tbody>
@@ -86,6 +90,7 @@ export function HostsPage() {
               <td>{h.local_ip}</td>
               <td>{h.status}</td>
               <td>{h.last_seen}</td>
+              <td class={online.get(h.device_id) ?? ''}>{online.get(h.device_id) ?? ''}</td>
             </tr>
           ))}
         </tbody>

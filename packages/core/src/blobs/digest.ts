@@ -12,7 +12,7 @@ export function isSha256(s: unknown): s is string {
 
 /** Every digest that reaches a file path or a query goes through here first. */
 export function assertSha256(s: unknown): string {
-  if (!isSha256(s)) throw badRequest('sha256 must be 64 lowercase hex digits', 'INVALID_SHA256');
+  if (!isSha256(s)) throw badRequest('sha256 must be 64 lowercase hex digits');
   return s;
 }
 

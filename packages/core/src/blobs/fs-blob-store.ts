@@ -71,7 +71,7 @@ export function createFsBlobStore(rootDir: string): BlobStore {
         : await hashFile(tempPath);
       // A cheap guard against a caller's stale idea of the file; the digest itself is trusted.
       if (known && known.size !== actual.size) {
-        throw new ServiceError(422, `file is ${actual.size} bytes, expected ${known.size}`, 'SIZE_MISMATCH');
+        throw new ServiceError('size_mismatch', `file is ${actual.size} bytes, expected ${known.size}`);
       }
       await syncFile(tempPath);
       try {
@@ -130,11 +130,11 @@ export function createFsBlobStore(rootDir: string): BlobStore {
 }
 
 function tooLarge(max: number): ServiceError {
-  return new ServiceError(413, `blob exceeds the ${max}-byte limit`, 'TOO_LARGE');
+  return new ServiceError('too_large', `blob exceeds the ${max}-byte limit`);
 }
 
 function digestMismatch(expected: string, actual: string): ServiceError {
-  return new ServiceError(422, `content sha256 ${actual} does not match the expected ${expected}`, 'DIGEST_MISMATCH');
+  return new ServiceError('digest_mismatch', `content sha256 ${actual} does not match the expected ${expected}`);
 }
 
 async function syncFile(file: string): Promise<void> {

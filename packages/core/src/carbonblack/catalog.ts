@@ -65,6 +65,11 @@ function registryData(input: CbCommandInput): string {
   return Array.isArray(d) ? d.join('\\0') : String(d);
 }
 
+/** A registry command: Windows only, on the key (or key\value) its path names, judged as an ordinary command. */
+function registryCommand(operation: 'READ' | 'CREATE' | 'UPDATE' | 'DELETE', build: CbCommandSpec['build']): CbCommandSpec {
+  return { grant: `org.liveresponse.registry:${operation}`, capability: 'command', windowsOnly: true, requires: ['path'], timeoutMs: SHORT_MS, build };
+}
+
 export const CB_COMMANDS: Readonly<Record<string, CbCommandSpec>> = {
   'directory list': { grant: 'org.liveresponse.file:READ', capability: 'command', requires: ['path'], timeoutMs: SHORT_MS, build: (i) => ({ name: 'ls', args: { path: i.path!.replace(/[\\/]\*$/, '') || i.path! } }) },
   'process list': { grant: 'org.liveresponse.process:READ', capability: 'command', requires: [], timeoutMs: SHORT_MS, build: () => ({ name: 'ps', args: {} }) },
@@ -81,44 +86,16 @@ export const CB_COMMANDS: Readonly<Record<string, CbCommandSpec>> = {
     build: (i, _p, f) => ({ name: 'put', args: { sha256: f!.sha256, size: f!.size, name: /[\\/]$/.test(i.path!) ? f!.file_name : baseName(i.path!), destination: i.path } }),
   },
   'create directory': { grant: 'org.liveresponse.file:CREATE', capability: 'command', requires: ['path'], timeoutMs: SHORT_MS, build: (i) => ({ name: 'mkdir', args: { path: i.path } }) },
-  'reg enum key': { grant: 'org.liveresponse.registry:READ', capability: 'command', windowsOnly: true, requires: ['path'], timeoutMs: SHORT_MS, build: (i) => ({ name: 'reg', args: { action: 'query', key: i.path } }) },
-  'reg query value': {
-    grant: 'org.liveresponse.registry:READ',
-    capability: 'command',
-    windowsOnly: true,
-    requires: ['path'],
-    timeoutMs: SHORT_MS,
-    build: (i) => {
-      const { key, value } = splitRegistryPath(i.path!);
-      return { name: 'reg', args: { action: 'query', key, value } };
-    },
-  },
-  'reg create key': { grant: 'org.liveresponse.registry:CREATE', capability: 'command', windowsOnly: true, requires: ['path'], timeoutMs: SHORT_MS, build: (i) => ({ name: 'reg', args: { action: 'create', key: i.path } }) },
-  'reg delete key': { grant: 'org.liveresponse.registry:DELETE', capability: 'command', windowsOnly: true, requires: ['path'], timeoutMs: SHORT_MS, build: (i) => ({ name: 'reg', args: { action: 'delete', key: i.path } }) },
-  'reg set value': {
-    grant: 'org.liveresponse.registry:UPDATE',
-    capability: 'command',
-    windowsOnly: true,
-    requires: ['path'],
-    timeoutMs: SHORT_MS,
-    build: (i) => {
-      // reg.exe replaces a value unconditionally; refusing is better than overwriting against the caller's word.
-      if (i.overwrite === false) throw badRequest('overwrite: false is not supported; a value is always replaced');
-      const { key, value } = splitRegistryPath(i.path!);
-      return { name: 'reg', args: { action: 'set', key, value, type: i.value_type ?? 'REG_SZ', data: registryData(i) } };
-    },
-  },
-  'reg delete value': {
-    grant: 'org.liveresponse.registry:DELETE',
-    capability: 'command',
-    windowsOnly: true,
-    requires: ['path'],
-    timeoutMs: SHORT_MS,
-    build: (i) => {
-      const { key, value } = splitRegistryPath(i.path!);
-      return { name: 'reg', args: { action: 'delete', key, value } };
-    },
-  },
+  'reg enum key': registryCommand('READ', (i) => ({ name: 'reg', args: { action: 'query', key: i.path } })),
+  'reg query value': registryCommand('READ', (i) => ({ name: 'reg', args: { action: 'query', ...splitRegistryPath(i.path!) } })),
+  'reg create key': registryCommand('CREATE', (i) => ({ name: 'reg', args: { action: 'create', key: i.path } })),
+  'reg delete key': registryCommand('DELETE', (i) => ({ name: 'reg', args: { action: 'delete', key: i.path } })),
+  'reg set value': registryCommand('UPDATE', (i) => {
+    // reg.exe replaces a value unconditionally; refusing is better than overwriting against the caller's word.
+    if (i.overwrite === false) throw badRequest('overwrite: false is not supported; a value is always replaced');
+    return { name: 'reg', args: { action: 'set', ...splitRegistryPath(i.path!), type: i.value_type ?? 'REG_SZ', data: registryData(i) } };
+  }),
+  'reg delete value': registryCommand('DELETE', (i) => ({ name: 'reg', args: { action: 'delete', ...splitRegistryPath(i.path!) } })),
   // A full memory dump of the device (Falcon's xmemdump), judged by MemDumpCommand.
   memdump: { grant: 'org.liveresponse.memdump:READ', capability: 'memdump', requires: ['path'], timeoutMs: LONG_MS, build: (i) => ({ name: 'xmemdump', args: { path: i.path, compress: i.compress ?? false } }) },
 };
@@ -133,6 +110,6 @@ export function supportedCommands(platform: RtrPlatform): string[] {
 /** The command's spec, or a 400 naming the commands there are. */
 export function commandSpec(name: string): CbCommandSpec {
   const spec = Object.hasOwn(CB_COMMANDS, name) ? CB_COMMANDS[name] : undefined;
-  if (!spec) throw badRequest(`unknown command "${name.slice(0, 64)}"; commands are: ${Object.keys(CB_COMMANDS).join(', ')}`, 'BadRequest');
+  if (!spec) throw badRequest(`unknown command "${name.slice(0, 64)}"; commands are: ${Object.keys(CB_COMMANDS).join(', ')}`);
   return spec;
 }

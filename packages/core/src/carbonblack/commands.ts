@@ -29,10 +29,10 @@ export class CbCommands {
     const spec = commandSpec(input.name);
     requireGrant(key, spec.grant, input.name);
     if (spec.windowsOnly && session.platform !== 'windows') {
-      throw badRequest(`"${input.name}" is not supported on ${session.platform} devices (registry commands exist on Windows only); see the session's supported_commands`, 'BadRequest');
+      throw badRequest(`"${input.name}" is not supported on ${session.platform} devices (registry commands exist on Windows only); see the session's supported_commands`);
     }
     for (const field of spec.requires) {
-      if (input[field] === undefined || input[field] === '') throw badRequest(`"${input.name}" needs the field ${field === 'path' ? 'path (or object)' : field}`, 'BadRequest');
+      if (input[field] === undefined || input[field] === '') throw badRequest(`"${input.name}" needs the field ${field === 'path' ? 'path (or object)' : field}`);
     }
     const upload = input.name === 'put file' ? await this.files.upload(session.id, input.file_id!) : undefined;
     const internal = spec.build(input, session.platform, upload);
@@ -79,7 +79,7 @@ export class CbCommands {
     const current = await this.commands.get(row.command_id);
     if (!current) throw notFound(session, seqText);
     if (current.status !== 'queued') {
-      throw badRequest(`command ${row.seq} is ${cbStatus(current)}; only PENDING commands can be cancelled`, 'BadRequest');
+      throw badRequest(`command ${row.seq} is ${cbStatus(current)}; only PENDING commands can be cancelled`);
     }
     const cancelled = await this.commands.cancel(row.command_id);
     const caller = rtrCaller(key);
@@ -111,7 +111,7 @@ export class CbCommands {
         if (!/unique|duplicate|constraint/i.test((err as Error).message)) throw err;
       }
     }
-    throw new ServiceError(409, 'too many commands issued into this session at once; try again', 'Conflict');
+    throw new ServiceError('conflict', 'too many commands issued into this session at once; try again');
   }
 }
 
@@ -135,11 +135,11 @@ export function cbStatus(c: Pick<CommandRecord, 'status'>): 'PENDING' | 'IN_PROG
 function requireGrant(key: CbApiKey, grant: string, what: string): void {
   if (!key.grants.has(grant)) {
     const [perm, op] = grant.split(':');
-    throw forbidden(`API key ${key.id} lacks permission ${perm} (${op}), which "${what}" needs`, 'Forbidden');
+    throw forbidden(`API key ${key.id} lacks permission ${perm} (${op}), which "${what}" needs`);
   }
 }
 
-const notFound = (session: CbSessionRef, seq: string) => new ServiceError(404, `command ${seq.slice(0, 20)} not found in session ${session.id}:${session.cb_device_id}`, 'NotFound');
+const notFound = (session: CbSessionRef, seq: string) => new ServiceError('not_found', `command ${seq.slice(0, 20)} not found in session ${session.id}:${session.cb_device_id}`);
 
 /** The `input` the API shows: the body with `path` as `object` (the vendor's name) and no session id. */
 function shownInput(input: CbCommandInput): Record<string, unknown> {

@@ -31,7 +31,7 @@ const CRITERIA = new Set(['id', 'os', 'status', 'name', 'last_contact_time']);
 const RANGE = /^-(\d{1,6})([smhdwy])$/;
 const UNIT_MS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, y: 365 * 86400e3 };
 
-const notFound = (id: string | number) => new ServiceError(404, `device ${String(id).slice(0, 32)} not found`, 'NotFound');
+const notFound = (id: string | number) => new ServiceError('not_found', `device ${String(id).slice(0, 32)} not found`);
 
 /** Numeric device ids, the Platform device search, and disabling live response for good. */
 export class CbDevices {
@@ -70,9 +70,9 @@ export class CbDevices {
     let rows = q.selectAll();
     for (const { field, order } of s.sort ?? []) {
       const col = SORTABLE[field];
-      if (!col) throw badRequest(`cannot sort by "${field.slice(0, 64)}"; sortable fields: ${Object.keys(SORTABLE).join(', ')}`, 'BadRequest');
+      if (!col) throw badRequest(`cannot sort by "${field.slice(0, 64)}"; sortable fields: ${Object.keys(SORTABLE).join(', ')}`);
       const dir = (order ?? 'ASC').toUpperCase();
-      if (dir !== 'ASC' && dir !== 'DESC') throw badRequest(`sort order must be ASC or DESC, not "${order!.slice(0, 16)}"`, 'BadRequest');
+      if (dir !== 'ASC' && dir !== 'DESC') throw badRequest(`sort order must be ASC or DESC, not "${order!.slice(0, 16)}"`);
       rows = rows.orderBy(col, dir === 'ASC' ? 'asc' : 'desc');
     }
     // `start` is 1-based (0 means the first row too); rows 0 means the default of 10.
@@ -83,11 +83,11 @@ export class CbDevices {
 
   private applyCriteria<Q extends { where: (...a: any[]) => Q }>(q: Q, c: Record<string, unknown>, exclude: boolean): Q {
     for (const [field, value] of Object.entries(c)) {
-      if (!CRITERIA.has(field)) throw badRequest(`criteria field "${field.slice(0, 64)}" is not supported; supported: ${[...CRITERIA].join(', ')}`, 'BadRequest');
+      if (!CRITERIA.has(field)) throw badRequest(`criteria field "${field.slice(0, 64)}" is not supported; supported: ${[...CRITERIA].join(', ')}`);
       if (field === 'last_contact_time') {
         const { start, end, range } = value as { start?: string; end?: string; range?: string };
         const bounds = range !== undefined ? rangeBounds(range) : { start, end };
-        for (const [k, v] of Object.entries(bounds)) if (v !== undefined && Number.isNaN(Date.parse(v))) throw badRequest(`last_contact_time.${k} is not a time: "${String(v).slice(0, 64)}"`, 'BadRequest');
+        for (const [k, v] of Object.entries(bounds)) if (v !== undefined && Number.isNaN(Date.parse(v))) throw badRequest(`last_contact_time.${k} is not a time: "${String(v).slice(0, 64)}"`);
         const from = bounds.start ? new Date(bounds.start).toISOString() : undefined;
         const to = bounds.end ? new Date(bounds.end).toISOString() : undefined;
         if (exclude) q = q.where((eb: any) => eb.not(eb.and([...(from ? [eb('last_seen', '>=', from)] : []), ...(to ? [eb('last_seen', '<=', to)] : [])])));
@@ -97,7 +97,7 @@ export class CbDevices {
         }
         continue;
       }
-      if (!Array.isArray(value) || value.length === 0) throw badRequest(`criteria.${field} must be a non-empty list`, 'BadRequest');
+      if (!Array.isArray(value) || value.length === 0) throw badRequest(`criteria.${field} must be a non-empty list`);
       const op = exclude ? 'not in' : 'in';
       if (field === 'id') q = q.where('cb_device_id', op, value.map(Number));
       else if (field === 'name') q = q.where('hostname', op, value.map(String));
@@ -124,6 +124,6 @@ export class CbDevices {
 
 function rangeBounds(range: string): { start?: string; end?: string } {
   const m = RANGE.exec(range);
-  if (!m) throw badRequest(`last_contact_time.range must look like -2w, -3d or -12h, not "${range.slice(0, 16)}"`, 'BadRequest');
+  if (!m) throw badRequest(`last_contact_time.range must look like -2w, -3d or -12h, not "${range.slice(0, 16)}"`);
   return { start: new Date(Date.now() - Number(m[1]) * UNIT_MS[m[2]]).toISOString() };
 }

@@ -13,7 +13,7 @@ import type { CbFilesTable } from './tables.ts';
 import { CB_MAX_UPLOAD_BYTES } from './limits.ts';
 import type { CbApiKey, CbFile } from './index.ts';
 
-const notFound = (id: string) => new ServiceError(404, `file ${id.slice(0, 64)} not found in this session`, 'NotFound');
+const notFound = (id: string) => new ServiceError('not_found', `file ${id.slice(0, 64)} not found in this session`);
 
 /**
  * The files of a session, on the blob store: uploads (for put file) and what get file retrieved.
@@ -36,7 +36,7 @@ export class CbFiles {
   /** Store an upload's bytes as they arrive; nothing is recorded if the stream fails or is too big. */
   async store(sessionId: number, source: Readable, fileName: string, key: CbApiKey): Promise<CbFile> {
     const name = fileName.trim();
-    if (!name || name.length > 255 || /[\\/\0]/.test(name)) throw badRequest('the file name must be 1-255 characters without slashes', 'BadRequest');
+    if (!name || name.length > 255 || /[\\/\0]/.test(name)) throw badRequest('the file name must be 1-255 characters without slashes');
     const stored = await this.blobs.put(source, { maxBytes: this.maxUploadBytes });
     await this.index.record(stored);
     const row = { id: crypto.randomUUID(), session_id: sessionId, kind: 'upload', file_name: name, sha256: stored.sha256, size: stored.size, command_id: '', range_offset: 0, range_count: 0, created_at: nowIso(), deleted_at: null };
@@ -48,7 +48,7 @@ export class CbFiles {
   /** The upload a put file names; a 400 when the session has no such upload. */
   async upload(sessionId: number, fileId: string): Promise<CbFile> {
     const row = await this.row(sessionId, fileId).catch(() => undefined);
-    if (!row || row.kind !== 'upload') throw badRequest(`file_id ${fileId.slice(0, 64)} is not a file uploaded to this session; upload it with POST /sessions/{id}/files first`, 'BadRequest');
+    if (!row || row.kind !== 'upload') throw badRequest(`file_id ${fileId.slice(0, 64)} is not a file uploaded to this session; upload it with POST /sessions/{id}/files first`);
     return toFile(row);
   }
 
@@ -79,7 +79,7 @@ export class CbFiles {
   async get(sessionId: number, id: string): Promise<CbFile> {
     await this.settleSession(sessionId);
     const row = await this.row(sessionId, id);
-    if (!row.sha256) throw new ServiceError(404, `file ${id.slice(0, 64)} is not retrieved yet; its get file command has not completed`, 'NotFound');
+    if (!row.sha256) throw new ServiceError('not_found', `file ${id.slice(0, 64)} is not retrieved yet; its get file command has not completed`);
     return toFile(row);
   }
 
@@ -93,7 +93,7 @@ export class CbFiles {
 
   async rename(sessionId: number, id: string, fileName: string): Promise<CbFile> {
     const name = fileName.trim();
-    if (!name || name.length > 255 || /[\\/\0]/.test(name)) throw badRequest('the file name must be 1-255 characters without slashes', 'BadRequest');
+    if (!name || name.length > 255 || /[\\/\0]/.test(name)) throw badRequest('the file name must be 1-255 characters without slashes');
     await this.row(sessionId, id);
     await this.db.updateTable('cb_files').set({ file_name: name }).where('id', '=', id).execute();
     return toFile(await this.row(sessionId, id));

@@ -16,7 +16,7 @@ const TIMEOUT_MS = CB_SESSION_TIMEOUT_S * 1000;
 const PROBE_MS = 60_000;
 const WIRE_ID = /^(\d{1,15}):(\d{1,15})$/;
 
-const notFound = (wireId: string) => new ServiceError(404, `session ${wireId.slice(0, 64)} not found`, 'NotFound');
+const notFound = (wireId: string) => new ServiceError('not_found', `session ${wireId.slice(0, 64)} not found`);
 
 /** Who acts, in the RTR log and audit trail: the API key. */
 export function rtrCaller(key: CbApiKey) {
@@ -131,8 +131,8 @@ export class CbSessions {
       .where('hosts.cb_device_id', '=', Number(m[2]))
       .executeTakeFirst();
     if (!row) throw notFound(wireId);
-    if (row.closed_at) throw new ServiceError(404, `session ${wireId} has been closed; start a new session`, 'NotFound');
-    if (row.expires_at <= nowIso()) throw new ServiceError(404, `session ${wireId} timed out after ${CB_SESSION_TIMEOUT_S} seconds without use; start a new session`, 'NotFound');
+    if (row.closed_at) throw new ServiceError('not_found', `session ${wireId} has been closed; start a new session`);
+    if (row.expires_at <= nowIso()) throw new ServiceError('not_found', `session ${wireId} timed out after ${CB_SESSION_TIMEOUT_S} seconds without use; start a new session`);
     if (row.disabled_at) throw disabledError(Number(m[2]));
     const { disabled_at: _d, ...rest } = row;
     return { ...rest, cb_device_id: Number(row.cb_device_id) };
@@ -212,5 +212,5 @@ export class CbSessions {
 }
 
 function disabledError(cbDeviceId: number): ServiceError {
-  return new ServiceError(403, `live response is disabled on device ${cbDeviceId}; it was turned off with POST /liveresponse/kill and cannot be turned back on`, 'Forbidden');
+  return new ServiceError('forbidden', `live response is disabled on device ${cbDeviceId}; it was turned off with POST /liveresponse/kill and cannot be turned back on`);
 }

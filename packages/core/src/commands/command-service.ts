@@ -213,11 +213,11 @@ export class CommandService {
     for (const input of inputs) {
       const state = hostState.get(input.device_id);
       if (!state) {
-        refused.push({ device_id: input.device_id, error: new ServiceError(404, `host ${input.device_id} not found`, 'HOST_NOT_FOUND') });
+        refused.push({ device_id: input.device_id, error: new ServiceError('not_found', `host ${input.device_id} not found`) });
         continue;
       }
       if (!state.online && !input.queue_offline) {
-        refused.push({ device_id: input.device_id, error: new ServiceError(404, 'Sensor appears to be offline', 'HOST_OFFLINE') });
+        refused.push({ device_id: input.device_id, error: new ServiceError('host_offline', 'Sensor appears to be offline') });
         continue;
       }
       // Response policies are enforced here, on every command of every dialect.
@@ -387,7 +387,7 @@ export class CommandService {
   async cancel(id: string): Promise<CommandRecord> {
     const current = await this.get(id);
     if (!current) throw notFound(`command ${id} not found`);
-    if (TERMINAL_STATUSES.includes(current.status)) throw new ServiceError(409, `command ${id} has already ended (${current.status})`, 'ALREADY_ENDED');
+    if (TERMINAL_STATUSES.includes(current.status)) throw new ServiceError('conflict', `command ${id} has already ended (${current.status})`);
     const now = nowIso();
     const res = await this.db
       .updateTable('commands')

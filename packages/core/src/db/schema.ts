@@ -92,6 +92,8 @@ export interface HostsTable {
   last_seen: string;
   modified_timestamp: string;
   chassis_type: Generated<string>;
+  ou: Generated<string>;
+  site_name: Generated<string>;
   chassis_type_desc: Generated<string>;
   product_type: Generated<string>;
   last_reboot: Generated<string>;

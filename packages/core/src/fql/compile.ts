@@ -106,7 +106,7 @@ function compileClause(schema: FqlSchema, clause: FqlClause, now: Date): FqlWher
     return negated ? (eb) => not(positive(eb)) : positive;
   }
 
-  const column = sql.ref(`${schema.table}.${columnOf(clause.property, field)}`);
+  const column = field.expression ?? sql.ref(`${schema.table}.${columnOf(clause.property, field)}`);
   return (eb) => {
     const nullTest = matchesNull ? not(hasValue(field.type, column)) : undefined;
     const valueCond = test?.(eb, column);

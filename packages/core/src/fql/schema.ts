@@ -1,3 +1,4 @@
+import type { RawBuilder } from 'kysely';
 import { FqlError, nameList } from './errors.ts';
 
 export type FqlType = 'string' | 'number' | 'boolean' | 'date';
@@ -21,6 +22,11 @@ export interface FqlField {
    * databases in agreement but stops SQLite from reading the order off an index).
    */
   nullable?: boolean;
+  /**
+   * A value computed per row of the base table instead of a column (e.g. a correlated subquery
+   * over another table, referring to `<table>.<key>`). Trusted SQL from code, never from a request.
+   */
+  expression?: RawBuilder<unknown>;
 }
 
 /**
@@ -33,6 +39,11 @@ export interface FqlSchema {
   /** Primary key column of the base table (used for the many-valued subqueries and as a stable sort tiebreaker). */
   key: string;
   fields: Record<string, FqlField>;
+  /**
+   * Why a property that is not in `fields` cannot be used, when there is more to say than
+   * "unknown" (a vendor property the service has no data for); undefined for unknown ones.
+   */
+  refusal?: (property: string) => string | undefined;
 }
 
 /** Whether `compileSort` accepts the field. A side-table field has no single value to order by. */
@@ -55,6 +66,8 @@ export function lookupField(
   const field = Object.hasOwn(schema.fields, property) ? schema.fields[property] : undefined;
   if (field && usable(field)) return field;
   const names = Object.keys(schema.fields).filter((name) => usable(schema.fields[name])).sort();
+  const reason = field ? undefined : schema.refusal?.(property);
+  if (reason) throw error(`property "${property}" cannot be used: ${reason}`, names);
   const what = field ? `property "${property}" cannot be sorted on` : `unknown property "${property}"`;
   throw error(`${what}; ${use === 'sort' ? 'sortable' : 'filterable'} properties are: ${nameList(names)}`, names);
 }

@@ -1,4 +1,4 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import { FqlError } from './errors.ts';
 import { columnOf, lookupField, type FqlSchema } from './schema.ts';
 
@@ -6,6 +6,8 @@ export interface FqlSortTerm {
   /** Unqualified column of the base table. */
   column: string;
   direction: 'asc' | 'desc';
+  /** For a computed field (FqlField.expression): what to order by instead of the column. */
+  expression?: RawBuilder<unknown>;
 }
 
 /** `prop`, `prop.asc`, `prop.desc`, `prop|asc` or `prop | desc` (direction in any case). */
@@ -34,7 +36,7 @@ export function compileSort(schema: FqlSchema, sort: string | undefined, default
     const field = lookupField(schema, property, 'sort', fail);
     const column = columnOf(property, field);
     if (terms.some((t) => t.column === column)) continue; // a later term for the same column cannot change the order
-    terms.push({ column, direction: (direction?.toLowerCase() ?? 'asc') as 'asc' | 'desc' });
+    terms.push({ column, direction: (direction?.toLowerCase() ?? 'asc') as 'asc' | 'desc', ...(field.expression ? { expression: field.expression } : {}) });
   }
   if (!terms.some((t) => t.column === schema.key)) terms.push({ column: schema.key, direction: 'asc' });
   return terms;
@@ -55,9 +57,9 @@ export function applySort<DB, TB extends keyof DB, O>(
       .filter(([, f]) => f.nullable)
       .map(([name, f]) => f.column ?? name),
   );
-  for (const { column, direction } of compileSort(schema, sort, defaultSort)) {
+  for (const { column, direction, expression } of compileSort(schema, sort, defaultSort)) {
     const nullable = nullableColumns.has(column);
-    const ref = sql.ref(`${schema.table}.${column}`);
+    const ref = expression ?? sql.ref(`${schema.table}.${column}`);
     if (!nullable) query = query.orderBy(ref, direction);
     else query = query.orderBy(ref, (ob) => (direction === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsFirst()));
   }

@@ -4,7 +4,7 @@ import { ResponseGuard } from './index.ts';
 
 // Fan-outs ask the guard about thousands of hosts at once: `refusals` must agree with `check`.
 describe('ResponseGuard.refusals', () => {
-  const deny = (id: string) => new ServiceError(403, `no ${id}`, 'RESPONSE_POLICY_DENIED');
+  const deny = (id: string) => new ServiceError('forbidden_by_policy', `no ${id}`);
 
   it('allows everything when nothing is registered', async () => {
     expect((await new ResponseGuard().refusals(['a', 'b'], 'get')).size).toBe(0);

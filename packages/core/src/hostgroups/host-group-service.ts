@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { HostGroupsTable } from '../db/schema.ts';
 import { applySort, compileFilter, FqlError } from '../fql/index.ts';
-import { hostFqlSchema } from '../hosts/fql-schema.ts';
+import { hostFqlSchema, hostQueryFqlSchema } from '../hosts/fql-schema.ts';
 import type { HostService, HostPage, HostQuery } from '../hosts/index.ts';
 import type { EventBus } from '../events.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../util/errors.ts';
@@ -175,9 +175,9 @@ export class HostGroupService {
     if (dynamic) throw badRequest(`host group ${dynamic.id} is dynamic: its members follow its assignment_rule`);
     let where;
     try {
-      where = action === 'remove-all' ? undefined : compileFilter(hostFqlSchema, filter)!;
+      where = action === 'remove-all' ? undefined : compileFilter(hostQueryFqlSchema, filter)!;
     } catch (e) {
-      if (e instanceof FqlError) throw new ServiceError(400, `invalid filter action parameter: ${e.message}`);
+      if (e instanceof FqlError) throw new ServiceError('bad_input', `invalid filter action parameter: ${e.message}`);
       throw e;
     }
     const now = nowIso();
@@ -269,7 +269,7 @@ function validateRule(rule: string): void {
   try {
     compileFilter(hostFqlSchema, rule);
   } catch (e) {
-    if (e instanceof FqlError) throw new ServiceError(400, `invalid assignment_rule: ${e.message}`);
+    if (e instanceof FqlError) throw new ServiceError('bad_input', `invalid assignment_rule: ${e.message}`);
     throw e;
   }
 }

@@ -6,7 +6,7 @@ import { badRequest, notFound } from '../util/errors.ts';
 import { BatchWriter } from '../util/batch-writer.ts';
 import type { CoreLog } from '../util/log.ts';
 import { newId, nowIso } from '../util/ids.ts';
-import { hostFqlSchema } from './fql-schema.ts';
+import { hostQueryFqlSchema } from './fql-schema.ts';
 import { decodeScrollToken, encodeScrollToken } from './scroll.ts';
 
 export type HostPlatform = 'Windows' | 'Mac' | 'Linux';
@@ -59,6 +59,9 @@ export interface HostFacts {
   product_type?: string;
   last_reboot?: string;
   host_utc_offset?: string;
+  /** Active Directory organizational units (a JSON array of names, innermost first) and site. */
+  ou?: string;
+  site_name?: string;
   /** The agent's clock when it reported (changes every report: not a change of the host). */
   agent_local_time?: string;
   /** Logins the agent read from the OS's own records; each is recorded once. */
@@ -109,7 +112,7 @@ const FACT_COLUMNS = [
   'minor_version', 'product_type_desc', 'local_ip', 'external_ip', 'connection_ip', 'mac_address',
   'connection_mac_address', 'default_gateway_ip', 'machine_domain', 'agent_version', 'system_manufacturer',
   'system_product_name', 'serial_number', 'cpu_vendor', 'bios_manufacturer', 'bios_version', 'pointer_size',
-  'chassis_type', 'chassis_type_desc', 'product_type', 'last_reboot', 'host_utc_offset',
+  'chassis_type', 'chassis_type_desc', 'product_type', 'last_reboot', 'host_utc_offset', 'ou', 'site_name',
 ] as const;
 
 /** Every column but the agent's secret. */
@@ -386,7 +389,7 @@ export class HostService {
   async query(q: HostQuery, restrictTo?: { groupId: string }): Promise<HostPage> {
     const offset = q.offset ?? 0;
     const limit = q.limit ?? 100;
-    const where = compileFilter(hostFqlSchema, q.filter);
+    const where = compileFilter(hostQueryFqlSchema, q.filter);
     let base = this.db.selectFrom('hosts');
     if (restrictTo) {
       base = base.where((eb) =>
@@ -403,7 +406,7 @@ export class HostService {
     else if (!q.includeHidden) base = base.where('hosts.hidden', '=', 0);
     if (where) base = base.where(where);
     const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('hosts.device_id'), hostFqlSchema, q.sort ?? 'device_id.asc')
+    const rows = await applySort(base.select('hosts.device_id'), hostQueryFqlSchema, q.sort ?? 'device_id.asc')
       .offset(offset)
       .limit(limit)
       .execute();

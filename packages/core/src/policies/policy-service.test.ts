@@ -155,7 +155,7 @@ describe('ResponsePolicyService', () => {
     const ids = (await core.responsePolicies.query({ filter: "platform_name:'Linux'+name:!'platform_default'", sort: 'precedence.asc' })).ids;
     await core.responsePolicies.setPrecedence('Linux', [p.id, ...ids.filter((id) => id !== p.id)], actor);
     const err = await failure(core.guard.check(linux.device_id, 'session'));
-    expect(err).toMatchObject({ status: 403, code: 'RESPONSE_POLICY_DENIED' });
+    expect(err).toMatchObject({ status: 403, kind: 'forbidden_by_policy' });
     expect(err.message).toBe(`response policy "No RTR" (id ${p.id}) disables RealTimeFunctionality (Real Time Response) on this host`);
     await core.responsePolicies.update([{ id: p.id, settings: on('RealTimeFunctionality', 'GetCommand') }], actor);
     await core.guard.check(linux.device_id, 'session');

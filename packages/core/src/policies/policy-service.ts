@@ -8,7 +8,7 @@ import type { AuditService } from '../audit/index.ts';
 import type { Capability } from '../guard/index.ts';
 import type { HostGroup } from '../hostgroups/index.ts';
 import type { HostPage, HostQuery, HostService } from '../hosts/index.ts';
-import { hostFqlSchema } from '../hosts/fql-schema.ts';
+import { hostQueryFqlSchema } from '../hosts/fql-schema.ts';
 import { applySort, compileFilter } from '../fql/index.ts';
 import { badRequest, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
@@ -99,6 +99,8 @@ export interface EffectivePolicy {
   settings_hash: string;
   /** When the policy's settings last changed. */
   modified_timestamp: string;
+  /** Its RealTimeFunctionality setting: whether RTR sessions may be opened on the host at all. */
+  real_time_functionality: boolean;
 }
 
 type Db = Kysely<Database>;
@@ -237,7 +239,7 @@ export class ResponsePolicyService {
     const platform = row.platform_name as PolicyPlatform;
     const refusal = refusalReason(platform, this.settingsOf(platform, row.settings), capability);
     if (!refusal) return undefined;
-    return new ServiceError(403, `response policy "${row.name}" (id ${row.id}) ${refusal.why} on this host`, 'RESPONSE_POLICY_DENIED', {
+    return new ServiceError('forbidden_by_policy', `response policy "${row.name}" (id ${row.id}) ${refusal.why} on this host`, {
       policy_id: row.id,
       setting: refusal.setting,
     });
@@ -344,6 +346,7 @@ export class ResponsePolicyService {
           is_default: r.is_default === 1,
           settings_hash: hashOf(r.settings),
           modified_timestamp: r.modified_timestamp,
+          real_time_functionality: this.settingsOf(r.platform_name as PolicyPlatform, r.settings).RealTimeFunctionality === true,
         });
       }
     }
@@ -378,7 +381,7 @@ export class ResponsePolicyService {
     if (!policy) throw notFound(`response policy not found: ${policyId}`);
     const offset = q.offset ?? 0;
     const limit = q.limit ?? 100;
-    const where = compileFilter(hostFqlSchema, q.filter);
+    const where = compileFilter(hostQueryFqlSchema, q.filter);
     let base = this.db
       .selectFrom('hosts')
       .where('hosts.device_id', 'in', (eb) =>
@@ -391,7 +394,7 @@ export class ResponsePolicyService {
     if (!q.includeHidden) base = base.where('hosts.hidden', '=', 0);
     if (where) base = base.where(where);
     const [{ total }] = await base.select((eb) => eb.fn.countAll<number>().as('total')).execute();
-    const rows = await applySort(base.select('hosts.device_id'), hostFqlSchema, q.sort, 'device_id.asc').offset(offset).limit(limit).execute();
+    const rows = await applySort(base.select('hosts.device_id'), hostQueryFqlSchema, q.sort, 'device_id.asc').offset(offset).limit(limit).execute();
     return { ids: rows.map((r) => r.device_id), total: Number(total), offset, limit };
   }
 

@@ -42,7 +42,7 @@ export async function stageUpload(blobs: BlobStore, upload: UploadStream, maxByt
     const { sha256, size } = await blobs.put(upload.stream, { maxBytes });
     return { sha256, size, filename: upload.filename ?? '', mimetype: upload.mimetype ?? '' };
   } catch (err) {
-    if (err instanceof ServiceError && err.status === 413) throw new ServiceError(413, `${what} is larger than the ${maxBytes}-byte limit`, 'TOO_LARGE');
+    if (err instanceof ServiceError && err.status === 413) throw new ServiceError('too_large', `${what} is larger than the ${maxBytes}-byte limit`);
     throw err;
   }
 }

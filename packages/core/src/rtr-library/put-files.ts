@@ -137,7 +137,7 @@ export class PutFileService implements PutFileLibrary {
       return { file, stream: await this.blobs.open(file.sha256) };
     } catch (err) {
       // The record outlived its bytes (lost volume): a server-side fault, not the caller's.
-      if (err instanceof ServiceError && err.status === 404) throw new ServiceError(500, `content of put-file ${id} is missing from the blob store`, 'BLOB_MISSING');
+      if (err instanceof ServiceError && err.status === 404) throw new ServiceError('content_missing', `content of put-file ${id} is missing from the blob store`);
       throw err;
     }
   }

@@ -288,7 +288,7 @@ export class ScriptService implements ScriptLibrary {
     try {
       stream = await this.blobs.open(sha256);
     } catch (err) {
-      if (err instanceof ServiceError && err.status === 404) throw new ServiceError(500, `script content ${sha256} is missing from the blob store`, 'BLOB_MISSING');
+      if (err instanceof ServiceError && err.status === 404) throw new ServiceError('content_missing', `script content ${sha256} is missing from the blob store`);
       throw err;
     }
     const chunks: Buffer[] = [];

@@ -18,7 +18,7 @@ export interface RtrBatch {
   sessions: RtrSession[];
 }
 
-const notFound = (id: string) => new ServiceError(404, `batch ${id.slice(0, 64)} not found`, 'BATCH_NOT_FOUND');
+const notFound = (id: string) => new ServiceError('not_found', `batch ${id.slice(0, 64)} not found`);
 
 /**
  * Batches: sessions opened together over many hosts (up to 10,000). Everything is done in bulk —
@@ -68,7 +68,7 @@ export class RtrBatches {
     const row = await this.db.selectFrom('rtr_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
     if (!row || row.client_id !== caller.client_id) throw notFound(batchId);
     const now = nowIso();
-    if (row.expires_at <= now) throw new ServiceError(404, `batch ${batchId} has expired after ${SESSION_IDLE_MS / 60_000} minutes without use; start a new batch`, 'BATCH_EXPIRED');
+    if (row.expires_at <= now) throw new ServiceError('not_found', `batch ${batchId} has expired after ${SESSION_IDLE_MS / 60_000} minutes without use; start a new batch`);
     const sessions = await this.db
       .selectFrom('rtr_sessions')
       .selectAll()

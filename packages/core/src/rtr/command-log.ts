@@ -135,7 +135,7 @@ export class RtrCommandLog {
     const refusedByDevice = new Map(res.refused.map((r) => [r.device_id, r.error]));
     const refused: RtrIssueResult['refused'] = items
       .filter((it) => !stored.has(it.session.id))
-      .map((it) => ({ session: it.session, error: refusedByDevice.get(it.session.device_id) ?? new ServiceError(409, 'the command was not issued') }));
+      .map((it) => ({ session: it.session, error: refusedByDevice.get(it.session.device_id) ?? new ServiceError('conflict', 'the command was not issued') }));
     if (issued.length) await this.sessions.renew(items.map((it) => it.session));
     return { issued, refused };
   }
@@ -175,7 +175,7 @@ export class RtrCommandLog {
     const row =
       (await this.db.selectFrom('rtr_commands').selectAll().where('id', '=', cloudRequestId).executeTakeFirst()) ??
       (await this.fanoutRows('commands.id', [cloudRequestId]))[0];
-    if (!row || row.client_id !== caller.client_id) throw new ServiceError(404, `cloud_request_id ${cloudRequestId.slice(0, 64)} not found`, 'COMMAND_NOT_FOUND');
+    if (!row || row.client_id !== caller.client_id) throw new ServiceError('not_found', `cloud_request_id ${cloudRequestId.slice(0, 64)} not found`);
     const session = await this.sessions.get(row.session_id, caller);
     const [view] = await this.views([toEntry(row)]);
     return { view: await this.advance(view, session, caller), session };

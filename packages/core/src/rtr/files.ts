@@ -43,7 +43,7 @@ export class RtrFiles {
       .orderBy('id', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (!row) throw new ServiceError(404, `no file with sha256 ${sha256.slice(0, 64)} was retrieved in session ${sessionId.slice(0, 64)}`, 'FILE_NOT_FOUND');
+    if (!row) throw new ServiceError('not_found', `no file with sha256 ${sha256.slice(0, 64)} was retrieved in session ${sessionId.slice(0, 64)}`);
     return toFile(row);
   }
 
@@ -52,7 +52,7 @@ export class RtrFiles {
     await this.sessions.get(sessionId, caller);
     const rows = await this.db.selectFrom('rtr_files').select('id').where('session_id', '=', sessionId).where('deleted_at', 'is', null).where('id', 'in', [...ids]).execute();
     const found = rows.map((r) => Number(r.id));
-    if (found.length === 0) throw new ServiceError(404, `file ${ids.join(', ').slice(0, 100)} not found in session ${sessionId.slice(0, 64)}`, 'FILE_NOT_FOUND');
+    if (found.length === 0) throw new ServiceError('not_found', `file ${ids.join(', ').slice(0, 100)} not found in session ${sessionId.slice(0, 64)}`);
     const now = nowIso();
     await this.db.updateTable('rtr_files').set({ deleted_at: now, updated_at: now }).where('id', 'in', found).execute();
     return found;

@@ -28,7 +28,7 @@ describe('RtrService', () => {
   const complete = (id: string, deviceId: string, data: Record<string, unknown>, cwd = '/') => core.commands.complete(id, deviceId, { ok: true, data, cwd });
 
   it('opens queued sessions for offline hosts at the platform root, for their owner only', async () => {
-    await expect(core.rtr.sessions.open({ device_id: linux }, me)).rejects.toMatchObject({ status: 404, code: 'HOST_OFFLINE' });
+    await expect(core.rtr.sessions.open({ device_id: linux }, me)).rejects.toMatchObject({ status: 404, kind: 'host_offline' });
     const { session } = await core.rtr.sessions.open({ device_id: windows, queue_offline: true }, me);
     expect(session).toMatchObject({ pwd: 'C:\\', platform: 'windows', offline_queued: true, client_id: 'client-a' });
     // Queued sessions live for a week; touching never shortens that.
@@ -36,7 +36,7 @@ describe('RtrService', () => {
     expect(week - Date.now()).toBeGreaterThan(6 * 24 * 3600_000);
     await core.rtr.sessions.touch([session.id]);
     expect(Date.parse((await core.rtr.sessions.get(session.id, me)).expires_at)).toBe(week);
-    await expect(core.rtr.sessions.get(session.id, them)).rejects.toMatchObject({ status: 404, code: 'SESSION_NOT_FOUND' });
+    await expect(core.rtr.sessions.get(session.id, them)).rejects.toMatchObject({ status: 404, kind: 'not_found' });
   });
 
   it('follows the latest completed cd, ignoring failed ones', async () => {
@@ -90,7 +90,7 @@ describe('RtrService', () => {
     const before = await core.store.db.selectFrom('rtr_batches').select('id').execute();
     const res = await core.rtr.batches.init([linux, 'f'.repeat(32)], me, { queue_offline: false });
     expect(res.batch).toBeUndefined();
-    expect(res.refused.map((r) => r.error.code).sort()).toEqual(['HOST_NOT_FOUND', 'HOST_OFFLINE']);
+    expect(res.refused.map((r) => r.error.kind).sort()).toEqual(['host_offline', 'not_found']);
     expect(await core.store.db.selectFrom('rtr_batches').select('id').execute()).toEqual(before);
     const ok = await core.rtr.batches.init([linux, windows], me, { queue_offline: true });
     expect(ok.batch!.sessions.map((s) => s.device_id).sort()).toEqual([linux, windows].sort());

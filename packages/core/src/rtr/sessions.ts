@@ -29,7 +29,7 @@ export interface OpenedSession {
 /** See `renew`. */
 const RENEW_SLACK_MS = 60_000;
 
-const notFound = (id: string) => new ServiceError(404, `session ${id.slice(0, 64)} not found`, 'SESSION_NOT_FOUND');
+const notFound = (id: string) => new ServiceError('not_found', `session ${id.slice(0, 64)} not found`);
 
 /** Single sessions: open, use, pulse, list, delete. Batches build on `prepare` and `insert`. */
 export class RtrSessions {
@@ -72,7 +72,7 @@ export class RtrSessions {
     for (const device_id of new Set(deviceIds)) {
       const host = facts.get(device_id);
       if (!host) {
-        refused.push({ device_id, error: new ServiceError(404, `host ${device_id.slice(0, 64)} not found`, 'HOST_NOT_FOUND') });
+        refused.push({ device_id, error: new ServiceError('not_found', `host ${device_id.slice(0, 64)} not found`) });
         continue;
       }
       const refusal = refusals.get(device_id);
@@ -81,7 +81,7 @@ export class RtrSessions {
         continue;
       }
       if (!host.online && !opts.queue_offline) {
-        refused.push({ device_id, error: new ServiceError(404, 'Sensor appears to be offline', 'HOST_OFFLINE') });
+        refused.push({ device_id, error: new ServiceError('host_offline', 'Sensor appears to be offline') });
         continue;
       }
       const queued = !host.online;
@@ -114,8 +114,8 @@ export class RtrSessions {
     const row = await this.db.selectFrom('rtr_sessions').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row || row.client_id !== caller.client_id) throw notFound(id);
     if (opts.live) {
-      if (row.deleted_at) throw new ServiceError(404, `session ${id} has been deleted; start a new session`, 'SESSION_DELETED');
-      if (row.expires_at <= nowIso()) throw new ServiceError(404, `session ${id} has expired after ${SESSION_IDLE_MS / 60_000} minutes without use; start a new session`, 'SESSION_EXPIRED');
+      if (row.deleted_at) throw new ServiceError('not_found', `session ${id} has been deleted; start a new session`);
+      if (row.expires_at <= nowIso()) throw new ServiceError('not_found', `session ${id} has expired after ${SESSION_IDLE_MS / 60_000} minutes without use; start a new session`);
     }
     return toSession(row);
   }
@@ -167,7 +167,7 @@ export class RtrSessions {
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (!row) throw new ServiceError(404, `no live session on host ${deviceId.slice(0, 64)} for this API client; start one with RTR_InitSession`, 'SESSION_NOT_FOUND');
+    if (!row) throw new ServiceError('not_found', `no live session on host ${deviceId.slice(0, 64)} for this API client; start one with RTR_InitSession`);
     await this.touch([row.id]);
     const session = await this.get(row.id, caller);
     await this.settlePwd([session]);

@@ -153,7 +153,7 @@ export class TransferService {
       .where('direction', '=', 'upload')
       .where((eb) => eb.or([eb('sha256', '=', ''), eb('sha256', '=', digest)]))
       .executeTakeFirst();
-    if (Number(res.numUpdatedRows) !== 1) throw new ServiceError(422, `transfer ${id} is not an open upload expecting ${digest}`, 'DIGEST_MISMATCH');
+    if (Number(res.numUpdatedRows) !== 1) throw new ServiceError('digest_mismatch', `transfer ${id} is not an open upload expecting ${digest}`);
   }
 
   /**
@@ -168,10 +168,10 @@ export class TransferService {
       if (row.status !== 'open') throw conflict(`transfer ${id} is already ${row.status}`);
       if (row.direction === 'upload') {
         if (row.sha256 && row.sha256 !== sha256) {
-          throw new ServiceError(422, `uploaded sha256 ${sha256} is not the expected ${row.sha256}`, 'DIGEST_MISMATCH');
+          throw new ServiceError('digest_mismatch', `uploaded sha256 ${sha256} is not the expected ${row.sha256}`);
         }
         if (row.size && row.size !== result.size) {
-          throw new ServiceError(422, `uploaded ${result.size} bytes, expected ${row.size}`, 'SIZE_MISMATCH');
+          throw new ServiceError('size_mismatch', `uploaded ${result.size} bytes, expected ${row.size}`);
         }
         await this.index.record({ sha256, size: result.size }, trx);
       }

@@ -64,7 +64,7 @@ describe('BatchWriter bounds', () => {
     const accepted = [1, 2, 3, 4, 5, 6].map((n) => w.add(n));
     expect(w.queued).toBe(4);
     const refused = [7, 8].map((n) => w.add(n));
-    for (const r of refused) await expect(r).rejects.toMatchObject({ status: 503, code: 'OVERLOADED', message: expect.stringContaining('test items') });
+    for (const r of refused) await expect(r).rejects.toMatchObject({ status: 503, kind: 'unavailable', message: expect.stringContaining('test items') });
     expect(logged).toEqual(['error: batch writer full: refusing new items until the database catches up']);
 
     // The database catches up: the queue drains and new items are taken again.

@@ -4,7 +4,7 @@ import { LogSink, type CoreLog } from './log.ts';
 /** An `add` refused because the writer already holds `maxQueued` unwritten items. */
 export class BatchWriterFullError extends ServiceError {
   constructor(name: string, maxQueued: number) {
-    super(503, `the server is overloaded: ${maxQueued} ${name} are waiting to be written; try again shortly`, 'OVERLOADED');
+    super('unavailable', `the server is overloaded: ${maxQueued} ${name} are waiting to be written; try again shortly`);
   }
 }
 

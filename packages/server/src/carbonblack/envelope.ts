@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { FqlError, ServiceError } from '@riposte/core';
-import { RateLimited } from '../errors.ts';
+import { noRouteMessage, toFault, type InvalidInput } from '../errors.ts';
 
 /** The vendor's `error_code` for each status this dialect answers with. */
 const ERROR_CODES: Record<number, string> = {
@@ -23,23 +22,17 @@ export function sendCbError(reply: FastifyReply, status: number, message: string
 
 /** The dialect's error handler: client faults become 4xx with a clear message; anything else a bare 500, logged. */
 export function cbErrorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (err instanceof ServiceError) return sendCbError(reply, err.status, err.message);
-  if (err instanceof FqlError) return sendCbError(reply, 400, err.message);
-  if (err instanceof RateLimited) {
-    reply.header('retry-after', String(Math.max(1, err.retryAt - Math.floor(Date.now() / 1000))));
-    return sendCbError(reply, 429, err.message);
-  }
-  const fe = err as FastifyError;
-  if (fe.validation) {
-    const where = fe.validationContext === 'querystring' ? 'query parameter' : fe.validationContext === 'params' ? 'path parameter' : 'body field';
-    const v = fe.validation[0];
-    const params = (v?.params ?? {}) as Record<string, unknown>;
-    const field = v?.instancePath ? v.instancePath.replace(/^\//, '').replace(/\//g, '.') : String(params.missingProperty ?? params.additionalProperty ?? '');
-    const detail = v?.keyword === 'additionalProperties' ? `unknown ${where} "${String(params.additionalProperty)}"` : `${field ? `${where} ${field}: ` : ''}${v?.message ?? fe.message}`;
-    return sendCbError(reply, 400, `invalid request: ${detail}`);
-  }
-  const status = fe.statusCode ?? 500;
-  if (status >= 400 && status < 500) return sendCbError(reply, status, err instanceof SyntaxError ? `malformed JSON body: ${err.message}` : err.message);
-  request.log.error({ err }, 'unhandled error');
-  return sendCbError(reply, 500, 'internal server error');
+  const fault = toFault(err, request);
+  if (fault.rateLimited) reply.header('retry-after', String(Math.max(1, fault.rateLimited.retryAt - Math.floor(Date.now() / 1000))));
+  return sendCbError(reply, fault.status, fault.invalid ? invalidMessage(fault.invalid) : fault.message);
+}
+
+export function cbNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendCbError(reply, 404, noRouteMessage(request));
+}
+
+function invalidMessage(invalid: InvalidInput): string {
+  const where = invalid.where === 'querystring' ? 'query parameter' : invalid.where === 'params' ? 'path parameter' : 'body field';
+  const detail = invalid.unknownField !== undefined ? `unknown ${where} "${invalid.unknownField}"` : `${invalid.field ? `${where} ${invalid.field}: ` : ''}${invalid.message}`;
+  return `invalid request: ${detail}`;
 }

@@ -1,15 +1,18 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ServiceError, type CbApiKey, type CbCommandInput, type CbFile, type Core } from '@riposte/core';
-import type { Operation } from '@riposte/spec';
+import { ServiceError, type CbApiKey, type CbCommandInput, type Core } from '@riposte/core';
+import type { BodyOf, OperationOf, ParamsOf, QueryOf } from '@riposte/spec';
 import { readForm } from '../form-input.ts';
 import { renderCommand, renderDevice, renderFile, renderSession } from './render.ts';
 
-/** One call of a Carbon Black operation: validated input and the API key calling. */
-export interface CbCall {
-  op: Operation;
-  params: any;
-  query: any;
-  body: any;
+/** A Carbon Black operation of the registry, with its literal id and schema types. */
+export type CbOperation = OperationOf<'carbonblack'>;
+
+/** One call of a Carbon Black operation: input validated by (and typed from) its registry schemas, and the API key calling. */
+export interface CbCall<O extends CbOperation = CbOperation> {
+  op: O;
+  params: ParamsOf<O>;
+  query: QueryOf<O>;
+  body: BodyOf<O>;
   key: CbApiKey;
   request: FastifyRequest;
   reply: FastifyReply;
@@ -17,13 +20,15 @@ export interface CbCall {
 
 /** What a handler answers: a JSON body (and status), or undefined when it sent the reply itself. */
 export type CbResult = { status?: number; body?: unknown } | undefined;
-export type CbHandlers = Record<string, (call: CbCall) => Promise<CbResult>>;
+export type CbHandler<O extends CbOperation = CbOperation> = (call: CbCall<O>) => Promise<CbResult>;
+/** One handler per Carbon Black operation of the registry: a missing or misspelt one is a type error. */
+export type CbHandlers = { [O in CbOperation as O['operationId']]: CbHandler<O> };
 
 /** Every Carbon Black handler, keyed by operationId: HTTP to the core service and back, nothing more. */
 export function carbonBlackHandlers(core: Core): CbHandlers {
   const cb = core.carbonblack;
-  const session = (c: CbCall, touch = false) => cb.sessions.get(c.params.session_id, { touch });
-  const live = (c: CbCall) => cb.sessions.ref(c.params.session_id);
+  const session = (c: { params: { session_id: string } }, touch = false) => cb.sessions.get(c.params.session_id, { touch });
+  const live = (c: { params: { session_id: string } }) => cb.sessions.ref(c.params.session_id);
 
   return {
     async CbSearchDevices({ body }) {
@@ -64,13 +69,13 @@ export function carbonBlackHandlers(core: Core): CbHandlers {
       const s = await session(c, true);
       // Bytes go to the blob store as they arrive; a `name` field, which may come after the file, renames it.
       let parts = 0;
-      const { fields, files } = await readForm<{ name?: string }, CbFile>(
+      const { fields, files } = await readForm(
         c.request,
         c.op,
         async (part) => {
           if (parts++ > 0) {
             part.stream.resume();
-            throw new ServiceError(400, 'send exactly one file part "file"', 'BadRequest');
+            throw new ServiceError('bad_input', 'send exactly one file part "file"');
           }
           return cb.files.store(s.id, part.stream, part.filename || 'upload', c.key);
         },
@@ -78,7 +83,7 @@ export function carbonBlackHandlers(core: Core): CbHandlers {
           for (const f of handled) await cb.files.delete(s.id, f.id, c.key).catch(() => {});
         },
       );
-      if (files.length !== 1) throw new ServiceError(400, 'invalid form: missing the file part "file"', 'BadRequest');
+      if (files.length !== 1) throw new ServiceError('bad_input', 'invalid form: missing the file part "file"');
       let file = files[0];
       if (fields.name && fields.name !== file.file_name) file = await cb.files.rename(s.id, file.id, fields.name);
       return { status: 201, body: renderFile(file) };
@@ -110,12 +115,12 @@ export function carbonBlackHandlers(core: Core): CbHandlers {
     },
     async CbIssueCommand(c) {
       const s = await live(c);
-      const { object, session_id: _sid, ...rest } = c.body as CbCommandInput & { object?: string | number; session_id?: string };
+      const { object, session_id: _sid, ...rest } = c.body;
       const input: CbCommandInput = { ...rest };
       // Older clients name the target `object`: a path, or kill's pid.
       if (object !== undefined && input.path === undefined && input.pid === undefined) {
         if (input.name === 'kill') {
-          if (!/^\d{1,10}$/.test(String(object))) throw new ServiceError(400, 'kill needs a numeric pid', 'BadRequest');
+          if (!/^\d{1,10}$/.test(String(object))) throw new ServiceError('bad_input', 'kill needs a numeric pid');
           input.pid = Number(object);
         } else input.path = String(object);
       }

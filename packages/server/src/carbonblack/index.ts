@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { operations } from '@riposte/spec';
 import type { Core } from '@riposte/core';
 import { cbAuth } from './auth.ts';
-import { cbErrorHandler, sendCbError } from './envelope.ts';
-import { carbonBlackHandlers } from './handlers.ts';
+import { cbErrorHandler, cbNotFound } from './envelope.ts';
+import { carbonBlackHandlers, type CbCall, type CbHandler } from './handlers.ts';
 
 /** Where the dialect is mounted: every Carbon Black path starts here. */
 export const CB_MOUNT = '/appservices';
@@ -18,17 +18,20 @@ export async function carbonBlackPlugin(app: FastifyInstance, opts: { core: Core
   const { core } = opts;
   const handlers = carbonBlackHandlers(core);
   const ops = operations.filter((op) => op.dialect === 'carbonblack');
-  const missing = ops.filter((op) => !handlers[op.operationId]).map((op) => op.operationId);
+  // The handler map's type has one entry per Carbon Black operation; this checks the same at run time.
+  const byId = handlers as unknown as Record<string, CbHandler | undefined>;
+  const missing = ops.filter((op) => !byId[op.operationId]).map((op) => op.operationId);
   if (missing.length) throw new Error(`no handler for operation(s): ${missing.join(', ')}`);
   const extra = Object.keys(handlers).filter((id) => !ops.some((op) => op.operationId === id));
   if (extra.length) throw new Error(`handler(s) for operations not in the registry: ${extra.join(', ')}`);
 
   app.setErrorHandler(cbErrorHandler);
-  app.setNotFoundHandler((request, reply) => sendCbError(reply, 404, `no route for ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler(cbNotFound);
 
   for (const op of ops) {
     if (!op.path.startsWith(CB_MOUNT)) throw new Error(`${op.operationId}: path ${op.path} is outside ${CB_MOUNT}`);
-    const handler = handlers[op.operationId];
+    // Each handler's input type is its operation's schemas, which validate this route's input.
+    const handler = byId[op.operationId]!;
     app.route({
       method: op.method,
       url: op.path.slice(CB_MOUNT.length),
@@ -41,7 +44,8 @@ export async function carbonBlackPlugin(app: FastifyInstance, opts: { core: Core
       },
       onRequest: cbAuth(core, op),
       handler: async (request, reply) => {
-        const result = await handler({ op, params: request.params, query: request.query, body: request.body, key: request.cbKey!, request, reply });
+        const call = { op, params: request.params, query: request.query, body: request.body, key: request.cbKey!, request, reply } as CbCall;
+        const result = await handler(call);
         if (result === undefined) return reply;
         const status = result.status ?? op.successStatus;
         if (status === 204) return reply.code(204).send();

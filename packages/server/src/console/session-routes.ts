@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConsoleSessionService, ConsoleUserError, CONSOLE_MAX_MS, type Core } from '@riposte/core';
+import { ConsoleChangePasswordBody, ConsoleSignInBody, type Static } from '@riposte/spec';
 import { readCookie, sessionCookie, SESSION_COOKIE } from './cookies.ts';
 
 /** Sign-in attempts per client address per minute; the answer for a wrong name or password is the same. */
@@ -12,23 +13,16 @@ function error(reply: FastifyReply, status: number, message: string) {
 
 /** The console's sign-in session: POST signs in, GET says who is signed in, DELETE signs out; and the password change. */
 export function registerConsoleSessionRoutes(app: FastifyInstance, core: Core): void {
-  app.post(
+  app.post<{ Body: Static<typeof ConsoleSignInBody> }>(
     '/console/api/session',
     {
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['name', 'password'],
-          properties: { name: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 1024 } },
-        },
-      },
+      schema: { body: ConsoleSignInBody },
       config: { rateLimit: { max: SIGN_IN_PER_MINUTE, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `console-sign-in:${request.ip}` } },
       attachValidation: true,
     },
     async (request, reply) => {
       if (request.validationError) return error(reply, 400, 'sign-in needs a JSON body with name and password');
-      const { name, password } = request.body as { name: string; password: string };
+      const { name, password } = request.body;
       const user = await core.consoleUsers.authenticate(name, password);
       if (!user) {
         await core.audit.record({ actor: 'console', actor_name: name, action: 'console.sign_in_failed', target_type: 'console_user', target_id: name, details: { ip: request.ip } });
@@ -49,17 +43,10 @@ export function registerConsoleSessionRoutes(app: FastifyInstance, core: Core): 
     return { name: session.user_name, role: session.role, scopes: [...session.scopes].sort(), csrf_token: session.csrf_token, must_change_password: session.must_change_password };
   });
 
-  app.post(
+  app.post<{ Body: Static<typeof ConsoleChangePasswordBody> }>(
     '/console/api/password',
     {
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['current_password', 'new_password'],
-          properties: { current_password: { type: 'string', minLength: 1, maxLength: 1024 }, new_password: { type: 'string', minLength: 1, maxLength: 1024 } },
-        },
-      },
+      schema: { body: ConsoleChangePasswordBody },
       config: { rateLimit: { max: SIGN_IN_PER_MINUTE, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `console-password:${request.ip}` } },
       attachValidation: true,
     },
@@ -69,7 +56,7 @@ export function registerConsoleSessionRoutes(app: FastifyInstance, core: Core): 
       if (!session) return error(reply, 401, 'not signed in');
       if (!ConsoleSessionService.csrfMatches(session, request.headers['x-csrf-token'])) return error(reply, 403, 'missing or wrong CSRF token');
       if (request.validationError) return error(reply, 400, 'a password change needs a JSON body with current_password and new_password');
-      const { current_password, new_password } = request.body as { current_password: string; new_password: string };
+      const { current_password, new_password } = request.body;
       if (!(await core.consoleUsers.authenticate(session.user_name, current_password))) return error(reply, 403, 'the current password is wrong');
       try {
         await core.consoleUsers.setPassword(session.user_id, new_password);

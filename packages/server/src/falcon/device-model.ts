@@ -60,7 +60,12 @@ export function toFalconDevice(h: HostRecord, cid: string, responsePolicy?: Effe
     product_type_desc: h.product_type_desc || undefined,
     provision_status: 'Provisioned',
     reduced_functionality_mode: 'no',
+    // Whether RTR is enabled on the host: its effective response policy's RealTimeFunctionality.
+    rtr_state: responsePolicy ? (responsePolicy.real_time_functionality ? 'enabled' : 'disabled') : undefined,
     serial_number: h.serial_number || undefined,
+    // Windows agents of domain-joined machines only: no other OS records them.
+    ou: h.ou ? (JSON.parse(h.ou) as string[]) : undefined,
+    site_name: h.site_name || undefined,
     status: h.status,
     // riposte's own: why the agent could not apply (or lift) containment.
     containment_failed: h.containment_failed || undefined,

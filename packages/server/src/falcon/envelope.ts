@@ -33,7 +33,7 @@ export interface FalconResult {
 }
 
 function queryTime(request: FastifyRequest): number {
-  return Number(((performance.now() - (request as any).startedAt) / 1000).toFixed(9));
+  return Number(((performance.now() - request.startedAt) / 1000).toFixed(9));
 }
 
 export function falconBody(request: FastifyRequest, r: FalconResult): Record<string, unknown> {

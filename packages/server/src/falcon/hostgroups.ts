@@ -1,6 +1,6 @@
 import type { Core, HostGroup } from '@riposte/core';
 import { badRequest } from '@riposte/core';
-import type { FalconHandlers } from '../routes.ts';
+import type { SomeFalconHandlers } from './call.ts';
 import { falconTime } from './device-model.ts';
 import type { DeviceRenderCache } from './device-cache.ts';
 import { entitiesResult } from './hosts.ts';
@@ -30,7 +30,7 @@ function filterParameter(params: { name: string; value: string }[] = []): string
 /** The Hosts collection's group-action names for the host group service's actions. */
 const GROUP_ACTIONS = { add_group_member: 'add-hosts', remove_group_member: 'remove-hosts', remove_all: 'remove-all' } as const;
 
-export function hostGroupHandlers(core: Core, devices: DeviceRenderCache): FalconHandlers {
+export function hostGroupHandlers(core: Core, devices: DeviceRenderCache) {
   const render = (g: HostGroup) => toFalconHostGroup(g, core.cid);
   const who = (c: { principal?: { client_name: string; client_id: string } }) => c.principal?.client_name ?? 'api';
   const groupsResult = async (ids: string[]) => {
@@ -88,5 +88,5 @@ export function hostGroupHandlers(core: Core, devices: DeviceRenderCache): Falco
       const groups = await core.hostGroups.changeMembers(action, call.query.ids, filter, who(call));
       return { resources: groups.map(render) };
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

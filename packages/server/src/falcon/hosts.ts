@@ -1,6 +1,6 @@
 import type { Core, LoginEvent } from '@riposte/core';
 import { badRequest, parseFqlDate } from '@riposte/core';
-import type { FalconHandlers } from '../routes.ts';
+import type { SomeFalconHandlers } from './call.ts';
 import type { FalconError, FalconResult } from './envelope.ts';
 import { falconTime, pickFields, toFalconDevice } from './device-model.ts';
 import { DeviceRenderCache } from './device-cache.ts';
@@ -33,7 +33,7 @@ function falconLogin(l: LoginEvent): Record<string, unknown> {
   };
 }
 
-export function hostHandlers(core: Core, devices: DeviceRenderCache): FalconHandlers {
+export function hostHandlers(core: Core, devices: DeviceRenderCache) {
   const combined = async (query: { filter?: string; sort?: string; offset?: string; limit?: number; fields?: string[] }, hidden: boolean): Promise<FalconResult> => {
     // `offset` is either a plain number or the `next` token of the previous page.
     const numeric = query.offset === undefined || /^\d+$/.test(query.offset);
@@ -87,7 +87,7 @@ export function hostHandlers(core: Core, devices: DeviceRenderCache): FalconHand
     },
     async UpdateDeviceTags({ body }) {
       // Falcon keeps API-set tags under the FalconGroupingTags/ namespace.
-      const tags = (body.tags as string[]).map((t) => (t.includes('/') ? t : `FalconGroupingTags/${t}`));
+      const tags = body.tags.map((t) => (t.includes('/') ? t : `FalconGroupingTags/${t}`));
       const results = await core.hosts.updateTags(body.action, body.device_ids, tags);
       return {
         resources: results.map((r) => ({ device_id: r.device_id, code: r.updated ? 200 : 404, updated: r.updated })),
@@ -95,8 +95,8 @@ export function hostHandlers(core: Core, devices: DeviceRenderCache): FalconHand
       };
     },
     async PerformActionV2({ query, body }) {
-      const ids = body.ids as string[];
-      const action = query.action_name as string;
+      const ids = body.ids;
+      const action = query.action_name;
       if (action === 'contain' || action === 'lift_containment') {
         const { done, errors } = await core.containment.request(action === 'contain' ? 'contain' : 'lift', ids);
         return {
@@ -113,6 +113,17 @@ export function hostHandlers(core: Core, devices: DeviceRenderCache): FalconHand
         default: done = await core.hosts.setDetectionSuppressed(ids, false); break;
       }
       return entitiesResult(ids, done, (id) => id, 'device', (id) => ({ id, path: '' }));
+    },
+    async DevicesActionsDeleteV1(call) {
+      const { ids, filter } = call.body as { ids?: string[]; filter?: string };
+      const actor = { id: call.principal?.client_id ?? 'api', name: call.principal?.client_name ?? 'api' };
+      const { deleted, errors } = await core.hostDeletion.delete({ ids, filter }, actor);
+      return {
+        resources: deleted.map((id) => ({ id, path: '' })),
+        errors: errors.map((e) => ({ code: e.error.status, message: e.error.message, id: e.id })),
+        writes: { resources_affected: deleted.length },
+        ...(deleted.length === 0 && errors.length ? { status: errors[0].error.status } : {}),
+      };
     },
     async riposte_GetContainmentAllowList() {
       return { resources: await core.containment.allowList() };
@@ -140,5 +151,5 @@ export function hostHandlers(core: Core, devices: DeviceRenderCache): FalconHand
         })),
       };
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

@@ -1,7 +1,7 @@
 import { badRequest, identitySensorFqlSchema, type AggregateRequest, type Core, type IdentitySensor, type PolicyRule } from '@riposte/core';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AggregateQueryRequest } from '@riposte/spec';
-import type { FalconHandlers } from '../routes.ts';
+import type { SomeFalconHandlers } from './call.ts';
 import { entitiesResult } from './hosts.ts';
 
 /** The seed: "There is a maximum of 3 nested aggregations per request." */
@@ -64,7 +64,7 @@ function ruleResource(r: PolicyRule) {
 }
 
 /** IdentityEntities (sensors) and the REST half of IdentityProtection (policy rules). */
-export function identityHandlers(core: Core): FalconHandlers {
+export function identityHandlers(core: Core) {
   const { identity } = core;
   return {
     async QuerySensorsByFilter({ query }) {
@@ -73,7 +73,7 @@ export function identityHandlers(core: Core): FalconHandlers {
     },
 
     async GetSensorDetails({ body }) {
-      const ids = body.ids as string[];
+      const ids = body.ids;
       const found = await identity.sensors.get(ids);
       return entitiesResult(ids, found, (s) => s.device_id, 'sensor', (s) => sensorResource(core.cid, s));
     },
@@ -95,7 +95,7 @@ export function identityHandlers(core: Core): FalconHandlers {
     },
 
     async get_policy_rules({ query }) {
-      const ids = query.ids as string[];
+      const ids = query.ids;
       return entitiesResult(ids, await identity.rules.get(ids), (r) => r.id, 'policy rule', ruleResource);
     },
 
@@ -105,7 +105,7 @@ export function identityHandlers(core: Core): FalconHandlers {
     },
 
     async delete_policy_rules({ query }) {
-      const ids = query.ids as string[];
+      const ids = query.ids;
       const deleted = await identity.rules.delete(ids);
       const gone = new Set(deleted);
       const errors = [...new Set(ids)].filter((id) => !gone.has(id)).map((id) => ({ code: 404, message: `policy rule not found: ${id}`, id }));
@@ -116,5 +116,5 @@ export function identityHandlers(core: Core): FalconHandlers {
       const ids = await identity.rules.query({ name: query.name, enabled: query.enabled, simulationMode: query.simulation_mode });
       return { resources: ids, pagination: { offset: 0, limit: ids.length, total: ids.length } };
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

@@ -1,5 +1,5 @@
 import type { Core } from '@riposte/core';
-import type { FalconHandlers } from '../routes.ts';
+import type { FalconHandlers } from './call.ts';
 import { oauth2Handlers } from './oauth2.ts';
 import { hostHandlers } from './hosts.ts';
 import { hostGroupHandlers } from './hostgroups.ts';

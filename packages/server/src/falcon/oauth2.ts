@@ -1,6 +1,6 @@
 import type { Core } from '@riposte/core';
 import type { FastifyRequest } from 'fastify';
-import type { FalconHandlers } from '../routes.ts';
+import type { SomeFalconHandlers } from './call.ts';
 import { sendFalconError } from './envelope.ts';
 
 interface ClientCredentials {
@@ -48,10 +48,10 @@ function formDecode(s: string): string {
   return decodeURIComponent(s);
 }
 
-export function oauth2Handlers(core: Core): FalconHandlers {
+export function oauth2Handlers(core: Core) {
   return {
     async oauth2AccessToken({ request, reply, body }) {
-      const form = (body ?? {}) as Record<string, string | undefined>;
+      const form = body ?? {};
       const { id, secret, malformed } = clientCredentials(request, form);
       if (malformed) {
         sendFalconError(request, reply, 400, malformed);
@@ -78,7 +78,7 @@ export function oauth2Handlers(core: Core): FalconHandlers {
       return undefined;
     },
     async oauth2RevokeToken({ request, reply, body }) {
-      const form = (body ?? {}) as Record<string, string | undefined>;
+      const form = body ?? {};
       const creds = clientCredentials(request, form);
       if (creds.malformed) {
         sendFalconError(request, reply, 400, creds.malformed);
@@ -99,5 +99,5 @@ export function oauth2Handlers(core: Core): FalconHandlers {
       if (clientId) await core.tokens.revoke(clientId, form.token ?? '');
       return { resources: [] };
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

@@ -1,6 +1,6 @@
 import type { Core, PolicyActor, ResponsePolicy } from '@riposte/core';
 import { badRequest, settingCategories } from '@riposte/core';
-import type { Call, FalconHandlers } from '../routes.ts';
+import type { Call, SomeFalconHandlers } from './call.ts';
 import type { DeviceRenderCache } from './device-cache.ts';
 import { falconTime } from './device-model.ts';
 import { toFalconHostGroup } from './hostgroups.ts';
@@ -43,7 +43,7 @@ function idList(ids: string[] | string): string[] {
   return (Array.isArray(ids) ? ids : ids.split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
-export function responsePolicyHandlers(core: Core, devices: DeviceRenderCache): FalconHandlers {
+export function responsePolicyHandlers(core: Core, devices: DeviceRenderCache) {
   const policies = core.responsePolicies;
   const render = (list: ResponsePolicy[]) => list.map((p) => toFalconResponsePolicy(p, core.cid));
   return {
@@ -94,5 +94,5 @@ export function responsePolicyHandlers(core: Core, devices: DeviceRenderCache): 
       const ids = await policies.setPrecedence(call.body.platform_name, idList(call.body.ids), actor(call));
       return { resources: ids };
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

@@ -1,30 +1,18 @@
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
-import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AgentMessageSchema, AGENT_PROTOCOL_VERSION, MAX_FRAME_DEPTH, jsonDeeperThan, resultDataProblem, type AgentMessage, type GatewayMessage, type IdentityReportFrame } from '@riposte/spec';
+import { AGENT_PROTOCOL_VERSION, resultDataProblem, type AgentMessage, type GatewayMessage, type IdentityReportFrame } from '@riposte/spec';
 import { PENDING_PAGE, ServiceError, type AgentResult, type CommandRecord, type Core, type HostFacts } from '@riposte/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { RefusedResult, type ResultBlobs } from './result-blobs.ts';
+import { readAgentFrame } from './agent-frames.ts';
+import { PendingAcks } from './pending-acks.ts';
 
-const checkMessage = TypeCompiler.Compile(AgentMessageSchema);
 /** An agent that keeps sending garbage (or frames about other hosts' commands) is cut off. */
 const MAX_BAD_MESSAGES = 20;
 /** A transfer token that could not be minted (database busy) is tried this many times before the command fails. */
 const MINT_ATTEMPTS = 3;
 const MINT_RETRY_MS = 500;
-
-/**
- * Acknowledgements of results wait for the next frame the connection writes anyway: they ride
- * inside the next command's frame, or go out in the same write as the heartbeat ping. An agent
- * forgets a result only once it is acknowledged, so a late ack costs nothing but journal space; a
- * frame of its own per agent cost a fan-out to 10,000 hosts 10,000 more frames to write on the
- * server and to read on the agents, just while everyone waits for the results. An agent with this
- * many waiting gets them at once, which bounds both the frame and the agent's journal. A lost ack
- * (connection gone) makes the agent re-send the result on reconnect, which is stored once and
- * acknowledged again.
- */
-const ACK_AT_ONCE = 256;
 
 export interface ConnectionDeps {
   core: Core;
@@ -55,8 +43,8 @@ export class AgentConnection {
   private cutOff = false;
   /** Commands sent on this socket and not yet answered (id → command name), so one dispatch storm sends each once. */
   private inflight?: Map<string, string>;
-  /** Results to acknowledge with the next frame written (ACK_AT_ONCE). */
-  private acks?: string[];
+  /** Results to acknowledge with the next frame written. */
+  private readonly acks = new PendingAcks();
 
   constructor(
     readonly deviceId: string,
@@ -99,14 +87,11 @@ export class AgentConnection {
   }
 
   private takeAcks(): string[] | undefined {
-    const ids = this.acks;
-    this.acks = undefined;
-    return ids;
+    return this.acks.take();
   }
 
   private ack(id: string): void {
-    (this.acks ??= []).push(id);
-    if (this.acks.length >= ACK_AT_ONCE) this.flushAcks();
+    if (this.acks.add(id)) this.flushAcks();
   }
 
   /** Heartbeat: a socket that did not answer the previous ping is dead. */
@@ -205,26 +190,14 @@ export class AgentConnection {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.cutOff) return;
-    let msg: AgentMessage;
-    let parsed: unknown;
-    try {
-      if (isBinary) throw new Error('binary frames are not part of the protocol');
-      // Before parsing: a frame nested thousands of levels deep is refused for the cost of reading its first bytes.
-      if (jsonDeeperThan(data, MAX_FRAME_DEPTH)) throw new Error(`invalid message: nested deeper than ${MAX_FRAME_DEPTH} levels`);
-      parsed = JSON.parse(data.toString('utf8'));
-      if (!checkMessage.Check(parsed)) {
-        const first = checkMessage.Errors(parsed).First();
-        throw new Error(`invalid message${first ? ` at ${first.path}: ${first.message}` : ''}`);
-      }
-      msg = parsed;
-    } catch (e) {
-      this.refuse('agent.frame_refused', (e as Error).message);
+    const frame = readAgentFrame(data, isBinary);
+    if (!frame.ok) {
+      this.refuse('agent.frame_refused', frame.message);
       // A result that can never be accepted is refused once, or the agent would re-send it forever.
-      // (Only a frame that parsed: one refused for its depth or bytes names nothing worth a write.)
-      const id = resultIdOf(parsed);
-      if (id) this.refuseResult(id, (e as Error).message);
+      if (frame.resultId) this.refuseResult(frame.resultId, frame.message);
       return;
     }
+    const msg = frame.msg;
     if (msg.t === 'result') return 'result' in msg ? this.onResult(msg.id, msg.result) : this.onResultBlob(msg.id, msg.result_blob);
     if (msg.t === 'result_upload') return this.onResultUpload(msg.id, msg.size, msg.purpose ?? 'result');
     this.handle(msg).catch((e) => this.failed(e));
@@ -264,7 +237,7 @@ export class AgentConnection {
    * otherwise read (a result re-sent from the agent's journal after a reconnect). Another host's
    * command is refused here ('foreign'); undefined when no such command exists.
    */
-  private ownCommand(id: string, frame: string): OwnCommand | Promise<OwnCommand> {
+  private ownCommand(id: string, frame: string): { name: string } | Promise<OwnCommand> {
     const name = this.inflight?.get(id);
     if (name !== undefined) return { name };
     return this.deps.core.commands.get(id).then((c) => {
@@ -278,7 +251,7 @@ export class AgentConnection {
   /** A result: checked against its command's kind, stored, then acknowledged. Mostly synchronous: a fan-out's 10,000 arrive within moments. */
   private onResult(id: string, result: AgentResult): void {
     const own = this.ownCommand(id, 'result');
-    if (!(own instanceof Promise)) return this.storeResult(id, (own as { name: string }).name, result);
+    if (!(own instanceof Promise)) return this.storeResult(id, own.name, result);
     own
       .then((c) => {
         if (c === 'foreign') return;
@@ -415,8 +388,3 @@ export class AgentConnection {
   }
 }
 
-/** The id of a parsed `result` frame that failed validation, when it is legible. */
-function resultIdOf(v: unknown): string | undefined {
-  const f = v as { t?: unknown; id?: unknown } | null | undefined;
-  return f && typeof f === 'object' && f.t === 'result' && typeof f.id === 'string' && f.id.length > 0 && f.id.length <= 64 ? f.id : undefined;
-}

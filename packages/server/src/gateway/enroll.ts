@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { getOperation } from '@riposte/spec';
+import { EnrollBody, getOperation, type Static } from '@riposte/spec';
 import { newSecret, tokenDigest, type Core } from '@riposte/core';
 import { RateLimited } from '../errors.ts';
+import { sendAgentError } from './envelope.ts';
 import { EnrollFailures } from './enroll-failures.ts';
 import { inventoryToFacts } from './inventory.ts';
 import { agentTags, auditRefusedTags } from './agent-tags.ts';
@@ -17,26 +18,28 @@ export interface EnrollLimits {
  * Enrollment: an enrollment token plus the agent's inventory buys a device id and an agent
  * secret. Agent secrets are 240-bit random values, so a sha256 is a safe way to keep them and
  * cheap enough to check for 15,000 reconnecting agents. Attempts are rate limited per source
- * address (429 with the Falcon rate-limit headers), and refusals are logged.
+ * address (429 with the Falcon rate-limit headers), and refusals are logged. `app` is the agent
+ * dialect's scope: its error handler shapes schema errors and rate limits like the token refusal.
  */
 export function registerEnrollRoute(app: FastifyInstance, core: Core, limits: EnrollLimits = {}): void {
   const op = getOperation('AgentEnroll');
   const perMinute = limits.perMinute ?? 600;
   const failures = new EnrollFailures(limits.failuresPerMinute ?? 10);
   const rateLimit = { max: perMinute, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => `enroll:${request.ip}` };
-  app.post(op.path, { schema: { body: op.body }, config: { operation: op, rateLimit } }, async (request, reply) => {
+  if (!op.path.startsWith(app.prefix)) throw new Error(`${op.operationId}: path ${op.path} is outside ${app.prefix}`);
+  app.post<{ Body: Static<typeof EnrollBody> }>(op.path.slice(app.prefix.length), { schema: { body: EnrollBody }, config: { operation: op, rateLimit } }, async (request, reply) => {
     const blocked = failures.blockedUntil(request.ip);
     if (blocked) {
       reply.header('retry-after', String(Math.max(1, Math.ceil((blocked - Date.now()) / 1000))));
       throw new RateLimited(Math.ceil(blocked / 1000), failures.maxFailures);
     }
-    const body = request.body as { enroll_token: string; inventory: Parameters<typeof inventoryToFacts>[0] };
+    const body = request.body;
     const outcome = await core.enrollTokens.consume(body.enroll_token);
     if (!outcome.ok) {
       const count = failures.failed(request.ip);
       request.log.warn({ ip: request.ip, reason: outcome.reason, failures_this_minute: count }, `agent enrollment refused: ${outcome.reason} enrollment token`);
       const message = outcome.reason === 'unknown' ? 'invalid enrollment token' : `enrollment token is ${outcome.reason}`;
-      return reply.code(401).send({ error: { code: 'unauthorized', message } });
+      return sendAgentError(request, reply, 401, 'unauthorized', message);
     }
     const agent_secret = newSecret(30);
     const host = await core.hosts.register(inventoryToFacts(body.inventory, request.ip), { agent_secret_hash: tokenDigest(agent_secret) });

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { getOperation, MAX_AGENT_FRAME_BYTES } from '@riposte/spec';
 import { constantTimeEqual, tokenDigest, type CommandRecord, type Core } from '@riposte/core';
 import { AgentConnection, type ConnectionDeps } from './agent-connection.ts';
-import { registerEnrollRoute, type EnrollLimits } from './enroll.ts';
+import type { EnrollLimits } from './enroll.ts';
 import { startHeartbeat } from './heartbeat.ts';
 import { HostPresence } from './presence.ts';
 import { inventoryToFacts } from './inventory.ts';
@@ -21,6 +21,7 @@ export interface GatewayOptions {
   heartbeatMs?: number;
   sweepMs?: number;
   transfers?: TransferMinter;
+  /** Limits of the enrollment route (served by the agent dialect's plugin, gateway/plugin.ts). */
   enroll?: EnrollLimits;
 }
 
@@ -44,7 +45,7 @@ const REVOCATION_LOOKBACK_MS = 30_000;
 const TRANSFER_DIRECTION: Record<string, 'upload' | 'download'> = { get: 'upload', put: 'download' };
 
 /**
- * The agent gateway: enrollment, one WebSocket per agent, delivery of commands (pushed when
+ * The agent gateway: one WebSocket per agent, delivery of commands (pushed when
  * issued anywhere in the cluster, re-sent on reconnect), results back into the command service,
  * heartbeats, and the sweeper that times out expired commands.
  */
@@ -52,7 +53,6 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
   const connections = new Map<string, AgentConnection>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_AGENT_FRAME_BYTES, perMessageDeflate: false });
   const connectPath = getOperation('AgentConnect').path;
-  registerEnrollRoute(app, core, opts.enroll);
 
   const transferFor = (c: CommandRecord) => {
     const direction = TRANSFER_DIRECTION[c.name];

@@ -36,7 +36,17 @@ export function inventoryToFacts(inv: AgentInventory, connectionIp?: string): Ho
     bios_manufacturer: inv.bios_manufacturer,
     bios_version: inv.bios_version,
     serial_number: inv.serial_number,
+    // Always set: a machine that left its domain stops reporting them, and they are cleared.
+    ou: ouList(inv.ou),
+    site_name: inv.site_name ?? '',
     logins: inv.logins,
     tags: agentTags(inv.tags).accepted,
   };
+}
+
+/** OU names as stored (a JSON array, at most 1024 characters: the outermost go first when deep). */
+function ouList(ou: string[] = []): string {
+  const kept = [...ou];
+  while (kept.length && JSON.stringify(kept).length > 1024) kept.pop();
+  return kept.length ? JSON.stringify(kept) : '';
 }

@@ -17,6 +17,8 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError, hashFile, type BlobStore, type TransferDirection, type TransferRecord, type TransferService } from '@riposte/core';
+import { UploadCompleteBody, type Static } from '@riposte/spec';
+import { agentCode } from './envelope.ts';
 // Not yet re-exported by @riposte/core's index.
 
 export const TRANSFER_PREFIX = '/agent/v1/transfers';
@@ -58,16 +60,6 @@ interface RunningHash {
   hash: crypto.Hash;
   upTo: number;
 }
-
-const completeBody = {
-  type: 'object',
-  required: ['sha256', 'size'],
-  additionalProperties: false,
-  properties: {
-    sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-    size: { type: 'integer', minimum: 0 },
-  },
-} as const;
 
 export function registerTransferRoutes(app: FastifyInstance, deps: TransferRouteDeps): void {
   const { transfers, blobs } = deps;
@@ -167,7 +159,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
       transform(chunk: Buffer, _enc, cb) {
         seen += chunk.length;
         if (seen > t.max_size) {
-          failure ??= { kind: 'too_large', error: new ServiceError(413, `upload exceeds the transfer's ${t.max_size}-byte limit`, 'too_large') };
+          failure ??= { kind: 'too_large', error: new ServiceError('too_large', `upload exceeds the transfer's ${t.max_size}-byte limit`) };
           return cb(failure.error as Error);
         }
         state?.hash.update(chunk);
@@ -209,7 +201,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
       scope.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
 
       scope.setErrorHandler((err: FastifyError | Error, request, reply) => {
-        if (err instanceof ServiceError) return sendError(request, reply, err.status, err.code.toLowerCase(), err.message);
+        if (err instanceof ServiceError) return sendError(request, reply, err.status, agentCode(err.kind), err.message);
         const fe = err as FastifyError;
         if (fe.validation) return sendError(request, reply, 400, 'bad_request', `invalid request: ${fe.message}`);
         const status = fe.statusCode ?? 500;
@@ -288,10 +280,10 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
         }
       });
 
-      scope.post('/upload/complete', { schema: { body: completeBody } }, async (request, reply) => {
+      scope.post<{ Body: Static<typeof UploadCompleteBody> }>('/upload/complete', { schema: { body: UploadCompleteBody } }, async (request, reply) => {
         const authorized = await authorize(request, reply, 'upload');
         if (!authorized) return reply;
-        const claimed = request.body as { sha256: string; size: number };
+        const claimed = request.body;
         const { transfer: t, release } = await takeOver(authorized.id);
         try {
           if (!t || t.status !== 'open') return sendError(request, reply, 410, 'gone', 'transfer already completed or failed');
@@ -368,7 +360,8 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
         return reply.send(total === 0 ? Buffer.alloc(0) : await blobs.open(t.sha256, { start, end }));
       });
     },
-    { prefix: TRANSFER_PREFIX },
+    // Relative to the scope it is registered in (the agent dialect's, mounted at /agent).
+    { prefix: TRANSFER_PREFIX.slice(app.prefix.length) },
   );
 }
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { Operation } from '../operation.ts';
+import { defineOperations, type Operation } from '../operation.ts';
 import { CB_ORG_PREFIX, OrgKey, OrgParams } from './common.ts';
 
 /** Carbon Black Cloud Platform Devices API: what clients use to find a device before live response. */
@@ -47,7 +47,7 @@ const Device = Type.Object({
   sensor_states: Type.Array(Type.String()),
 });
 
-export const cbDeviceOperations: Operation[] = [
+export const cbDeviceOperations = defineOperations([
   { operationId: 'CbSearchDevices', collection: 'Devices', dialect: 'carbonblack', method: 'POST', path: `${CB_ORG_PREFIX}/devices/_search`, scope: 'device:READ', summary: 'Search devices by criteria and query.', params: OrgParams, body: SearchBody, successStatus: 200, response: Type.Object({ results: Type.Array(Device), num_found: Type.Integer() }) },
   { operationId: 'CbGetDevice', collection: 'Devices', dialect: 'carbonblack', method: 'GET', path: `${CB_ORG_PREFIX}/devices/:device_id`, scope: 'device:READ', summary: 'One device by its numeric id.', params: Type.Object({ org_key: OrgKey, device_id: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false }), successStatus: 200, response: Device },
-];
+]);

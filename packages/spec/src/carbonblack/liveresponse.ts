@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { Operation } from '../operation.ts';
+import { defineOperations, type Operation } from '../operation.ts';
 import { CB_LR_PREFIX, OrgParams, SessionId, SessionParams, OrgKey } from './common.ts';
 
 /**
@@ -83,9 +83,9 @@ const Command = Type.Object({
 
 const File = Type.Object({ id: Type.String(), size: Type.Integer(), file_name: Type.String(), size_fileed: Type.Integer(), upload_url: Type.Null() });
 
-const op = (o: Omit<Operation, 'collection' | 'dialect' | 'path'> & { path: string }): Operation => ({ ...o, collection: LR, dialect: 'carbonblack', path: `${CB_LR_PREFIX}${o.path}` });
+const op = <const O extends Omit<Operation<string, any, any, any, any>, 'collection' | 'dialect'>>(o: O) => ({ ...o, collection: LR, dialect: 'carbonblack' as const, path: `${CB_LR_PREFIX}${o.path}` });
 
-export const cbLiveResponseOperations: Operation[] = [
+export const cbLiveResponseOperations = defineOperations([
   op({ operationId: 'CbStartSession', method: 'POST', path: '/sessions', scope: 'org.liveresponse.session:CREATE', summary: 'Start (or join) the live response session of a device.', params: OrgParams, body: StartBody, successStatus: 201, response: Session }),
   op({ operationId: 'CbListSessions', method: 'GET', path: '/sessions', scope: 'org.liveresponse.session:READ', summary: 'Every live session (204 when there is none).', params: OrgParams, successStatus: 200, response: Type.Array(Session) }),
   op({ operationId: 'CbGetSession', method: 'GET', path: '/sessions/:session_id', scope: 'org.liveresponse.session:READ', summary: 'A session by id; refreshes its 15-minute timeout.', params: SessionParams, successStatus: 200, response: Session }),
@@ -101,4 +101,4 @@ export const cbLiveResponseOperations: Operation[] = [
   op({ operationId: 'CbIssueCommand', method: 'POST', path: '/sessions/:session_id/commands', scope: 'org.liveresponse.session:READ', summary: 'Issue one of the 15 commands; each also needs its own grant.', params: SessionParams, body: CommandBody, successStatus: 201, response: Command }),
   op({ operationId: 'CbGetCommand', method: 'GET', path: '/sessions/:session_id/commands/:command_id', scope: 'org.liveresponse.session:READ', summary: 'A command and its result; `wait` holds the answer until it ends.', params: CommandParams, query: WaitQuery, successStatus: 200, response: Command }),
   op({ operationId: 'CbCancelCommand', method: 'DELETE', path: '/sessions/:session_id/commands/:command_id', scope: 'org.liveresponse.session:READ', summary: 'Cancel a PENDING command; the device never runs it.', params: CommandParams, successStatus: 200, response: Command }),
-];
+]);

@@ -1,11 +1,14 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type TArray, type TSchema, type TString } from '@sinclair/typebox';
 
 /** Falcon ids: 32 lowercase hex characters. */
 export const FalconId = Type.String({ pattern: '^[0-9a-f]{32}$', description: '32 hex characters' });
 
 /** An id list as query parameter: repeated `ids=` or comma-separated. */
-export const IdsQuery = (max: number, item: TSchema = Type.String({ minLength: 1, maxLength: 256 })) =>
-  Type.Array(item, { minItems: 1, maxItems: max });
+export function IdsQuery(max: number): TArray<TString>;
+export function IdsQuery<T extends TSchema>(max: number, item: T): TArray<T>;
+export function IdsQuery(max: number, item: TSchema = Type.String({ minLength: 1, maxLength: 256 })): TArray<TSchema> {
+  return Type.Array(item, { minItems: 1, maxItems: max });
+}
 
 export const Filter = Type.String({ maxLength: 65536, description: 'FQL filter' });
 export const Sort = Type.String({ maxLength: 256, description: 'property.asc|desc or property|asc' });

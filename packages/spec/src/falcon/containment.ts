@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import type { Operation } from '../operation.ts';
+import { defineOperations, type Operation } from '../operation.ts';
 
 /**
  * riposte's own operations (no vendor counterpart: the vendor manages the containment allow-list
  * in its console). Contained hosts may still reach these CIDR blocks.
  */
-export const containmentOperations: Operation[] = [
+export const containmentOperations = defineOperations([
   {
     operationId: 'riposte_GetContainmentAllowList',
     collection: 'Hosts',
@@ -29,4 +29,4 @@ export const containmentOperations: Operation[] = [
     successStatus: 200,
     response: Type.String(),
   },
-];
+]);

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { Operation } from '../operation.ts';
+import { defineOperations, type Operation } from '../operation.ts';
 import { ActionParameter, IdsQuery, listQuery } from './common.ts';
 import { Device } from './hosts.ts';
 
@@ -44,7 +44,7 @@ const groupActionBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const hostGroupOperations: Operation[] = [
+export const hostGroupOperations = defineOperations([
   {
     operationId: 'createHostGroups',
     collection,
@@ -209,4 +209,4 @@ export const hostGroupOperations: Operation[] = [
     successStatus: 200,
     response: HostGroup,
   },
-];
+]);

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { Operation } from '../operation.ts';
+import { defineOperations, type Operation } from '../operation.ts';
 import { ActionParameter, IdsQuery, listQuery, Sort, Filter, Limit } from './common.ts';
 
 const collection = 'Hosts';
@@ -38,7 +38,7 @@ const combinedQuery = Type.Object(
 /** FQL-style (`now-7d`) or RFC 3339 dates, as the vendor's login history takes them. */
 const HistoryDate = Type.String({ minLength: 1, maxLength: 64 });
 
-export const hostsOperations: Operation[] = [
+export const hostsOperations = defineOperations([
   {
     operationId: 'QueryDevicesByFilter',
     collection,
@@ -206,6 +206,26 @@ export const hostsOperations: Operation[] = [
     response: Type.Object({ id: Type.String(), path: Type.String() }),
   },
   {
+    operationId: 'DevicesActionsDeleteV1',
+    collection,
+    dialect: 'falcon',
+    method: 'POST',
+    path: '/devices/entities/devices-actions-delete/v1',
+    scope: 'delete-managed-assets:write',
+    summary:
+      'Permanently delete hidden hosts, by `ids` and/or an FQL `filter` (over hidden hosts; with ids, it narrows them). Their agents are revoked. Visible hosts are refused: hide them first.',
+    body: Type.Object(
+      {
+        ids: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 5000 })),
+        filter: Type.Optional(Filter),
+        action_parameters: Type.Optional(Type.Array(ActionParameter, { maxItems: 10 })),
+      },
+      { additionalProperties: false },
+    ),
+    successStatus: 200,
+    response: Type.Object({ id: Type.String(), path: Type.String() }),
+  },
+  {
     operationId: 'QueryDeviceLoginHistory',
     collection,
     dialect: 'falcon',
@@ -246,5 +266,5 @@ export const hostsOperations: Operation[] = [
     body: IdsBody(500),
     successStatus: 200,
   },
-];
+]);
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { Operation } from '../operation.ts';
+import { defineOperations, type Operation } from '../operation.ts';
 import { AggregationResultSchema } from './aggregates.ts';
 import { IdsQuery, listQuery } from './common.ts';
 
@@ -42,7 +42,7 @@ const Sensor = Type.Object(
   { additionalProperties: true },
 );
 
-export const identityOperations: Operation[] = [
+export const identityOperations = defineOperations([
   {
     operationId: 'GetSensorAggregates',
     collection: 'IdentityEntities',
@@ -151,4 +151,4 @@ export const identityOperations: Operation[] = [
     successStatus: 200,
     response: Type.String(),
   },
-];
+]);

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import type { Operation } from '../operation.ts';
+import { defineOperations, type Operation } from '../operation.ts';
 
 const collection = 'Oauth2';
 
-export const oauth2Operations: Operation[] = [
+export const oauth2Operations = defineOperations([
   {
     operationId: 'oauth2AccessToken',
     collection,
@@ -46,4 +46,4 @@ export const oauth2Operations: Operation[] = [
     ),
     successStatus: 200,
   },
-];
+]);

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { Operation } from '../operation.ts';
+import { defineOperations, type Operation } from '../operation.ts';
 import { ActionParameter, IdsQuery, listQuery } from './common.ts';
 import { Device } from './hosts.ts';
 import { HostGroup } from './hostgroups.ts';
@@ -49,7 +49,7 @@ const membersQuery = Type.Object({ id: Type.Optional(PolicyId), ...listQuery(500
 const policiesQuery = Type.Object(listQuery(5000), { additionalProperties: false });
 const idsQuery = Type.Object({ ids: IdsQuery(500, PolicyId) }, { additionalProperties: false });
 
-export const responsePolicyOperations: Operation[] = [
+export const responsePolicyOperations = defineOperations([
   {
     operationId: 'queryCombinedRTResponsePolicyMembers',
     collection,
@@ -85,7 +85,7 @@ export const responsePolicyOperations: Operation[] = [
     query: Type.Object(
       {
         action_name: Type.Union(
-          ['add-host-group', 'add-rule-group', 'disable', 'enable', 'remove-host-group', 'remove-rule-group'].map((a) => Type.Literal(a)),
+          (['add-host-group', 'add-rule-group', 'disable', 'enable', 'remove-host-group', 'remove-rule-group'] as const).map((a) => Type.Literal(a)),
         ),
       },
       { additionalProperties: false },
@@ -219,4 +219,4 @@ export const responsePolicyOperations: Operation[] = [
     successStatus: 200,
     response: Type.String(),
   },
-];
+]);

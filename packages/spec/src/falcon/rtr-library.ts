@@ -1,5 +1,5 @@
 import { Type, type TProperties } from '@sinclair/typebox';
-import type { Operation } from '../operation.ts';
+import { defineOperations, type Operation } from '../operation.ts';
 import { Filter, IdsQuery, Limit, Offset, Sort } from './common.ts';
 
 /**
@@ -107,7 +107,7 @@ export const FalconScriptResource = Type.Object({
 
 const base = { collection, dialect: 'falcon', scope } as const;
 
-export const rtrLibraryOperations: Operation[] = [
+export const rtrLibraryOperations = defineOperations([
   // Put-files.
   {
     ...base,
@@ -282,4 +282,4 @@ export const rtrLibraryOperations: Operation[] = [
     successStatus: 200,
     response: FalconScriptResource,
   },
-];
+]);

@@ -1,5 +1,5 @@
 import { Type, type TProperties } from '@sinclair/typebox';
-import type { Operation } from '../operation.ts';
+import { defineOperations, type Operation } from '../operation.ts';
 import { FalconId, Filter, Offset, Sort } from './common.ts';
 import { AggregateQueryBody, AggregationResultSchema } from './aggregates.ts';
 
@@ -98,7 +98,7 @@ const StatusResponse = Type.Object({
 const Session = Type.Object({ id: Type.String(), device_id: Type.String(), logs: Type.Array(Type.Object({}, { additionalProperties: true })) }, { additionalProperties: true });
 const File = Type.Object({ id: Type.Union([Type.Integer(), Type.String()]), session_id: Type.String(), name: Type.String(), sha256: Type.String(), size: Type.Integer() }, { additionalProperties: true });
 
-const execute = (operationId: string, collection: string, path: string, scope: string, tier: string): Operation => ({
+const execute = <const Id extends string>(operationId: Id, collection: string, path: string, scope: string, tier: string) => ({
   operationId,
   collection,
   dialect: 'falcon',
@@ -109,9 +109,9 @@ const execute = (operationId: string, collection: string, path: string, scope: s
   body: ExecuteBody,
   successStatus: 201,
   response: ExecuteResponse,
-});
+}) satisfies Operation<Id, any, any, any, any>;
 
-const status = (operationId: string, collection: string, path: string, scope: string, tier: string): Operation => ({
+const status = <const Id extends string>(operationId: Id, collection: string, path: string, scope: string, tier: string) => ({
   operationId,
   collection,
   dialect: 'falcon',
@@ -122,9 +122,9 @@ const status = (operationId: string, collection: string, path: string, scope: st
   query: StatusQuery,
   successStatus: 200,
   response: StatusResponse,
-});
+}) satisfies Operation<Id, any, any, any, any>;
 
-const batchCommand = (operationId: string, collection: string, path: string, scope: string, tier: string): Operation => ({
+const batchCommand = <const Id extends string>(operationId: Id, collection: string, path: string, scope: string, tier: string) => ({
   operationId,
   collection,
   dialect: 'falcon',
@@ -135,9 +135,9 @@ const batchCommand = (operationId: string, collection: string, path: string, sco
   query: Type.Object(batchTimeouts, { additionalProperties: false }),
   body: BatchCommandBody,
   successStatus: 201,
-});
+}) satisfies Operation<Id, any, any, any, any>;
 
-export const rtrOperations: Operation[] = [
+export const rtrOperations = defineOperations([
   {
     operationId: 'RTR_InitSession',
     collection: rtr,
@@ -399,4 +399,4 @@ export const rtrOperations: Operation[] = [
     successStatus: 200,
     response: Session,
   },
-];
+]);

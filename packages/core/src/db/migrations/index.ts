@@ -15,6 +15,7 @@ import { enrollmentControl } from './0012_enrollment_control.ts';
 import { carbonBlack } from './0013_carbonblack.ts';
 import { identity } from './0014_identity.ts';
 import { consoleUsers } from './0015_console_users.ts';
+import { hostDirectory } from './0016_host_directory.ts';
 
 /** Numbered migrations, applied in name order. Append; never edit one that has shipped. */
 export function migrations(ctx: MigrationContext): Record<string, Migration> {
@@ -34,5 +35,6 @@ export function migrations(ctx: MigrationContext): Record<string, Migration> {
     '0013_carbonblack': carbonBlack(ctx),
     '0014_identity': identity(),
     '0015_console_users': consoleUsers(),
+    '0016_host_directory': hostDirectory(),
   };
 }

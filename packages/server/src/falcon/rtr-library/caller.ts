@@ -1,5 +1,5 @@
 import type { LibraryActor } from '@riposte/core';
-import type { Call } from '../../routes.ts';
+import type { Call } from '../call.ts';
 
 /** The API client making a library call: owner of what it creates, viewer of what it lists. */
 export function actorOf(call: Call): LibraryActor {

@@ -1,10 +1,10 @@
 import type { Core } from '@riposte/core';
-import type { FalconHandlers } from '../../routes.ts';
+import type { SomeFalconHandlers } from '../call.ts';
 import { entitiesResult } from '../hosts.ts';
 import { idPage } from './caller.ts';
 import { renderFalconScript } from './render.ts';
 
-export function falconScriptHandlers(core: Core): FalconHandlers {
+export function falconScriptHandlers(core: Core) {
   const lib = core.rtrLibrary.falconScripts;
   return {
     async RTR_ListFalconScripts({ query }) {
@@ -14,5 +14,5 @@ export function falconScriptHandlers(core: Core): FalconHandlers {
       const found = await lib.getMany(query.ids);
       return entitiesResult(query.ids, found, (s) => s.id, 'falcon script', renderFalconScript);
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

@@ -1,23 +1,17 @@
-import type { Core, StagedUpload } from '@riposte/core';
+import type { Core } from '@riposte/core';
 import { ServiceError } from '@riposte/core';
-import type { Call, FalconHandlers } from '../../routes.ts';
+import type { CallOf, SomeFalconHandlers } from '../call.ts';
 import { readForm } from '../../form-input.ts';
 import { entitiesResult } from '../hosts.ts';
 import { actorOf, deleteResult, idPage } from './caller.ts';
 import { renderPutFile } from './render.ts';
 
-interface PutFileForm {
-  description: string;
-  name?: string;
-  comments_for_audit_log?: string;
-}
-
-export function putFileHandlers(core: Core): FalconHandlers {
+export function putFileHandlers(core: Core) {
   const lib = core.rtrLibrary.putFiles;
 
   /** File bytes go to the blob store as they arrive; the record is written once the form is complete. */
-  async function create(call: Call, version: 1 | 2) {
-    const { fields, files } = await readForm<PutFileForm, StagedUpload>(
+  async function create(call: CallOf<'RTR_CreatePut_Files' | 'RTR_CreatePut_FilesV2'>, version: 1 | 2) {
+    const { fields, files } = await readForm(
       call.request,
       call.op,
       (part) => lib.stage(part),
@@ -27,13 +21,13 @@ export function putFileHandlers(core: Core): FalconHandlers {
     );
     if (files.length !== 1) {
       for (const s of files) await lib.discard(s);
-      throw new ServiceError(400, files.length ? 'send exactly one file part "file"' : 'invalid form: missing required file "file"', 'INVALID_ARGUMENT');
+      throw new ServiceError('bad_input', files.length ? 'send exactly one file part "file"' : 'invalid form: missing required file "file"');
     }
     const created = await lib.create({ file: files[0], ...fields }, actorOf(call));
     return { resources: version === 2 ? [renderPutFile(created, 2)] : [], writes: { resources_affected: 1 } };
   }
 
-  const get = (version: 1 | 2) => async ({ query }: Call) => {
+  const get = (version: 1 | 2) => async ({ query }: CallOf<'RTR_GetPut_Files' | 'RTR_GetPut_FilesV2'>) => {
     const found = await lib.getMany(query.ids);
     return entitiesResult(query.ids, found, (f) => f.id, 'put-file', (f) => renderPutFile(f, version));
   };
@@ -61,5 +55,5 @@ export function putFileHandlers(core: Core): FalconHandlers {
       await reply.send(stream);
       return undefined;
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

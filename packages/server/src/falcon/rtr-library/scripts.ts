@@ -1,31 +1,20 @@
-import type { Core, LibraryPlatform, ScriptPermission, StagedUpload } from '@riposte/core';
+import type { FastifyRequest } from 'fastify';
+import type { Core } from '@riposte/core';
 import { ServiceError } from '@riposte/core';
-import type { Call, FalconHandlers } from '../../routes.ts';
+import type { CallOf, SomeFalconHandlers } from '../call.ts';
 import { readForm } from '../../form-input.ts';
 import { entitiesResult } from '../hosts.ts';
 import { actorOf, deleteResult, idPage } from './caller.ts';
 import { renderScript } from './render.ts';
 
-interface ScriptForm {
-  id?: string;
-  description?: string;
-  permission_type?: ScriptPermission;
-  name?: string;
-  comments_for_audit_log?: string;
-  content?: string;
-  platform?: LibraryPlatform[];
-  share_with_workflow?: boolean;
-  workflow_is_disruptive?: boolean;
-  workflow_input_schema?: string;
-  workflow_output_schema?: string;
-}
+type ScriptWrite = CallOf<'RTR_CreateScripts' | 'RTR_CreateScriptsV2' | 'RTR_UpdateScripts' | 'RTR_UpdateScriptsV2'>;
 
-export function scriptHandlers(core: Core): FalconHandlers {
+export function scriptHandlers(core: Core) {
   const lib = core.rtrLibrary.scripts;
 
   /** A script is `content` or one `file` part; bytes are staged as they arrive, as for put-files. */
-  async function readScriptForm(call: Call): Promise<{ fields: ScriptForm; file?: StagedUpload }> {
-    const { fields, files } = await readForm<ScriptForm, StagedUpload>(
+  async function readScriptForm<O extends ScriptWrite['op']>(call: { request: FastifyRequest; op: O }) {
+    const { fields, files } = await readForm(
       call.request,
       call.op,
       (part) => lib.stage(part),
@@ -37,25 +26,25 @@ export function scriptHandlers(core: Core): FalconHandlers {
     );
     if (files.length > 1) {
       for (const s of files) await lib.discard(s);
-      throw new ServiceError(400, 'send at most one file part "file"', 'INVALID_ARGUMENT');
+      throw new ServiceError('bad_input', 'send at most one file part "file"');
     }
     return { fields, file: files[0] };
   }
 
-  async function create(call: Call, version: 1 | 2) {
+  async function create(call: CallOf<'RTR_CreateScripts' | 'RTR_CreateScriptsV2'>, version: 1 | 2) {
     const { fields, file } = await readScriptForm(call);
-    const created = await lib.create({ ...fields, description: fields.description!, permission_type: fields.permission_type!, file }, actorOf(call));
+    const created = await lib.create({ ...fields, file }, actorOf(call));
     return { resources: version === 2 ? [renderScript(created, 2)] : [], writes: { resources_affected: 1 } };
   }
 
-  async function update(call: Call, version: 1 | 2) {
+  async function update(call: CallOf<'RTR_UpdateScripts' | 'RTR_UpdateScriptsV2'>, version: 1 | 2) {
     const { fields, file } = await readScriptForm(call);
-    const updated = await lib.update({ ...fields, id: fields.id!, file }, actorOf(call));
+    const updated = await lib.update({ ...fields, file }, actorOf(call));
     return { resources: version === 2 ? [renderScript(updated, 2)] : [], writes: { resources_affected: 1 } };
   }
 
-  const get = (version: 1 | 2) => async (call: Call) => {
-    const ids: string[] = call.query.ids;
+  const get = (version: 1 | 2) => async (call: CallOf<'RTR_GetScripts' | 'RTR_GetScriptsV2'>) => {
+    const ids = call.query.ids;
     const found = await lib.getMany(ids, { client_id: actorOf(call).client_id });
     return entitiesResult(ids, found, (s) => s.id, 'script', (s) => renderScript(s, version));
   };
@@ -74,5 +63,5 @@ export function scriptHandlers(core: Core): FalconHandlers {
     async RTR_ListScripts(call) {
       return idPage(await lib.list(call.query, { client_id: actorOf(call).client_id }));
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

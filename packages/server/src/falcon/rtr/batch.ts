@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { ServiceError, type CommandRecord, type Core, type RtrCommandEntry, type RtrCommandView, type RtrIssueItem, type RtrSession } from '@riposte/core';
-import type { Call, FalconHandlers } from '../../routes.ts';
+import type { CallOf, SomeFalconHandlers } from '../call.ts';
 import type { FalconError, FalconResult } from '../envelope.ts';
 import { callerOf, libraryFor, translateContext } from './caller.ts';
 import { platformRefusal, tierRefusal, type AgentTranslation, type HostPlatform, type ParsedCommand, type Tier, type Translation } from './catalog.ts';
@@ -34,9 +34,9 @@ const ANSWER_MARGIN_MS = 500;
  * and waited for up to the request timeout; every host is reported under combined.resources,
  * including those refused, offline or still running (with a per-host error).
  */
-export function batchHandlers(core: Core): FalconHandlers {
+export function batchHandlers(core: Core) {
   async function fanOut(
-    call: Call,
+    call: CallOf<'BatchCmd' | 'BatchActiveResponderCmd' | 'BatchAdminCmd' | 'BatchGetCmd'>,
     tier: Tier,
     line: { base_command: string; command_string: string },
     opts: { batch_id: string; optional_hosts?: string[]; persist_all?: boolean; parsed?: ParsedCommand; translation?: AgentTranslation; fanout_id?: string },
@@ -48,7 +48,7 @@ export function batchHandlers(core: Core): FalconHandlers {
     const parsed = opts.parsed;
     if (parsed) {
       const refusal = tierRefusal(parsed.def, tier, 'batch');
-      if (refusal) throw new ServiceError(400, refusal, 'INVALID_COMMAND');
+      if (refusal) throw new ServiceError('bad_input', refusal);
     }
     const resources: Record<string, unknown> = {};
     let sessions = batch.sessions;
@@ -71,7 +71,7 @@ export function batchHandlers(core: Core): FalconHandlers {
         byPlatform.set(
           s.platform,
           refusal
-            ? Promise.resolve(new ServiceError(400, refusal, 'INVALID_COMMAND'))
+            ? Promise.resolve(new ServiceError('bad_input', refusal))
             : opts.translation
               ? Promise.resolve(opts.translation)
               : translate(parsed!, translateContext(s, caller, library)).catch((e: unknown) => (e instanceof ServiceError ? e : Promise.reject(e))),
@@ -154,8 +154,8 @@ export function batchHandlers(core: Core): FalconHandlers {
     return views;
   }
 
-  const batchCommand = (tier: Tier) => async (call: Call): Promise<FalconResult> => {
-    const body = call.body as { base_command: string; command_string: string; batch_id: string; optional_hosts?: string[]; persist_all?: boolean };
+  const batchCommand = (tier: Tier) => async (call: CallOf<'BatchCmd' | 'BatchActiveResponderCmd' | 'BatchAdminCmd'>): Promise<FalconResult> => {
+    const body = call.body;
     const line = { base_command: body.base_command, command_string: body.command_string };
     const parsed = parseLine(line.base_command, line.command_string);
     const { resources } = await fanOut(call, tier, line, { ...body, parsed });
@@ -166,7 +166,7 @@ export function batchHandlers(core: Core): FalconHandlers {
     async BatchInitSessions(call) {
       const caller = callerOf(call);
       resolveTimeouts(call.query ?? {});
-      const body = call.body as { host_ids: string[]; existing_batch_id?: string; queue_offline?: boolean };
+      const body = call.body;
       const { batch, created, refused } = await core.rtr.batches.init(body.host_ids, caller, { queue_offline: !!body.queue_offline, existing_batch_id: body.existing_batch_id || undefined });
       const resources: Record<string, unknown> = {};
       for (const r of refused) resources[r.device_id] = hostResult(r.device_id, { errors: [hostError(r.error)] });
@@ -183,7 +183,7 @@ export function batchHandlers(core: Core): FalconHandlers {
     async BatchRefreshSessions(call) {
       const caller = callerOf(call);
       resolveTimeouts(call.query ?? {});
-      const body = call.body as { batch_id: string; hosts_to_remove?: string[] };
+      const body = call.body;
       const batch = await core.rtr.batches.refresh(body.batch_id, caller, body.hosts_to_remove ?? []);
       const resources: Record<string, unknown> = {};
       for (const s of batch.sessions) resources[s.device_id] = { aid: s.device_id, session_id: s.id, errors: [] };
@@ -195,8 +195,8 @@ export function batchHandlers(core: Core): FalconHandlers {
     BatchAdminCmd: batchCommand('admin'),
 
     async BatchGetCmd(call) {
-      const body = call.body as { batch_id: string; file_path: string; optional_hosts?: string[] };
-      if (body.file_path.includes('\0')) throw new ServiceError(400, 'file_path must not contain NUL characters', 'INVALID_ARGUMENT');
+      const body = call.body;
+      if (body.file_path.includes('\0')) throw new ServiceError('bad_input', 'file_path must not contain NUL characters');
       const quoted = body.file_path.includes('"') ? body.file_path : `"${body.file_path}"`;
       const line = { base_command: 'get', command_string: `get ${quoted}` };
       const translation: AgentTranslation = { kind: 'agent', name: 'get', args: { path: body.file_path }, capability: 'get', timeout_ms: 600_000 };
@@ -207,9 +207,9 @@ export function batchHandlers(core: Core): FalconHandlers {
     async BatchGetCmdStatus(call) {
       const caller = callerOf(call);
       resolveTimeouts(call.query ?? {});
-      const id = call.query.batch_get_cmd_req_id as string;
+      const id = call.query.batch_get_cmd_req_id;
       const files = await core.rtr.files.forFanout(id, caller);
-      if (files.length === 0) throw new ServiceError(404, `batch_get_cmd_req_id ${id.slice(0, 64)} not found`, 'NOT_FOUND');
+      if (files.length === 0) throw new ServiceError('not_found', `batch_get_cmd_req_id ${id.slice(0, 64)} not found`);
       const resources: Record<string, unknown> = {};
       const errors: FalconError[] = [];
       for (const f of files) {
@@ -221,5 +221,5 @@ export function batchHandlers(core: Core): FalconHandlers {
       }
       return { resources, errors };
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

@@ -1,5 +1,5 @@
 import type { Core, RtrCaller, RtrSession } from '@riposte/core';
-import type { Call } from '../../routes.ts';
+import type { Call } from '../call.ts';
 import type { LibraryLookup, Tier, TranslateContext } from './catalog.ts';
 
 /** The API client behind an RTR call, and the highest tier its scopes give it. */

@@ -1,5 +1,5 @@
 import { ServiceError, TERMINAL_STATUSES, type Core, type RtrCommandEntry, type RtrIssueItem, type RtrSession } from '@riposte/core';
-import type { Call, FalconHandlers } from '../../routes.ts';
+import type { CallOf, SomeFalconHandlers } from '../call.ts';
 import type { FalconResult } from '../envelope.ts';
 import { callerOf, libraryFor, translateContext, type RtrPrincipal } from './caller.ts';
 import { CommandLineError } from './command-line.ts';
@@ -12,7 +12,7 @@ const STATUS_GRACE_MS = 200;
 
 /** Syntax errors are the caller's: a 400 with the parser's message. */
 export function badLine(err: unknown): never {
-  if (err instanceof CommandLineError) throw new ServiceError(400, err.message, 'INVALID_COMMAND');
+  if (err instanceof CommandLineError) throw new ServiceError('bad_input', err.message);
   throw err;
 }
 
@@ -78,18 +78,18 @@ export async function answer(
 }
 
 /** RTR_Execute*Command and RTR_Check*CommandStatus, one pair per tier. */
-export function executeHandlers(core: Core): FalconHandlers {
-  async function execute(call: Call, tier: Tier): Promise<FalconResult> {
+export function executeHandlers(core: Core) {
+  async function execute(call: CallOf<'RTR_ExecuteCommand' | 'RTR_ExecuteActiveResponderCommand' | 'RTR_ExecuteAdminCommand'>, tier: Tier): Promise<FalconResult> {
     const caller = callerOf(call);
-    const body = call.body as { base_command: string; command_string: string; session_id: string; device_id?: string; persist?: boolean };
+    const body = call.body;
     const session = await core.rtr.sessions.get(body.session_id, caller, { live: true });
     if (body.device_id && body.device_id !== session.device_id) {
-      throw new ServiceError(400, `device_id ${body.device_id.slice(0, 64)} is not the host of session ${session.id}`, 'INVALID_ARGUMENT');
+      throw new ServiceError('bad_input', `device_id ${body.device_id.slice(0, 64)} is not the host of session ${session.id}`);
     }
     const line = { base_command: body.base_command, command_string: body.command_string };
     const parsed = parseLine(line.base_command, line.command_string);
     const refusal = tierRefusal(parsed.def, tier) ?? platformRefusal(parsed.def, session.platform);
-    if (refusal) throw new ServiceError(400, refusal, 'INVALID_COMMAND');
+    if (refusal) throw new ServiceError('bad_input', refusal);
     await core.rtr.sessions.settlePwd([session]);
     const tr = await translate(parsed, translateContext(session, caller, libraryFor(core, caller)));
     if (tr.kind === 'server') {
@@ -99,16 +99,16 @@ export function executeHandlers(core: Core): FalconHandlers {
     const res = await core.rtr.log.issue([issueItem(session, line, tier, tr, session.queue_offline || !!body.persist)], caller);
     if (res.refused.length) {
       const err = res.refused[0].error;
-      if (err.code === 'HOST_OFFLINE') return { status: 404, errors: [hostError(err)] };
+      if (err.kind === 'host_offline') return { status: 404, errors: [hostError(err)] };
       throw err;
     }
     const [issued] = res.issued;
     return { resources: [{ session_id: session.id, cloud_request_id: issued.entry.id, queued_command_offline: issued.queued_offline && issued.command.status === 'queued' }] };
   }
 
-  async function status(call: Call): Promise<FalconResult> {
+  async function status(call: CallOf<'RTR_CheckCommandStatus' | 'RTR_CheckActiveResponderCommandStatus' | 'RTR_CheckAdminCommandStatus'>): Promise<FalconResult> {
     const caller = callerOf(call);
-    const { cloud_request_id, sequence_id } = call.query as { cloud_request_id: string; sequence_id?: number };
+    const { cloud_request_id, sequence_id } = call.query;
     const { view, session } = await core.rtr.log.get(cloud_request_id, caller);
     // A command the host is still running gets a moment to finish before the answer: clients poll
     // in a loop, and most commands end within milliseconds, so one poll usually sees the result.
@@ -130,5 +130,5 @@ export function executeHandlers(core: Core): FalconHandlers {
     RTR_CheckCommandStatus: status,
     RTR_CheckActiveResponderCommandStatus: status,
     RTR_CheckAdminCommandStatus: status,
-  };
+  } satisfies SomeFalconHandlers;
 }

@@ -1,5 +1,5 @@
 import { CommandLineError, type ParsedArgs } from './command-line.ts';
-import { agentTranslation, type TranslateContext, type Translation } from './catalog.ts';
+import { agentTranslation, type TranslateContext, type Translation } from './vocabulary.ts';
 
 /** Falcon scripts: Falcon's default and ceiling for their run time, seconds. */
 const TIMEOUT_S = 600;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { pipeline } from 'node:stream/promises';
 import { ServiceError, type Core } from '@riposte/core';
-import type { Call, FalconHandlers } from '../../routes.ts';
+import type { CallOf, SomeFalconHandlers } from '../call.ts';
 import { callerOf } from './caller.ts';
 import { fileV1, fileV2 } from './models.ts';
 
@@ -21,10 +21,10 @@ function sevenZip(): string {
 
 /** The name a retrieved file gets inside its archive: a plain file name, nothing that climbs. */
 export function checkArchiveName(name: string): string {
-  if (/[/\\]/.test(name)) throw new ServiceError(400, `filename must be a plain file name without path separators: "${name.slice(0, 100)}"`, 'INVALID_ARGUMENT');
+  if (/[/\\]/.test(name)) throw new ServiceError('bad_input', `filename must be a plain file name without path separators: "${name.slice(0, 100)}"`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f:*?"<>|]/.test(name) || name.trim() === '' || name === '.' || name === '..') {
-    throw new ServiceError(400, `filename "${name.slice(0, 100)}" is not a usable file name`, 'INVALID_ARGUMENT');
+    throw new ServiceError('bad_input', `filename "${name.slice(0, 100)}" is not a usable file name`);
   }
   return name;
 }
@@ -55,15 +55,15 @@ async function buildArchive(core: Core, sha256: string, name: string): Promise<{
   }
 }
 
-export function fileHandlers(core: Core): FalconHandlers {
-  const list = (version: 1 | 2) => async (call: Call) => {
+export function fileHandlers(core: Core) {
+  const list = (version: 1 | 2) => async (call: CallOf<'RTR_ListFiles' | 'RTR_ListFilesV2'>) => {
     const files = await core.rtr.files.list(call.query.session_id, callerOf(call), { includePending: version === 2 });
     return { resources: files.map(version === 1 ? fileV1 : fileV2) };
   };
 
-  const remove = async (call: Call) => {
+  const remove = async (call: CallOf<'RTR_DeleteFile' | 'RTR_DeleteFileV2'>) => {
     const raw = String(call.query.ids);
-    if (!/^\d{1,15}$/.test(raw)) throw new ServiceError(404, `file ${raw.slice(0, 64)} not found in session ${String(call.query.session_id).slice(0, 64)}`, 'FILE_NOT_FOUND');
+    if (!/^\d{1,15}$/.test(raw)) throw new ServiceError('not_found', `file ${raw.slice(0, 64)} not found in session ${String(call.query.session_id).slice(0, 64)}`);
     await core.rtr.files.delete([Number(raw)], call.query.session_id, callerOf(call));
     return {};
   };
@@ -75,10 +75,10 @@ export function fileHandlers(core: Core): FalconHandlers {
     RTR_DeleteFileV2: remove,
 
     async RTR_GetExtractedFileContents(call) {
-      const { session_id, sha256, filename } = call.query as { session_id: string; sha256: string; filename?: string };
+      const { session_id, sha256, filename } = call.query;
       const name = filename !== undefined ? checkArchiveName(filename) : undefined;
       const file = await core.rtr.files.find(session_id, sha256, callerOf(call));
-      if (!(await core.blobs.stat(file.sha256))) throw new ServiceError(404, `the content of ${file.name} is no longer stored`, 'FILE_NOT_FOUND');
+      if (!(await core.blobs.stat(file.sha256))) throw new ServiceError('not_found', `the content of ${file.name} is no longer stored`);
       // A host's own file name may hold characters other systems refuse: those become '_'.
       // eslint-disable-next-line no-control-regex
       const inner = name ?? (file.name.replace(/[\u0000-\u001f\u007f:*?"<>|\\/]/g, '_').replace(/^\.{1,2}$/, '_') || file.sha256);
@@ -96,5 +96,5 @@ export function fileHandlers(core: Core): FalconHandlers {
       call.reply.send(stream);
       return undefined;
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

@@ -1,5 +1,5 @@
 import type { Core } from '@riposte/core';
-import type { FalconHandlers } from '../../routes.ts';
+import type { SomeFalconHandlers } from '../call.ts';
 import { batchHandlers } from './batch.ts';
 import { executeHandlers } from './execute.ts';
 import { fileHandlers } from './files.ts';
@@ -7,7 +7,7 @@ import { sessionResource } from './models.ts';
 import { sessionHandlers } from './sessions.ts';
 
 /** Handlers of the Real Time Response operations (spec: falcon/rtr.ts). */
-export function rtrHandlers(core: Core): FalconHandlers {
+export function rtrHandlers(core: Core) {
   return {
     ...sessionHandlers(core),
     ...executeHandlers(core),
@@ -15,12 +15,12 @@ export function rtrHandlers(core: Core): FalconHandlers {
     ...fileHandlers(core),
 
     async RTRAuditSessions(call) {
-      const q = call.query as { filter?: string; sort?: string; offset?: number; limit?: number; with_command_info?: boolean };
+      const q = call.query;
       const page = await core.rtr.auditSessions(q, true);
       return {
         resources: page.sessions.map((s) => sessionResource(s, core.cid, !!q.with_command_info)),
         pagination: { offset: page.offset, limit: page.limit, total: page.total },
       };
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

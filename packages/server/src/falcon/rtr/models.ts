@@ -23,7 +23,7 @@ export function initResource(opened: { session: RtrSession; existing_sessions: n
 /** The vendor's per-host error for an offline sensor; other refusals keep their status and message. */
 export function hostError(err: unknown): FalconError {
   if (err instanceof ServiceError) {
-    if (err.code === 'HOST_OFFLINE') return { code: 40407, message: 'Sensor appears to be offline' };
+    if (err.kind === 'host_offline') return { code: 40407, message: 'Sensor appears to be offline' };
     return { code: err.status, message: err.message };
   }
   return { code: 500, message: 'internal server error' };
@@ -75,7 +75,7 @@ export function sequenceOf(out: RenderedStatus, sequence: number): RenderedStatu
   if (!chunk) {
     const count = sequenceCount(out);
     const what = out.complete ? `this output has ${count} sequence${count === 1 ? '' : 's'} (sequence_id 0 to ${count - 1})` : 'the command has not completed: only sequence_id 0 exists yet';
-    throw new ServiceError(404, `sequence_id ${sequence} is out of range: ${what}`, 'SEQUENCE_OUT_OF_RANGE');
+    throw new ServiceError('not_found', `sequence_id ${sequence} is out of range: ${what}`);
   }
   return { ...chunk, complete: out.complete };
 }

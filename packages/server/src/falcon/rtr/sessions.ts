@@ -1,5 +1,5 @@
 import { rtrSessionFqlSchema, ServiceError, type AggregateRequest, type Core } from '@riposte/core';
-import type { Call, FalconHandlers } from '../../routes.ts';
+import type { Call, CallOf, SomeFalconHandlers } from '../call.ts';
 import type { FalconResult } from '../envelope.ts';
 import { entitiesResult } from '../hosts.ts';
 import { callerOf } from './caller.ts';
@@ -11,16 +11,16 @@ import { resolveTimeouts } from './timeouts.ts';
  * run commands, so other clients' ids are not handed out (RTRAuditSessions, under its own scope,
  * is where every client's sessions are seen). `user_id:'@me'` is accepted and means the same.
  */
-export function sessionHandlers(core: Core): FalconHandlers {
-  async function init(call: Call): Promise<FalconResult> {
+export function sessionHandlers(core: Core) {
+  async function init(call: CallOf<'RTR_InitSession'>): Promise<FalconResult> {
     const caller = callerOf(call);
     resolveTimeouts(call.query ?? {});
-    const body = call.body as { device_id: string; origin?: string; queue_offline?: boolean };
+    const body = call.body;
     try {
       const opened = await core.rtr.sessions.open(body, caller);
       return { resources: [initResource(opened, caller.role)] };
     } catch (err) {
-      if (err instanceof ServiceError && err.code === 'HOST_OFFLINE') return { status: 404, errors: [hostError(err)] };
+      if (err instanceof ServiceError && err.kind === 'host_offline') return { status: 404, errors: [hostError(err)] };
       throw err;
     }
   }
@@ -63,13 +63,13 @@ export function sessionHandlers(core: Core): FalconHandlers {
     },
 
     async RTR_ListSessions(call) {
-      const ids = call.body.ids as string[];
+      const ids = call.body.ids;
       const sessions = await withLogs(ids, call);
       return entitiesResult(ids, sessions, (s) => s.id, 'session', (s) => sessionResource(s, core.cid, false));
     },
 
     async RTR_ListQueuedSessions(call) {
-      const ids = call.body.ids as string[];
+      const ids = call.body.ids;
       const sessions = await withLogs(ids, call);
       return entitiesResult(ids, sessions, (s) => s.id, 'session', (s) => {
         const commands = s.logs
@@ -100,12 +100,12 @@ export function sessionHandlers(core: Core): FalconHandlers {
 
     async RTR_DeleteQueuedSession(call) {
       const caller = callerOf(call);
-      const { session_id, cloud_request_id } = call.query as { session_id: string; cloud_request_id: string };
+      const { session_id, cloud_request_id } = call.query;
       const { view, session } = await core.rtr.log.get(cloud_request_id, caller);
-      if (session.id !== session_id) throw new ServiceError(404, `cloud_request_id ${cloud_request_id} not found in session ${session_id.slice(0, 64)}`, 'COMMAND_NOT_FOUND');
+      if (session.id !== session_id) throw new ServiceError('not_found', `cloud_request_id ${cloud_request_id} not found in session ${session_id.slice(0, 64)}`);
       const command = view.first ?? view.command;
       if (command?.status !== 'queued') {
-        throw new ServiceError(409, `command ${cloud_request_id} is not queued (it is ${command ? command.status.replace('_', ' ') : 'answered by the server'})`, 'NOT_QUEUED');
+        throw new ServiceError('conflict', `command ${cloud_request_id} is not queued (it is ${command ? command.status.replace('_', ' ') : 'answered by the server'})`);
       }
       await core.commands.cancel(command.id);
       return {};
@@ -113,14 +113,14 @@ export function sessionHandlers(core: Core): FalconHandlers {
 
     async RTR_CancelCommand(call) {
       const caller = callerOf(call);
-      const { session_id, cloud_request_id } = call.query as { session_id: string; cloud_request_id: string };
+      const { session_id, cloud_request_id } = call.query;
       const { view, session } = await core.rtr.log.get(cloud_request_id, caller);
-      if (session.id !== session_id) throw new ServiceError(404, `cloud_request_id ${cloud_request_id} not found in session ${session_id.slice(0, 64)}`, 'COMMAND_NOT_FOUND');
+      if (session.id !== session_id) throw new ServiceError('not_found', `cloud_request_id ${cloud_request_id} not found in session ${session_id.slice(0, 64)}`);
       // put-and-run: the run once it exists, else its put.
       const command = view.command ?? view.first;
-      if (!command) throw new ServiceError(409, `command ${cloud_request_id} was answered by the server; there is nothing to cancel`, 'ALREADY_ENDED');
+      if (!command) throw new ServiceError('conflict', `command ${cloud_request_id} was answered by the server; there is nothing to cancel`);
       await core.commands.cancel(command.id);
       return {};
     },
-  };
+  } satisfies SomeFalconHandlers;
 }

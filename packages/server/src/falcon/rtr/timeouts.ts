@@ -33,9 +33,9 @@ export function parseGoDuration(text: string): number | undefined {
 
 function duration(name: string, text: string, max: number): number {
   const ms = parseGoDuration(text);
-  if (ms === undefined) throw new ServiceError(400, `${name} "${text.slice(0, 64)}" is not a duration (e.g. 30s, 1m30s; units ns, us, ms, s, m, h)`, 'INVALID_ARGUMENT');
-  if (ms < 1) throw new ServiceError(400, `${name} must be at least 1ms`, 'INVALID_ARGUMENT');
-  if (ms > max) throw new ServiceError(400, `${name} must be at most ${formatMs(max)}, not ${text.slice(0, 64)}`, 'INVALID_ARGUMENT');
+  if (ms === undefined) throw new ServiceError('bad_input', `${name} "${text.slice(0, 64)}" is not a duration (e.g. 30s, 1m30s; units ns, us, ms, s, m, h)`);
+  if (ms < 1) throw new ServiceError('bad_input', `${name} must be at least 1ms`);
+  if (ms > max) throw new ServiceError('bad_input', `${name} must be at most ${formatMs(max)}, not ${text.slice(0, 64)}`);
   return Math.round(ms);
 }
 
@@ -62,7 +62,7 @@ export function resolveTimeouts(query: { timeout?: number; timeout_duration?: st
   }
   const hostMs = duration('host_timeout_duration', query.host_timeout_duration, MAX_TIMEOUT_MS);
   if (hostMs > requestMs) {
-    throw new ServiceError(400, `host_timeout_duration (${query.host_timeout_duration}) cannot be longer than the request timeout (${formatMs(requestMs)})`, 'INVALID_ARGUMENT');
+    throw new ServiceError('bad_input', `host_timeout_duration (${query.host_timeout_duration}) cannot be longer than the request timeout (${formatMs(requestMs)})`);
   }
   return { requestMs, hostMs };
 }

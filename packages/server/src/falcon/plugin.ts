@@ -1,24 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { arrayQueryParams, operations, type Operation } from '@riposte/spec';
-import type { Core, TokenPrincipal } from '@riposte/core';
-import { falconAuth } from './falcon/auth.ts';
-import { sendFalcon, type FalconResult } from './falcon/envelope.ts';
-
-/** One call of an operation, as a handler sees it: validated input and who is calling. */
-export interface Call {
-  op: Operation;
-  query: any;
-  body: any;
-  params: any;
-  principal?: TokenPrincipal;
-  request: FastifyRequest;
-  reply: FastifyReply;
-}
-
-/** A Falcon handler returns what goes into the envelope, or undefined when it sent the reply itself (downloads). */
-export type FalconHandler = (call: Call) => Promise<FalconResult | undefined>;
-
-export type FalconHandlers = Record<string, FalconHandler>;
+import type { Core } from '@riposte/core';
+import { falconAuth } from './auth.ts';
+import { sendFalcon } from './envelope.ts';
+import { falconErrorHandler, falconNotFound } from './errors.ts';
+import type { Call, FalconHandler, FalconHandlers } from './call.ts';
+import { falconHandlers } from './index.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,19 +14,34 @@ declare module 'fastify' {
 }
 
 /**
+ * The Falcon dialect as one encapsulated plugin: every `falcon` operation of the registry, each
+ * behind the bearer-token hook, with errors in the Falcon envelope. Its paths spread over the root
+ * (`/oauth2`, `/devices`, `/policy`, `/real-time-response*`, `/identity-protection`), so its 404
+ * is the one for any path outside another dialect's prefix.
+ */
+export async function falconPlugin(app: FastifyInstance, opts: { core: Core }): Promise<void> {
+  app.setErrorHandler(falconErrorHandler);
+  app.setNotFoundHandler(falconNotFound);
+  registerFalconOperations(app, opts.core, falconHandlers(opts.core));
+}
+
+/**
  * Register every Falcon operation of the registry. A registry entry without a handler is a
  * start-up error, and no route exists that is not in the registry.
  */
-export function registerFalconOperations(app: FastifyInstance, core: Core, handlers: FalconHandlers): void {
+function registerFalconOperations(app: FastifyInstance, core: Core, handlers: FalconHandlers): void {
   const ops = operations.filter((op) => op.dialect === 'falcon');
-  const missing = ops.filter((op) => !handlers[op.operationId]).map((op) => op.operationId);
+  // The handler map's type has one entry per Falcon operation; this checks the same at run time.
+  const byId = handlers as unknown as Record<string, FalconHandler | undefined>;
+  const missing = ops.filter((op) => !byId[op.operationId]).map((op) => op.operationId);
   if (missing.length) throw new Error(`no handler for operation(s): ${missing.join(', ')}`);
   const known = new Set(ops.map((op) => op.operationId));
   const extra = Object.keys(handlers).filter((id) => !known.has(id));
   if (extra.length) throw new Error(`handler(s) for operations not in the registry: ${extra.join(', ')}`);
 
   for (const op of ops) {
-    const handler = handlers[op.operationId];
+    // Each handler's input type is its operation's schemas, which validate this route's input.
+    const handler = byId[op.operationId]!;
     const arrays = arrayQueryParams(op);
     app.route({
       method: op.method,
@@ -66,15 +68,8 @@ export function registerFalconOperations(app: FastifyInstance, core: Core, handl
           }
         : undefined,
       handler: async (request, reply) => {
-        const result = await handler({
-          op,
-          query: request.query,
-          body: request.body,
-          params: request.params,
-          principal: request.principal,
-          request,
-          reply,
-        });
+        const call = { op, query: request.query, body: request.body, params: request.params, principal: request.principal, request, reply } as Call;
+        const result = await handler(call);
         if (result === undefined) return reply;
         return sendFalcon(request, reply, result.status ?? op.successStatus, result);
       },
