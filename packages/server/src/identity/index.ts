@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { execute, getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
+import type { DocumentNode, ExecutionResult } from 'graphql';
+import { getOperationAST, GraphQLError, isCompiledQuery } from './graphql.ts';
 import { getOperation } from '@riposte/spec';
 import { ServiceError, type Core } from '@riposte/core';
 import { identitySchema } from './schema.ts';
@@ -75,7 +76,9 @@ export async function identityGraphqlPlugin(app: FastifyInstance, opts: { core: 
         return send(request, reply, 400, { errors: [e as GraphQLError] });
       }
       const contextValue: GraphqlContext = { core, caller: request.principal!.client_id, entities: new EntityLoader(core) };
-      const result = await execute({ schema: identitySchema, document, rootValue, contextValue, variableValues: variables, operationName: body.operationName ?? undefined });
+      const compiled = documents.compile(document, body.operationName ?? undefined);
+      if (!isCompiledQuery(compiled)) return send(request, reply, 400, { errors: compiled.errors, extensions: { remainingPoints: MAX_COST - cost } });
+      const result = await compiled.query(rootValue, contextValue, variables);
       const extensions = { remainingPoints: MAX_COST - cost };
       if (!result.errors?.length) return send(request, reply, 200, { ...result, extensions });
       // Variables that do not coerce: the request never ran.

@@ -1,4 +1,5 @@
-import { GraphQLError, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import type { DocumentNode, FieldNode, FragmentDefinitionNode, OperationDefinitionNode, SelectionSetNode, ValueNode } from 'graphql';
+import { GraphQLError, Kind } from './graphql.ts';
 
 /** Deepest selection allowed (introspection of nested type wrappers stays well within it). */
 export const MAX_DEPTH = 12;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { execute, parse } from 'graphql';
-import type { Core, EntityColumn } from '@riposte/core';
+import { execute, isCompiledQuery, parse } from './graphql.ts';
+import type { Core, EntityColumn, EntityRow } from '@riposte/core';
 import { DocumentCache } from './documents.ts';
-import { entityColumns } from './entity-node.ts';
+import { entityColumns, entityNode } from './entity-node.ts';
 import { rootValue } from './resolvers.ts';
 import { identitySchema } from './schema.ts';
 import type { GraphqlContext } from './views.ts';
@@ -49,5 +49,31 @@ describe('DocumentCache', () => {
     expect(bad.errors?.[0].message).toMatch(/Cannot query field "nope"/);
     expect(cache.get('{ nope }').document).toBeUndefined();
     expect(() => cache.get('{ domains')).toThrow(/Syntax Error/);
+  });
+});
+
+describe('compiled operations', () => {
+  it('are compiled once per document and operation, and an unknown operation is an error', () => {
+    const cache = new DocumentCache(identitySchema);
+    const { document } = cache.get('query A { domains } query B { domains }');
+    const a = cache.compile(document!, 'A');
+    expect(isCompiledQuery(a)).toBe(true);
+    expect(cache.compile(document!, 'A')).toBe(a);
+    expect(cache.compile(document!, 'B')).not.toBe(a);
+    const none = cache.compile(document!, 'C');
+    if (isCompiledQuery(none)) throw new Error('compiled an operation the document does not hold');
+    expect(none.errors?.[0].message).toMatch(/Unknown operation named "C"/);
+  });
+});
+
+describe('entity nodes', () => {
+  it('hold the values of the fields asked for only, and functions for those that take arguments', () => {
+    const row = { entity_id: 'e1', type: 'USER', risk_score: '0.5', risk_factors: '[{"type":"AGED_PASSWORD","severity":"NORMAL","score":0.15,"description":"d"}]', privileged: 1, builtin_admin: 0, service_account: 0 } as unknown as EntityRow;
+    const node = entityNode(row, new Set(['entityId', 'riskScore', 'riskFactors', 'hasRole', '__typename']));
+    expect(Object.keys(node).sort()).toEqual(['__typename', 'entityId', 'hasRole', 'riskFactors', 'riskScore']);
+    expect(node).toMatchObject({ __typename: 'UserEntity', entityId: 'e1', riskScore: 0.5, riskFactors: [{ type: 'AGED_PASSWORD', score: 0.15 }] });
+    const hasRole = node.hasRole as (args: Record<string, unknown>, ctx: GraphqlContext) => unknown;
+    expect(hasRole({ type: 'AdminAccountRole' }, {} as GraphqlContext)).toBe(true);
+    expect(hasRole({ type: 'ProgrammaticUserAccountRole' }, {} as GraphqlContext)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { badRequest, type IdentityPage, type EntityQuery, type IncidentQuery, type TimelineQuery } from '@riposte/core';
-import { EntityNode, entityColumns } from './entity-node.ts';
+import { entityNode, entityColumns } from './entity-node.ts';
 import { selectedFields } from './selection.ts';
 import { incidentView, timelineView, type GraphqlContext } from './views.ts';
 
@@ -44,12 +44,12 @@ export const rootValue = {
     // Only the columns behind the fields asked for of the nodes are read.
     const fields = new Set([...selectedFields(info, ['nodes']), ...selectedFields(info, ['edges', 'node'])]);
     const page = await ctx.core.identity.entities.page(entityQuery(args), ...paging(args), entityColumns(fields));
-    return connection(page, (row) => new EntityNode(row));
+    return connection(page, (row) => entityNode(row, fields));
   },
 
-  async entity({ entityId }: { entityId: string }, ctx: GraphqlContext) {
+  async entity({ entityId }: { entityId: string }, ctx: GraphqlContext, info: GraphQLResolveInfo) {
     const row = await ctx.entities.load(entityId);
-    return row ? new EntityNode(row) : null;
+    return row ? entityNode(row, selectedFields(info, [])) : null;
   },
 
   async timeline(args: Args, ctx: GraphqlContext) {
@@ -80,14 +80,16 @@ export const rootValue = {
     return rows.map((r) => r.domain);
   },
 
-  async addEntitiesToWatchList({ input }: { input: { entityQuery: Args } }, ctx: GraphqlContext) {
+  async addEntitiesToWatchList({ input }: { input: { entityQuery: Args } }, ctx: GraphqlContext, info: GraphQLResolveInfo) {
     const rows = await ctx.core.identity.entities.setWatched(watchQuery(input), true);
-    return { updatedEntities: rows.map((r) => new EntityNode(r)), failures: [] };
+    const fields = selectedFields(info, ['updatedEntities']);
+    return { updatedEntities: rows.map((r) => entityNode(r, fields)), failures: [] };
   },
 
-  async removeEntitiesFromWatchList({ input }: { input: { entityQuery: Args } }, ctx: GraphqlContext) {
+  async removeEntitiesFromWatchList({ input }: { input: { entityQuery: Args } }, ctx: GraphqlContext, info: GraphQLResolveInfo) {
     const rows = await ctx.core.identity.entities.setWatched(watchQuery(input), false);
-    return { updatedEntities: rows.map((r) => new EntityNode(r)), failures: [] };
+    const fields = selectedFields(info, ['updatedEntities']);
+    return { updatedEntities: rows.map((r) => entityNode(r, fields)), failures: [] };
   },
 
   async setIncidentState({ input }: { input: { incidentId: string; lifeCycleStage: string; reason?: string } }, ctx: GraphqlContext) {

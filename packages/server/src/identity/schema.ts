@@ -1,4 +1,5 @@
-import { buildSchema, GraphQLError, Kind, type GraphQLScalarType, type ValueNode } from 'graphql';
+import type { GraphQLObjectType, GraphQLScalarType, ValueNode } from 'graphql';
+import { buildSchema, defaultFieldResolver, GraphQLError, Kind } from './graphql.ts';
 
 /**
  * The Identity Protection GraphQL schema, in the vendor's style (names as public clients use them:
@@ -237,5 +238,26 @@ function stringScalar(name: string): void {
   });
 }
 for (const name of ['Cursor', 'DateTimeInput', 'DateTime']) stringScalar(name);
+
+/**
+ * Fields whose value is a function of the object (root operations, entity methods, the views'
+ * lazy loads): they get GraphQL's own default resolver, which calls it. Every other field is a
+ * plain property (or getter) that the compiled executor reads directly.
+ */
+const COMPUTED_FIELDS: Record<string, readonly string[] | 'all'> = {
+  Query: 'all',
+  Mutation: 'all',
+  UserEntity: ['hasRole', 'groups', 'openIncidents'],
+  EndpointEntity: ['hasRole', 'groups', 'openIncidents'],
+  EntityConnection: ['edges'],
+  Incident: ['compromisedEntities'],
+  TimelineAuthenticationEvent: ['userEntity', 'endpointEntity', 'targetEndpointEntity'],
+  TimelinePolicyRuleMatchEvent: ['sourceEntity', 'targetEntity', 'incident'],
+  TimelineNewIncidentEvent: ['incident'],
+};
+for (const [typeName, names] of Object.entries(COMPUTED_FIELDS)) {
+  const fields = (schema.getType(typeName) as GraphQLObjectType).getFields();
+  for (const name of names === 'all' ? Object.keys(fields) : names) fields[name].resolve = defaultFieldResolver;
+}
 
 export const identitySchema = schema;

@@ -1,4 +1,5 @@
-import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { Kind } from './graphql.ts';
 
 /**
  * Names of the fields a query selects at `path` below the field being resolved (e.g. the fields

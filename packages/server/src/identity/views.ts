@@ -1,5 +1,7 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Core, EntityRow, IdentityIncident, TimelineRow } from '@riposte/core';
-import { EntityNode } from './entity-node.ts';
+import { entityNode } from './entity-node.ts';
+import { selectedFields } from './selection.ts';
 import type { EntityLoader } from './loader.ts';
 
 /** What every resolver may use: the core, who is calling, and the per-request entity loader. */
@@ -10,15 +12,18 @@ export interface GraphqlContext {
 }
 
 /** Timeline and incident objects over stored rows; fields that need another query are functions, resolved only when asked for. */
-const load = (id: string | null) => async (_a: unknown, ctx: GraphqlContext) => {
+const load = (id: string | null) => async (_a: unknown, ctx: GraphqlContext, info: GraphQLResolveInfo) => {
   const row = await ctx.entities.load(id);
-  return row ? new EntityNode(row) : null;
+  return row ? entityNode(row, selectedFields(info, [])) : null;
 };
 
 export function incidentView(i: IdentityIncident) {
   return {
     ...i,
-    compromisedEntities: async (_a: unknown, ctx: GraphqlContext) => (await Promise.all(i.entityIds.map((id) => ctx.entities.load(id)))).filter((r): r is EntityRow => !!r).map((r) => new EntityNode(r)),
+    compromisedEntities: async (_a: unknown, ctx: GraphqlContext, info: GraphQLResolveInfo) => {
+      const fields = selectedFields(info, []);
+      return (await Promise.all(i.entityIds.map((id) => ctx.entities.load(id)))).filter((r): r is EntityRow => !!r).map((r) => entityNode(r, fields));
+    },
   };
 }
 
