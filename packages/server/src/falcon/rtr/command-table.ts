@@ -1,4 +1,5 @@
-import { scriptUsableBy } from '@riposte/core';
+// The light subpath: the CLI's client bundle includes this table, and must not include all of core.
+import { scriptUsableBy } from '@riposte/core/script-visibility';
 import { falconscript } from './falconscript.ts';
 import { CommandLineError, splitArgv, type OptionSpec, type ParsedArgs } from './command-line.ts';
 import { agentTranslation, LONG_MS, TIER_RANK, type CommandDef, type PositionalSpec, type PutFileRef, type ScriptRef, type TranslateContext, type Translation } from './vocabulary.ts';
