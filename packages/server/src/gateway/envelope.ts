@@ -16,6 +16,8 @@ export function agentCode(kind: ErrorKind | 'internal'): string {
 
 /** The agent dialect's error handler: client faults as 4xx with a clear message, anything else a bare 500. */
 export function agentErrorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  // A full disk while an upload is written: the agent keeps its file and retries later.
+  if ((err as NodeJS.ErrnoException).code === 'ENOSPC') return sendAgentError(request, reply, 507, 'insufficient_storage', 'server out of disk space');
   const fault = toFault(err, request);
   if (fault.rateLimited) sendRateLimitHeaders(reply, fault.rateLimited);
   return sendAgentError(request, reply, fault.status, agentCode(fault.kind), fault.invalid ? `invalid request: ${fault.invalid.summary}` : fault.message);

@@ -12,6 +12,15 @@ import { openTestStore } from '../../../core/src/testing/db.ts';
 import { BlobIndex, createFsBlobStore, type BlobStore } from '../../../core/src/blobs/index.ts';
 import { TransferService } from '../../../core/src/transfers/index.ts';
 import { registerTransferRoutes } from './transfer-routes.ts';
+import { agentErrorHandler, agentNotFound } from './envelope.ts';
+
+/** A bare app answering errors as the agent dialect's plugin does, around the transfer routes. */
+function agentApp() {
+  const app = Fastify({ logger: false });
+  app.setErrorHandler(agentErrorHandler);
+  app.setNotFoundHandler(agentNotFound);
+  return app;
+}
 
 const sha = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('hex');
 const device_id = 'e'.repeat(32);
@@ -29,7 +38,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-transfer-routes-'));
   blobs = createFsBlobStore(dir);
   transfers = new TransferService(store.db, blobs, { maxUploadBytes: 64 * 1024 * 1024 });
-  app = Fastify({ logger: false });
+  app = agentApp();
   registerTransferRoutes(app, { transfers, blobs });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/agent/v1/transfers`;
@@ -172,7 +181,7 @@ describe('uploads', () => {
   });
 
   it('cuts a PUT whose client goes silent, keeping what arrived', async () => {
-    const quick = Fastify({ logger: false });
+    const quick = agentApp();
     registerTransferRoutes(quick, { transfers, blobs, idleTimeoutMs: 200 });
     await quick.listen({ port: 0, host: '127.0.0.1' });
     try {
@@ -386,7 +395,7 @@ describe('uploads on a slow disk', () => {
       }
     };
     const big = new TransferService(store.db, blobs);
-    const bigApp = Fastify({ logger: false });
+    const bigApp = agentApp();
     registerTransferRoutes(bigApp, { transfers: big, blobs });
     await bigApp.listen({ port: 0, host: '127.0.0.1' });
     try {

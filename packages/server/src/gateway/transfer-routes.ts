@@ -15,10 +15,10 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceError, hashFile, type BlobStore, type TransferDirection, type TransferRecord, type TransferService } from '@riposte/core';
 import { UploadCompleteBody, type Static } from '@riposte/spec';
-import { agentCode } from './envelope.ts';
+import { sendAgentError } from './envelope.ts';
 // Not yet re-exported by @riposte/core's index.
 
 export const TRANSFER_PREFIX = '/agent/v1/transfers';
@@ -77,16 +77,16 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
     const m = /^Transfer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!m) {
       reply.header('www-authenticate', 'Transfer');
-      sendError(request, reply, 401, 'unauthorized', 'missing "Authorization: Transfer <token>" header');
+      sendAgentError(request, reply, 401, 'unauthorized', 'missing "Authorization: Transfer <token>" header');
       return undefined;
     }
     const c = await transfers.check(m[1], direction);
     if (c.ok) return c.transfer;
     if (c.reason === 'expired' || c.reason === 'closed') {
-      sendError(request, reply, 410, 'gone', c.reason === 'expired' ? 'transfer token expired' : 'transfer already completed or failed');
+      sendAgentError(request, reply, 410, 'gone', c.reason === 'expired' ? 'transfer token expired' : 'transfer already completed or failed');
     } else {
       reply.header('www-authenticate', 'Transfer');
-      sendError(request, reply, 401, 'unauthorized', 'invalid transfer token');
+      sendAgentError(request, reply, 401, 'unauthorized', 'invalid transfer token');
     }
     return undefined;
   }
@@ -200,26 +200,12 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
       if (scope.hasContentTypeParser('application/octet-stream')) scope.removeContentTypeParser('application/octet-stream');
       scope.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
 
-      scope.setErrorHandler((err: FastifyError | Error, request, reply) => {
-        if (err instanceof ServiceError) return sendError(request, reply, err.status, agentCode(err.kind), err.message);
-        const fe = err as FastifyError;
-        if (fe.validation) return sendError(request, reply, 400, 'bad_request', `invalid request: ${fe.message}`);
-        const status = fe.statusCode ?? 500;
-        if (status >= 400 && status < 500) return sendError(request, reply, status, status === 415 ? 'unsupported_media_type' : 'bad_request', err.message);
-        if ((err as NodeJS.ErrnoException).code === 'ENOSPC') return sendError(request, reply, 507, 'insufficient_storage', 'server out of disk space');
-        request.log.error({ err }, 'transfer request failed');
-        return sendError(request, reply, 500, 'internal', 'internal server error');
-      });
-      scope.setNotFoundHandler((request, reply) =>
-        sendError(request, reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`),
-      );
-
       scope.head('/upload', async (request, reply) => {
         const authorized = await authorize(request, reply, 'upload');
         if (!authorized) return reply;
         const { transfer, release } = await takeOver(authorized.id);
         try {
-          if (!transfer || transfer.status !== 'open') return sendError(request, reply, 410, 'gone', 'transfer already completed or failed');
+          if (!transfer || transfer.status !== 'open') return sendAgentError(request, reply, 410, 'gone', 'transfer already completed or failed');
           reply.header('upload-offset', String(await resumeOffset(transfer)));
           reply.header('cache-control', 'no-store');
           return reply.code(200).send();
@@ -234,28 +220,28 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
         const offset = intHeader(request, 'upload-offset');
         const length = intHeader(request, 'upload-length');
         const contentLength = intHeader(request, 'content-length');
-        if (offset === undefined) return sendError(request, reply, 400, 'bad_request', 'upload-offset header (a non-negative integer) is required');
+        if (offset === undefined) return sendAgentError(request, reply, 400, 'bad_request', 'upload-offset header (a non-negative integer) is required');
         if (offset === null || length === null || contentLength === null) {
-          return sendError(request, reply, 400, 'bad_request', 'upload-offset, upload-length and content-length must be non-negative integers');
+          return sendAgentError(request, reply, 400, 'bad_request', 'upload-offset, upload-length and content-length must be non-negative integers');
         }
         const body = request.body;
         if (body !== undefined && !(body instanceof Readable)) {
-          return sendError(request, reply, 415, 'unsupported_media_type', 'upload body must be application/octet-stream');
+          return sendAgentError(request, reply, 415, 'unsupported_media_type', 'upload body must be application/octet-stream');
         }
         const { transfer: t, slot, release } = await takeOver(authorized.id);
         slot.supersede = () => request.raw.destroy(new Error('superseded by a newer request for this transfer'));
         try {
-          if (!t || t.status !== 'open') return sendError(request, reply, 410, 'gone', 'transfer already completed or failed');
+          if (!t || t.status !== 'open') return sendAgentError(request, reply, 410, 'gone', 'transfer already completed or failed');
           // Refuse up front what is announced too big: it can never succeed, so the transfer fails.
           const announced = Math.max(length ?? 0, offset + (contentLength ?? 0));
           if (announced > t.max_size) {
             await failUpload(t, 'too large');
-            return sendError(request, reply, 413, 'too_large', `upload of ${announced} bytes exceeds the transfer's ${t.max_size}-byte limit`);
+            return sendAgentError(request, reply, 413, 'too_large', `upload of ${announced} bytes exceeds the transfer's ${t.max_size}-byte limit`);
           }
           const current = await resumeOffset(t);
           if (offset !== current) {
             reply.header('upload-offset', String(current));
-            return sendError(request, reply, 409, 'offset_mismatch', `upload-offset ${offset} does not match the ${current} bytes received`);
+            return sendAgentError(request, reply, 409, 'offset_mismatch', `upload-offset ${offset} does not match the ${current} bytes received`);
           }
 
           // Cut a silent client (half-dead connection) so the transfer can resume; restore after.
@@ -268,10 +254,10 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
 
           if (failure?.kind === 'too_large') {
             await failUpload(t, 'too large');
-            return sendError(request, reply, 413, 'too_large', (failure.error as Error).message);
+            return sendAgentError(request, reply, 413, 'too_large', (failure.error as Error).message);
           }
           // The client went away (or was superseded): the answer likely goes nowhere; the offset is recorded.
-          if (failure?.kind === 'client') return sendError(request, reply, 400, 'aborted', 'upload interrupted; resume from upload-offset');
+          if (failure?.kind === 'client') return sendAgentError(request, reply, 400, 'aborted', 'upload interrupted; resume from upload-offset');
           if (failure) throw failure.error;
           reply.header('upload-offset', String(received));
           return reply.send({ received });
@@ -286,7 +272,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
         const claimed = request.body;
         const { transfer: t, release } = await takeOver(authorized.id);
         try {
-          if (!t || t.status !== 'open') return sendError(request, reply, 410, 'gone', 'transfer already completed or failed');
+          if (!t || t.status !== 'open') return sendAgentError(request, reply, 410, 'gone', 'transfer already completed or failed');
           const file = partPath(t);
           if ((await fileSize(file)) === undefined) {
             // A zero-byte file may be completed without any PUT.
@@ -302,7 +288,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
           const size = (await fileSize(file)) ?? 0;
           const mismatch = async (code: string, message: string) => {
             await failUpload(t, message);
-            return sendError(request, reply, 422, code, message);
+            return sendAgentError(request, reply, 422, code, message);
           };
           if (size !== claimed.size || t.received !== claimed.size) {
             return mismatch('size_mismatch', `server holds ${t.received} bytes, the agent claims ${claimed.size}`);
@@ -330,7 +316,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
         const stored = await blobs.stat(t.sha256);
         if (!stored) {
           await transfers.fail(t.id, 'blob missing');
-          return sendError(request, reply, 410, 'gone', `blob ${t.sha256} is no longer stored`);
+          return sendAgentError(request, reply, 410, 'gone', `blob ${t.sha256} is no longer stored`);
         }
         const total = stored.size;
         let start = 0;
@@ -338,7 +324,7 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
         const range = request.headers.range === undefined || total === 0 ? undefined : parseRange(request.headers.range, total);
         if (range === 'unsatisfiable') {
           reply.header('content-range', `bytes */${total}`);
-          return sendError(request, reply, 416, 'range_not_satisfiable', `range ${request.headers.range} is outside the ${total}-byte blob`);
+          return sendAgentError(request, reply, 416, 'range_not_satisfiable', `range ${request.headers.range} is outside the ${total}-byte blob`);
         }
         if (range) {
           ({ start, end } = range);
@@ -363,12 +349,6 @@ export function registerTransferRoutes(app: FastifyInstance, deps: TransferRoute
     // Relative to the scope it is registered in (the agent dialect's, mounted at /agent).
     { prefix: TRANSFER_PREFIX.slice(app.prefix.length) },
   );
-}
-
-function sendError(request: FastifyRequest, reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  // An unread request body would otherwise be drained from the socket to keep it alive.
-  if (!request.raw.complete) reply.header('connection', 'close');
-  return reply.code(status).header('cache-control', 'no-store').send({ error: { code, message } });
 }
 
 /** undefined when absent, null when malformed. */
