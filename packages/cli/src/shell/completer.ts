@@ -1,15 +1,15 @@
-import { allCommands, TIER_RANK, type CommandDef, type HostPlatform } from '@riposte/server/rtr-catalog';
+import { allCommands, TIER_RANK, type CommandDef, type Platform } from '@riposte/server/rtr-catalog';
 import type { RtrSession, Tier } from '@riposte/client';
 
 /** Words the shell itself answers, beside the host's commands. */
 export const LOCAL_COMMANDS = ['exit', 'quit'];
 
 /** The commands a tier may run on a platform, in the catalog's order. */
-export function commandsFor(tier: Tier, platform: HostPlatform): CommandDef[] {
+export function commandsFor(tier: Tier, platform: Platform): CommandDef[] {
   return allCommands().filter((d) => TIER_RANK[d.tier] <= TIER_RANK[tier] && (!d.platforms || d.platforms.includes(platform)));
 }
 
-export function platformOf(s: string): HostPlatform {
+export function platformOf(s: string): Platform {
   const p = s.toLowerCase();
   return p.startsWith('win') ? 'windows' : p.startsWith('mac') ? 'mac' : 'linux';
 }
@@ -81,7 +81,7 @@ function quote(s: string): string {
 }
 
 /** `help` in the shell: the tier's commands, or one command's syntax. */
-export function helpText(tier: Tier, platform: HostPlatform, topic?: string): string {
+export function helpText(tier: Tier, platform: Platform, topic?: string): string {
   const defs = commandsFor(tier, platform);
   if (topic) {
     const matching = defs.filter((d) => d.base === topic.toLowerCase() || d.command === topic.toLowerCase());

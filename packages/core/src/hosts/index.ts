@@ -14,8 +14,6 @@ export { hostFqlSchema, hostQueryFqlSchema } from './fql-schema.ts';
 export { HostDeletion, type DeletionActor, type DeletionRequest, type DeletionResult } from './host-deletion.ts';
 export { AgentRevocations } from './agent-revocations.ts';
 
-/** @deprecated the server's name for PlatformName, until its call sites say PlatformName. */
-export type HostPlatform = PlatformName;
 
 /** One connecting agent's report, for welcomeMany. */
 export interface WelcomeItem {

@@ -21,8 +21,6 @@ export const QUEUED_SESSION_MS = 7 * 24 * 3600_000;
 /** Largest batch (BatchInitSessions host_ids). */
 export const MAX_BATCH_HOSTS = 10_000;
 
-/** @deprecated the server's name for Platform, until its call sites say Platform. */
-export type RtrPlatform = Platform;
 
 /** Who is calling: the API client, which owns what it opens. */
 export interface RtrCaller {

@@ -1,8 +1,8 @@
 import type { AgentInventory } from '@riposte/spec';
-import type { HostFacts, HostPlatform } from '@riposte/core';
+import type { HostFacts, PlatformName } from '@riposte/core';
 import { agentTags } from './agent-tags.ts';
 
-const PLATFORM: Record<AgentInventory['platform'], HostPlatform> = { linux: 'Linux', windows: 'Windows', mac: 'Mac' };
+const PLATFORM: Record<AgentInventory['platform'], PlatformName> = { linux: 'Linux', windows: 'Windows', mac: 'Mac' };
 
 /** An agent's inventory report as host facts. */
 export function inventoryToFacts(inv: AgentInventory, connectionIp?: string): HostFacts {

@@ -3,7 +3,7 @@ import { ServiceError, type CommandRecord, type Core, type RtrCommandEntry, type
 import type { CallOf, SomeFalconHandlers } from '../call.ts';
 import type { FalconError, FalconResult } from '../envelope.ts';
 import { callerOf, libraryFor, translateContext } from './caller.ts';
-import { platformRefusal, tierRefusal, type AgentTranslation, type HostPlatform, type ParsedCommand, type Tier, type Translation } from './catalog.ts';
+import { platformRefusal, tierRefusal, type AgentTranslation, type Platform, type ParsedCommand, type Tier, type Translation } from './catalog.ts';
 import { answer, issueItem, parseLine, translate } from './execute.ts';
 import { hostError, viewOutput } from './models.ts';
 import { resolveTimeouts } from './timeouts.ts';
@@ -64,7 +64,7 @@ export function batchHandlers(core: Core) {
 
     // A command reads the same on every host of a platform: translate once per platform.
     const library = libraryFor(core, caller);
-    const byPlatform = new Map<HostPlatform, Promise<Translation | ServiceError>>();
+    const byPlatform = new Map<Platform, Promise<Translation | ServiceError>>();
     const translationFor = (s: RtrSession) => {
       if (!byPlatform.has(s.platform)) {
         const refusal = parsed ? platformRefusal(parsed.def, s.platform) : undefined;

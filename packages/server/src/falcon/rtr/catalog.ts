@@ -1,6 +1,6 @@
 import { CommandLineError, parseArgs, tokenize, type ParsedArgs } from './command-line.ts';
 import { COMMAND_DEFS as DEFS } from './command-table.ts';
-import { TIER_LABEL, TIER_RANK, type CommandDef, type HostPlatform, type Tier } from './vocabulary.ts';
+import { TIER_LABEL, TIER_RANK, type CommandDef, type Platform, type Tier } from './vocabulary.ts';
 
 /**
  * The Falcon RTR command catalogue, the one module the handlers import: the vocabulary's types
@@ -93,11 +93,11 @@ export function tierRefusal(def: CommandDef, endpointTier: Tier, kind: 'single' 
 }
 
 /** The platform check for one host: a message when the command does not exist there. */
-export function platformRefusal(def: CommandDef, platform: HostPlatform): string | undefined {
+export function platformRefusal(def: CommandDef, platform: Platform): string | undefined {
   if (!def.platforms || def.platforms.includes(platform)) return undefined;
   return `${def.command} is not available on ${platformLabel(platform)} hosts`;
 }
 
-export function platformLabel(p: HostPlatform): string {
+export function platformLabel(p: Platform): string {
   return p === 'windows' ? 'Windows' : p === 'mac' ? 'Mac' : 'Linux';
 }

@@ -3,13 +3,13 @@
  * the caller may run), and the `help` and `history` commands.
  */
 import type { RtrCommandEntry } from '@riposte/core';
-import { allCommands, commandsForBase, platformLabel, TIER_LABEL, TIER_RANK, usageOf, type CommandDef, type HostPlatform, type Tier } from './catalog.ts';
+import { allCommands, commandsForBase, platformLabel, TIER_LABEL, TIER_RANK, usageOf, type CommandDef, type Platform, type Tier } from './catalog.ts';
 import { table } from './render/text.ts';
 
 // Help entries are static: a fixed timestamp keeps responses stable.
 const EPOCH = '2020-01-01T00:00:00Z';
 
-function available(d: CommandDef, role: Tier, platform: HostPlatform): boolean {
+function available(d: CommandDef, role: Tier, platform: Platform): boolean {
   return TIER_RANK[d.tier] <= TIER_RANK[role] && (!d.platforms || d.platforms.includes(platform));
 }
 
@@ -33,7 +33,7 @@ function argumentsOf(d: CommandDef, scriptId: number): Record<string, unknown>[]
 }
 
 /** Falcon's `domain.ScriptHelp` for every command the caller's role may run on this platform. */
-export function scriptsFor(role: Tier, platform: HostPlatform): Record<string, unknown>[] {
+export function scriptsFor(role: Tier, platform: Platform): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   const seen = new Set<string>();
   allCommands().forEach((d) => {
@@ -62,7 +62,7 @@ export function scriptsFor(role: Tier, platform: HostPlatform): Record<string, u
 }
 
 /** `help` (the commands this caller may run here) or `help <command>` (its syntax). */
-export function helpText(topic: string | undefined, role: Tier, platform: HostPlatform): { stdout: string; stderr: string } {
+export function helpText(topic: string | undefined, role: Tier, platform: Platform): { stdout: string; stderr: string } {
   if (!topic) {
     const rows = allCommands()
       .filter((d) => available(d, role, platform))

@@ -1,4 +1,4 @@
-import type { Capability } from '@riposte/core';
+import type { Capability, Platform } from '@riposte/core';
 import type { OptionSpec, ParsedArgs } from './command-line.ts';
 
 /** The types of the Falcon RTR command vocabulary (the table is command-table.ts, lookups catalog.ts). */
@@ -8,7 +8,8 @@ export type Tier = 'read' | 'active' | 'admin';
 export const TIER_RANK: Record<Tier, number> = { read: 0, active: 1, admin: 2 };
 export const TIER_LABEL: Record<Tier, string> = { read: 'read-only', active: 'active-responder', admin: 'admin' };
 
-export type HostPlatform = 'windows' | 'linux' | 'mac';
+/** A host's platform, in core's spelling (windows, linux, mac). */
+export type { Platform };
 
 /** What the libraries (put-files, custom scripts) answer; the shapes core.rtrLibrary returns. */
 export interface PutFileRef {
@@ -35,12 +36,12 @@ export interface LibraryLookup {
 export interface FalconScriptRef {
   name: string;
   content: string;
-  platform: HostPlatform[];
+  platform: Platform[];
   parameters: string[];
 }
 
 export interface TranslateContext {
-  platform: HostPlatform;
+  platform: Platform;
   /** The caller's API client and the highest tier its scopes allow (decides script visibility). */
   caller: { client_id: string; role: Tier };
   library: LibraryLookup;
@@ -79,7 +80,7 @@ export interface CommandDef {
   options: OptionSpec[];
   examples: string[];
   /** Platforms the command exists on (default: all). */
-  platforms?: HostPlatform[];
+  platforms?: Platform[];
   translate(p: ParsedArgs, ctx: TranslateContext): Translation | Promise<Translation>;
 }
 

@@ -5,7 +5,7 @@
  * read.
  */
 import type { CommandRecord } from '@riposte/core';
-import type { HostPlatform } from '../catalog.ts';
+import type { Platform } from '../catalog.ts';
 import { lsNote, renderCat, renderCopyMove, renderEncrypt, renderFileHash, renderLs, renderZip } from './fs.ts';
 import { renderIpconfig, renderNetstat } from './network.ts';
 import { renderKill, renderMemdump, renderProcessOutcome, renderPs } from './process.ts';
@@ -14,7 +14,7 @@ import { renderGet, renderPut } from './transfer.ts';
 import { str, type Data } from './text.ts';
 
 export interface RenderContext {
-  platform: HostPlatform;
+  platform: Platform;
   /** The Falcon options of the command line (`-ShowHex`), for renderers that honour them. */
   options: Record<string, string | true>;
   /** The internal arguments the command was sent with. */
