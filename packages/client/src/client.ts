@@ -1,4 +1,4 @@
-import { RiposteApiError, RiposteConnectionError, RiposteTimeoutError } from './errors.ts';
+import { jsonBody, RiposteApiError, RiposteConnectionError, RiposteTimeoutError } from './errors.ts';
 import { GeneratedOperations, OPERATIONS, type OperationId } from './generated.ts';
 import type { CallOptions, OperationSpec } from './types.ts';
 
@@ -86,12 +86,7 @@ export class RiposteClient extends GeneratedOperations {
       }
       if ((spec.produces || spec.raw) && res.ok) return res;
       const text = await res.text();
-      let body: any;
-      try {
-        body = text ? JSON.parse(text) : {};
-      } catch {
-        body = undefined;
-      }
+      const body = jsonBody(text);
       if (!res.ok || body === undefined) {
         const errors = Array.isArray(body?.errors) && body.errors.length ? body.errors : [{ code: res.status, message: body === undefined ? `${operationId} answered HTTP ${res.status} with a body that is not JSON: ${text.slice(0, 200)}` : `${operationId} answered HTTP ${res.status}` }];
         throw new RiposteApiError(operationId, res.status, body?.meta?.trace_id ?? res.headers.get('x-cs-traceid') ?? undefined, errors, body);

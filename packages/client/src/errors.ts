@@ -42,3 +42,12 @@ export class RiposteTimeoutError extends Error {
     this.name = 'RiposteTimeoutError';
   }
 }
+
+/** An answer's body as JSON (`{}` when empty), or undefined when it is not JSON. */
+export function jsonBody(text: string): any {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return undefined;
+  }
+}

@@ -1,6 +1,6 @@
 import { GeneratedOperations, OPERATIONS, type OperationId } from '../../client/src/generated.ts';
 import type { CallOptions } from '../../client/src/types.ts';
-import { RiposteApiError } from '../../client/src/errors.ts';
+import { jsonBody, RiposteApiError } from '../../client/src/errors.ts';
 
 export { RiposteApiError };
 
@@ -59,13 +59,7 @@ class ConsoleApi extends GeneratedOperations {
 }
 
 async function answer(operationId: string, res: Response): Promise<any> {
-  const text = await res.text();
-  let body: any;
-  try {
-    body = text ? JSON.parse(text) : {};
-  } catch {
-    body = undefined;
-  }
+  const body = jsonBody(await res.text());
   if (res.status === 401 && !signedOut) onSignedOut();
   if (!res.ok || body === undefined) throw new RiposteApiError(operationId, res.status, body?.meta?.trace_id, body?.errors?.length ? body.errors : [{ code: res.status, message: `HTTP ${res.status}` }], body);
   return body;
