@@ -54,11 +54,14 @@ describe.skipIf(!TMUX)('riposte shell', { timeout: 180_000 }, () => {
     term.keys('Tab');
     term.type('evidence-log.txt');
     expect(await term.after(/[0-9a-f]{64}/, () => term.keys('Enter'))).toMatch(/filehash evidence-log\.txt/);
+    // A remote path completes after an `ls` round trip: Enter once the line shows it, as a person would.
     term.type('cat evidence-l');
     term.keys('Tab');
+    await term.waitFor(/> cat evidence-log\.txt/);
     expect(await term.after(/suspicious line/, () => term.keys('Enter'))).toMatch(/> cat evidence-log\.txt\n/);
     term.type('cd evidence-d');
     term.keys('Tab');
+    await term.waitFor(/> cd evidence-dir/);
     await term.after(PROMPT(`${agent.workDir}/evidence-dir`), () => term.keys('Enter'));
     await term.after(PROMPT(agent.workDir), () => term.keys('cd ..', 'Enter'));
   });
