@@ -37,10 +37,10 @@ const OUTPUT_COMMANDS = new Set(['run', 'runscript']);
 
 export function resultBlobs(core: Core): ResultBlobs {
   const { transfers, blobs } = core;
-  /** The completed upload of exactly these bytes, from this host, for this command. */
-  const received = async (commandId: string, deviceId: string, ref: { sha256: string; size: number }) =>
+  /** The completed upload from this host for this command (of exactly these bytes, when named). */
+  const received = async (commandId: string, deviceId: string, ref?: { sha256: string; size: number }) =>
     (await transfers.forCommand(commandId)).find(
-      (t) => t.device_id === deviceId && t.direction === 'upload' && t.status === 'complete' && t.sha256 === ref.sha256 && t.size === ref.size,
+      (t) => t.device_id === deviceId && t.direction === 'upload' && t.status === 'complete' && (!ref || (t.sha256 === ref.sha256 && t.size === ref.size)),
     );
 
   return {
@@ -69,7 +69,7 @@ export function resultBlobs(core: Core): ResultBlobs {
     },
 
     async withRetrievedFile(commandId, deviceId, result) {
-      const upload = (await transfers.forCommand(commandId)).find((t) => t.device_id === deviceId && t.direction === 'upload' && t.status === 'complete');
+      const upload = await received(commandId, deviceId);
       if (!upload) return { ok: false, error: { code: 'invalid_result', message: 'the host reported a retrieved file that it did not upload for this command' }, cwd: result.cwd };
       return { ...result, data: { ...result.data, sha256: upload.sha256, size: upload.size } };
     },
