@@ -18,7 +18,7 @@ import { RtrLibraryService, type RtrLibraryOptions } from './rtr-library/index.t
 import { AggregationEngine } from './aggregations/index.ts';
 import { ResponsePolicyService } from './policies/index.ts';
 import { RtrService } from './rtr/index.ts';
-import { TransferService } from './transfers/index.ts';
+import { TransferService, UploadReceiver } from './transfers/index.ts';
 import { LogSink } from './util/log.ts';
 import { CarbonBlackService } from './carbonblack/index.ts';
 import { IdentityService } from './identity/index.ts';
@@ -86,6 +86,8 @@ export interface Core {
   blobCollector: BlobCollector;
   /** One-time tokens for the file bytes of get/put, streamed over HTTP. */
   transfers: TransferService;
+  /** This process's side of agents' resumable uploads (one request per transfer at a time); closed with core. */
+  uploads: UploadReceiver;
   /** Put-files, custom scripts and built-in scripts for RTR. */
   rtrLibrary: RtrLibraryService;
   /** Falcon aggregate queries over any FqlSchema-described table. */
@@ -118,6 +120,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
   const notifier = store.postgresUrl ? await PgNotifier.connect(store.postgresUrl, log) : new LocalNotifier(log);
   const guard = new ResponseGuard();
   const commands = new CommandService(store.db, notifier, guard, log);
+  const transfers = new TransferService(store.db, blobs, { log });
   const core: Core = {
     store,
     events,
@@ -139,7 +142,8 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     audit,
     blobs,
     blobCollector: new BlobCollector(store.db, blobs),
-    transfers: new TransferService(store.db, blobs, { log }),
+    transfers,
+    uploads: new UploadReceiver(transfers, blobs),
     rtrLibrary: new RtrLibraryService({ db: store.db, blobs, audit }, opts.rtrLibrary),
     aggregations: new AggregationEngine(store.db, store.adapter),
     rtr: new RtrService({ db: store.db, commands, guard, audit, notifier }),
@@ -149,6 +153,7 @@ export async function createCore(store: Store, opts: CoreOptions = {}): Promise<
     async close() {
       core.blobCollector.stop();
       core.rtr.close();
+      await core.uploads.close();
       await commands.flush();
       await core.responsePolicies.close();
       await notifier.close();

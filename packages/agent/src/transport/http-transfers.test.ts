@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Store } from '@riposte/core';
 import { openTestStore } from '../../../core/src/testing/db.ts';
 import { createFsBlobStore, type BlobStore } from '../../../core/src/blobs/index.ts';
-import { TransferService } from '../../../core/src/transfers/index.ts';
+import { TransferService, UploadReceiver } from '../../../core/src/transfers/index.ts';
 import { registerTransferRoutes } from '../../../server/src/gateway/transfer-routes.ts';
+import { agentErrorHandler } from '../../../server/src/gateway/envelope.ts';
 import { HttpFileTransfers } from './http-transfers.ts';
 
 const device_id = 'f'.repeat(32);
@@ -21,6 +22,7 @@ let serverDir: string;
 let hostDir: string;
 let blobs: BlobStore;
 let transfers: TransferService;
+let uploads: UploadReceiver;
 let app: FastifyInstance;
 let port: number;
 const tokens = new Map<string, string>();
@@ -32,14 +34,18 @@ beforeAll(async () => {
   hostDir = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-agent-xfer-host-'));
   blobs = createFsBlobStore(serverDir);
   transfers = new TransferService(store.db, blobs);
+  uploads = new UploadReceiver(transfers, blobs);
   app = Fastify({ logger: false });
-  registerTransferRoutes(app, { transfers, blobs });
+  // The server's errors in the agent dialect's envelope, as its plugin answers them.
+  app.setErrorHandler(agentErrorHandler);
+  registerTransferRoutes(app, { transfers, uploads, blobs });
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
   await app.close();
+  await uploads.close();
   await store.close();
   fs.rmSync(serverDir, { recursive: true, force: true });
   fs.rmSync(hostDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@
  * Transfers: one-time, resumable authorisations for an agent to move one file between its host
  * and the blob store over HTTP, so file bytes never travel inside the control channel. The
  * gateway mints a token when it dispatches a get/put/memdump; the agent's HTTP client spends it.
+ * `UploadReceiver` is the server's side of an upload: resumable appends, checks, import.
  */
 export {
   TransferService,
@@ -12,3 +13,11 @@ export {
   type MintRequest,
   type TransferServiceOptions,
 } from './transfer-service.ts';
+export {
+  UploadReceiver,
+  type AppendRequest,
+  type AppendOutcome,
+  type CompleteOutcome,
+  type ResumePoint,
+  type UploadClosed,
+} from './upload-receiver.ts';

@@ -18,5 +18,5 @@ export async function agentPlugin(app: FastifyInstance, opts: { core: Core; enro
   app.setErrorHandler(agentErrorHandler);
   app.setNotFoundHandler(agentNotFound);
   registerEnrollRoute(app, core, opts.enroll);
-  registerTransferRoutes(app, { transfers: core.transfers, blobs: core.blobs });
+  registerTransferRoutes(app, { transfers: core.transfers, uploads: core.uploads, blobs: core.blobs });
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '@riposte/core';
 import { openTestStore } from '../../../core/src/testing/db.ts';
 import { BlobIndex, createFsBlobStore, type BlobStore } from '../../../core/src/blobs/index.ts';
-import { TransferService } from '../../../core/src/transfers/index.ts';
+import { TransferService, UploadReceiver } from '../../../core/src/transfers/index.ts';
 import { registerTransferRoutes } from './transfer-routes.ts';
 import { agentErrorHandler, agentNotFound } from './envelope.ts';
 
@@ -30,6 +30,7 @@ let store: Store;
 let dir: string;
 let blobs: BlobStore;
 let transfers: TransferService;
+let uploads: UploadReceiver;
 let app: FastifyInstance;
 let base: string;
 
@@ -38,14 +39,16 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-transfer-routes-'));
   blobs = createFsBlobStore(dir);
   transfers = new TransferService(store.db, blobs, { maxUploadBytes: 64 * 1024 * 1024 });
+  uploads = new UploadReceiver(transfers, blobs);
   app = agentApp();
-  registerTransferRoutes(app, { transfers, blobs });
+  registerTransferRoutes(app, { transfers, uploads, blobs });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/agent/v1/transfers`;
 });
 
 afterAll(async () => {
   await app.close();
+  await uploads.close();
   await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -182,7 +185,7 @@ describe('uploads', () => {
 
   it('cuts a PUT whose client goes silent, keeping what arrived', async () => {
     const quick = agentApp();
-    registerTransferRoutes(quick, { transfers, blobs, idleTimeoutMs: 200 });
+    registerTransferRoutes(quick, { transfers, uploads, blobs, idleTimeoutMs: 200 });
     await quick.listen({ port: 0, host: '127.0.0.1' });
     try {
       const { id, token } = await upload('cmd-silent');
@@ -396,7 +399,7 @@ describe('uploads on a slow disk', () => {
     };
     const big = new TransferService(store.db, blobs);
     const bigApp = agentApp();
-    registerTransferRoutes(bigApp, { transfers: big, blobs });
+    registerTransferRoutes(bigApp, { transfers: big, uploads: new UploadReceiver(big, blobs), blobs });
     await bigApp.listen({ port: 0, host: '127.0.0.1' });
     try {
       const url = `http://127.0.0.1:${(bigApp.server.address() as AddressInfo).port}/agent/v1/transfers`;
