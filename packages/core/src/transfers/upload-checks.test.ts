@@ -21,6 +21,10 @@ describe('UploadReceiver: what a completed upload must be', () => {
     });
     expect((await t.core.transfers.get(byBody.id))?.status).toBe('failed');
     expect(await t.core.uploads.resumeAt(byBody.id)).toEqual({ status: 'closed' });
+    // An offset and a body length that each parse add up past what is exact: still too large.
+    const huge = await t.mint();
+    await expect(t.send(huge.id, 0, Buffer.alloc(1), Number.MAX_SAFE_INTEGER * 2)).rejects.toMatchObject({ kind: 'too_large' });
+    await expect(t.send(huge.id, 0, Buffer.alloc(1), -1)).rejects.toMatchObject({ kind: 'bad_input' });
   });
 
   it('refuses an upload streamed past max_size, keeping nothing', async () => {

@@ -69,10 +69,9 @@ export class UploadReceiver {
    * `max_size` fails the transfer (`too_large`); a failing disk throws its own error.
    */
   async append(id: string, req: AppendRequest): Promise<AppendOutcome> {
-    for (const key of ['offset', 'announced'] as const) {
-      const v = req[key];
-      if (v !== undefined && (!Number.isSafeInteger(v) || v < 0)) throw badRequest(`${key} must be a non-negative integer`);
-    }
+    if (!Number.isSafeInteger(req.offset) || req.offset < 0) throw badRequest('offset must be a non-negative integer');
+    // Any size at all may be announced: one past max_size fails the transfer below.
+    if (req.announced !== undefined && !(req.announced >= 0)) throw badRequest('announced must be a non-negative number');
     const supersede = () => req.body.destroy(new Error('superseded by a newer request for this transfer'));
     return this.holding(id, supersede, async (t) => {
       // Refuse up front what is announced too big: it can never succeed, so the transfer fails.
