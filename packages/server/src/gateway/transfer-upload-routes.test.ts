@@ -77,6 +77,7 @@ describe('uploads over HTTP', () => {
     const r = await t.put(token, 10, Buffer.from('abc'));
     expect(r.status).toBe(409);
     expect(r.headers.get('upload-offset')).toBe('0');
+    expect(await r.json()).toEqual({ error: { code: 'offset_mismatch', message: 'upload-offset 10 does not match the 0 bytes received' } });
     const bad = await t.put(token, -1 as number, Buffer.from('abc'));
     expect(bad.status).toBe(400);
     const missing = await fetch(`${t.base}/upload`, { method: 'PUT', headers: { ...auth(token), ...octets }, body: 'abc' });
@@ -88,7 +89,7 @@ describe('uploads over HTTP', () => {
     const announced = await t.upload('cmd-big', 1000);
     const r = await t.put(announced.token, 0, Buffer.alloc(1001));
     expect(r.status).toBe(413);
-    expect((await r.json()).error.code).toBe('too_large');
+    expect(await r.json()).toEqual({ error: { code: 'too_large', message: "upload of 1001 bytes exceeds the transfer's 1000-byte limit" } });
     expect((await t.head(announced.token)).status).toBe(410);
 
     const byLength = await t.upload('cmd-big', 1000);
@@ -117,7 +118,9 @@ describe('uploads over HTTP', () => {
     expect((await t.put(token, 0, data)).status).toBe(200);
     const r = await t.complete(token, { sha256: sha('other bytes'), size: data.length });
     expect(r.status).toBe(422);
-    expect((await r.json()).error.code).toBe('digest_mismatch');
+    expect(await r.json()).toEqual({
+      error: { code: 'digest_mismatch', message: `received bytes hash to ${sha(data)}, the agent claims ${sha('other bytes')}` },
+    });
     expect((await t.transfers.get(id))?.status).toBe('failed');
     expect(fs.existsSync(t.partPath(id))).toBe(false);
     expect(await t.blobs.stat(sha(data))).toBeUndefined();
