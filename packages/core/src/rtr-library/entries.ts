@@ -3,6 +3,7 @@ import type { Database } from '../db/index.ts';
 import { BlobIndex, type BlobStore } from '../blobs/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { badRequest, ServiceError } from '../util/errors.ts';
+import { actorName, type Actor } from '../actor.ts';
 import { MAX_AUDIT_COMMENT, type ListQuery, type StagedUpload, type UploadStream } from './index.ts';
 
 /** What put-files and scripts share: names that become file names on hosts, staged blobs, paging. */
@@ -29,6 +30,18 @@ export function checkComment(comment: string | undefined): string {
   const c = comment ?? '';
   if (c.length > MAX_AUDIT_COMMENT) throw badRequest(`comments_for_audit_log is longer than ${MAX_AUDIT_COMMENT} characters`);
   return c;
+}
+
+/** Who created and last changed a new entry, and when (both the same at creation). */
+export function authorship(actor: Actor, now: string) {
+  return {
+    created_by: actorName(actor),
+    created_by_uuid: actor.id,
+    created_timestamp: now,
+    modified_by: actorName(actor),
+    modified_by_uuid: actor.id,
+    modified_timestamp: now,
+  };
 }
 
 export function isStaged(file: StagedUpload | UploadStream): file is StagedUpload {

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { actorName, type Actor } from '../actor.ts';
+import type { Actor } from '../actor.ts';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { BlobStore } from '../blobs/index.ts';
@@ -7,7 +7,7 @@ import type { AuditService } from '../audit/index.ts';
 import { queryIds } from '../fql/index.ts';
 import { conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
-import { checkComment, checkName, isStaged, pageOf, StagingLibrary } from './entries.ts';
+import { authorship, checkComment, checkName, isStaged, pageOf, StagingLibrary } from './entries.ts';
 import { putFileFqlSchema } from './fql-schema.ts';
 import { isUniqueViolation } from './unique.ts';
 import {
@@ -49,12 +49,7 @@ export class PutFileService extends StagingLibrary implements PutFileLibrary {
         sha256: staged.sha256,
         size: staged.size,
         file_type: staged.mimetype,
-        created_by: actorName(actor),
-        created_by_uuid: actor.id,
-        created_timestamp: now,
-        modified_by: actorName(actor),
-        modified_by_uuid: actor.id,
-        modified_timestamp: now,
+        ...authorship(actor, now),
       };
       await this.db.transaction().execute(async (trx) => {
         const taken = await trx.selectFrom('rtr_put_files').select('name').where('name_key', '=', row.name_key).executeTakeFirst();

@@ -8,7 +8,7 @@ import type { AuditService } from '../audit/index.ts';
 import { queryIds } from '../fql/index.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
-import { checkComment, checkName, isStaged, pageOf, StagingLibrary } from './entries.ts';
+import { authorship, checkComment, checkName, isStaged, pageOf, StagingLibrary } from './entries.ts';
 import { scriptFqlSchema } from './fql-schema.ts';
 import { isUniqueViolation } from './unique.ts';
 import { visibleTo } from './visibility.ts';
@@ -82,12 +82,7 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
         workflow_output_schema: input.workflow_output_schema ?? '',
         run_attempt_count: 0,
         run_success_count: 0,
-        created_by: actorName(actor),
-        created_by_uuid: actor.id,
-        created_timestamp: now,
-        modified_by: actorName(actor),
-        modified_by_uuid: actor.id,
-        modified_timestamp: now,
+        ...authorship(actor, now),
       };
       await this.db.transaction().execute(async (trx) => {
         const taken = await trx.selectFrom('rtr_scripts').select('name').where('name_key', '=', row.name_key).executeTakeFirst();
