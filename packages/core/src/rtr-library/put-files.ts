@@ -6,8 +6,7 @@ import type { BlobStore } from '../blobs/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { queryIds } from '../fql/index.ts';
 import { conflict, notFound, ServiceError } from '../util/errors.ts';
-import { newId, nowIso } from '../util/ids.ts';
-import { authorship, checkComment, checkName, isStaged, pageOf, StagingLibrary } from './entries.ts';
+import { checkName, isStaged, newEntryColumns, pageOf, StagingLibrary } from './entries.ts';
 import { putFileFqlSchema } from './fql-schema.ts';
 import { isUniqueViolation } from './unique.ts';
 import {
@@ -39,17 +38,9 @@ export class PutFileService extends StagingLibrary implements PutFileLibrary {
     const staged = isStaged(input.file) ? input.file : await this.stage(input.file);
     try {
       const name = checkName(input.name || staged.filename, 'put-file');
-      const now = nowIso();
       const row: Selectable<RtrPutFilesTable> = {
-        id: newId(),
-        name,
-        name_key: name.toLowerCase(),
-        description: input.description,
-        comments_for_audit_log: checkComment(input.comments_for_audit_log),
-        sha256: staged.sha256,
-        size: staged.size,
+        ...newEntryColumns(name, input, staged, actor),
         file_type: staged.mimetype,
-        ...authorship(actor, now),
       };
       await this.db.transaction().execute(async (trx) => {
         const taken = await trx.selectFrom('rtr_put_files').select('name').where('name_key', '=', row.name_key).executeTakeFirst();
