@@ -3,11 +3,11 @@ import path from 'node:path';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './support/server.ts';
-import { startTestAgent, type TestAgent } from './support/agent.ts';
+import type { TestServer } from './support/server.ts';
+import type { TestAgent } from './support/agent.ts';
 import { startFleet, type SimulatedFleet } from '../packages/agent/src/sim/fleet.ts';
 import { unpack7z } from '../packages/client/src/archive.ts';
-import { ARTIFACTS, buildConsole, CHROMIUM, hasChromium, launchChromium } from './support/browser.ts';
+import { ARTIFACTS, CHROMIUM, hasChromium, startConsoleRig, type ConsoleRig } from './support/browser.ts';
 
 if (!hasChromium()) {
   console.warn(`\n*** SKIPPING the web console work-page browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium, as .ci/run does) ***\n`);
@@ -35,11 +35,11 @@ async function dropFile(page: Page, name: string, content: string | number) {
 }
 
 describe.skipIf(!hasChromium())('web console work pages (terminal files, policies, libraries, live state) in Chromium', () => {
+  let rig: ConsoleRig;
   let t: TestServer;
   let agent: TestAgent;
   let fleet: SimulatedFleet;
   let simHost: { deviceId: string; hostname: string };
-  let chromium: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   let work: string;
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -58,10 +58,8 @@ describe.skipIf(!hasChromium())('web console work pages (terminal files, policie
   };
 
   beforeAll(async () => {
-    buildConsole();
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    t = await startTestServer({ maxPutFileBytes: PUT_LIMIT });
-    agent = await startTestAgent(t);
+    rig = await startConsoleRig({ maxPutFileBytes: PUT_LIMIT });
+    ({ t, agent, page } = rig);
     fleet = await startFleet({ serverUrl: t.url, enrollToken: t.enrollToken, count: 1, platform: 'linux', stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-console-work-')), seed: 'console-work' });
     await fleet.waitConnected(1, 30_000);
     const simId = fleet.agents[0].deviceId;
@@ -72,18 +70,11 @@ describe.skipIf(!hasChromium())('web console work pages (terminal files, policie
     expect((await t.api('POST', '/devices/entities/host-groups/v1', { token, json: { resources: [{ name: 'responders-lab', group_type: 'static' }] } })).status).toBe(201);
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-console-files-'));
     fs.writeFileSync(path.join(work, 'evidence.txt'), 'evidence from the host\n');
-    chromium = await launchChromium();
-    page = await chromium.context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
     page.on('dialog', (d) => void d.accept());
   }, 120_000);
   afterAll(async () => {
-    await chromium?.close();
     await fleet?.stop();
-    agent?.stop();
-    await t?.close();
+    await rig?.close();
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 

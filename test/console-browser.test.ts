@@ -3,11 +3,11 @@ import path from 'node:path';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startTestServer, type TestServer } from './support/server.ts';
-import { startTestAgent, type TestAgent } from './support/agent.ts';
+import type { TestServer } from './support/server.ts';
+import type { TestAgent } from './support/agent.ts';
 import { seedHosts } from './support/hosts.ts';
 import { startFleet, type SimulatedFleet } from '../packages/agent/src/sim/fleet.ts';
-import { ARTIFACTS, buildConsole, CHROMIUM, hasChromium, launchChromium } from './support/browser.ts';
+import { ARTIFACTS, CHROMIUM, hasChromium, startConsoleRig, type ConsoleRig } from './support/browser.ts';
 
 if (!hasChromium()) {
   console.warn(`\n*** SKIPPING the web console browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium, as .ci/run does) ***\n`);
@@ -17,32 +17,23 @@ if (!hasChromium()) {
 const terminalText = (page: Page) => page.locator('.xterm-rows').innerText();
 
 describe.skipIf(!hasChromium())('web console in Chromium against a real server and agent', () => {
+  let rig: ConsoleRig;
   let t: TestServer;
   let agent: TestAgent;
-  let chromium: Awaited<ReturnType<typeof launchChromium>>;
   let page: Page;
   let password: string;
   let fleet: SimulatedFleet | undefined;
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    buildConsole();
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    t = await startTestServer();
+    rig = await startConsoleRig();
+    ({ t, agent, page } = rig);
     password = t.server.bootstrap!.console_password!;
-    agent = await startTestAgent(t);
     await seedHosts(t.server.core, 60);
-    chromium = await launchChromium();
-    page = await chromium.context.newPage();
-    page.on('pageerror', (err) => {
-      throw err;
-    });
   }, 120_000);
   afterAll(async () => {
-    await chromium?.close();
     await fleet?.stop();
-    agent?.stop();
-    await t?.close();
+    await rig?.close();
   });
 
   it('a wrong password gives the generic message', async () => {

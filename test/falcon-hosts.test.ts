@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostRecord } from '@riposte/core';
-import { startTestServer, type TestServer } from './support/server.ts';
-import { seedHosts } from './support/hosts.ts';
+import type { TestServer } from './support/server.ts';
+import { startServerWithHosts } from './support/hosts.ts';
 
 describe('Falcon Hosts collection', () => {
   let t: TestServer;
   let token: string;
   let hosts: HostRecord[];
   beforeAll(async () => {
-    t = await startTestServer();
-    token = await t.token();
-    hosts = await seedHosts(t.server.core, 30);
+    ({ t, token, hosts } = await startServerWithHosts(30));
   });
   afterAll(() => t.close());
 

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/server.ts';
-import { startTestAgent, type TestAgent } from './support/agent.ts';
-import { allowAllCommands, apiClient, rtr, RTR_SCOPES } from './support/rtr.ts';
+import type { TestServer } from './support/server.ts';
+import type { TestAgent } from './support/agent.ts';
+import { apiClient, rtr, RTR_SCOPES, startRtrOnAgent } from './support/rtr.ts';
 
 // Commands in a session on a real agent: the three tiers, parsing, status, chunked output.
 describe('Falcon RTR command execution', () => {
@@ -13,11 +13,7 @@ describe('Falcon RTR command execution', () => {
   let sid: string;
 
   beforeAll(async () => {
-    t = await startTestServer();
-    agent = await startTestAgent(t);
-    await allowAllCommands(t);
-    admin = rtr(t, await t.token());
-    sid = await admin.session(agent.deviceId);
+    ({ t, agent, admin, sid } = await startRtrOnAgent());
   });
   afterAll(async () => {
     agent?.stop();

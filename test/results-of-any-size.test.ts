@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AGENT_PROTOCOL_VERSION, RESULT_BLOB_MAX_BYTES } from '@riposte/spec';
 import { startTestServer, type TestServer } from './support/server.ts';
-import { startTestAgent, waitFor, type TestAgent } from './support/agent.ts';
-import { allowAllCommands, rtr } from './support/rtr.ts';
+import { waitFor, type TestAgent } from './support/agent.ts';
+import { allowAllCommands, type rtr, startRtrOnAgent } from './support/rtr.ts';
 import { enroll } from '../packages/agent/src/transport/identity.ts';
 import { OsExecutor } from '../packages/agent/src/commands/os-executor.ts';
 
@@ -34,11 +34,7 @@ describe('results of any size', () => {
   let disconnects = 0;
 
   beforeAll(async () => {
-    t = await startTestServer();
-    agent = await startTestAgent(t);
-    await allowAllCommands(t);
-    admin = rtr(t, await t.token());
-    sid = await admin.session(agent.deviceId);
+    ({ t, agent, admin, sid } = await startRtrOnAgent());
     agent.client.on('disconnected', () => disconnects++);
   });
   afterAll(async () => {

@@ -2,7 +2,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { ServerOptions } from '@riposte/server';
+import { startTestServer, type TestServer } from './server.ts';
+import { startTestAgent, type TestAgent } from './agent.ts';
 
 export const CHROMIUM = process.env.RIPOSTE_CHROMIUM ?? '/usr/bin/chromium';
 /** Screenshots of browser tests, kept after the run (git-ignored). */
@@ -39,4 +42,41 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** What a console browser test drives: a real server and agent, and one page of a fresh Chromium. */
+export interface ConsoleRig {
+  t: TestServer;
+  agent: TestAgent;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the console, starts a server (with `opts`) and an agent, and opens a Chromium page on
+ * which any error thrown by the console's script fails the test. Screenshots go to ARTIFACTS.
+ */
+export async function startConsoleRig(opts: Partial<ServerOptions> = {}): Promise<ConsoleRig> {
+  buildConsole();
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const t = await startTestServer(opts);
+  let agent: TestAgent | undefined;
+  let chromium: Awaited<ReturnType<typeof launchChromium>> | undefined;
+  const close = async () => {
+    await chromium?.close();
+    agent?.stop();
+    await t.close();
+  };
+  try {
+    agent = await startTestAgent(t);
+    chromium = await launchChromium();
+    const page = await chromium.context.newPage();
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+    return { t, agent, page, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }

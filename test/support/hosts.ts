@@ -1,4 +1,5 @@
 import type { Core, HostFacts, HostRecord } from '@riposte/core';
+import { startTestServer, type TestServer } from './server.ts';
 
 /** Register `n` hosts with varied, predictable facts (tests use core directly: enrollment comes with the agent). */
 export async function seedHosts(core: Core, n: number, over: (i: number) => Partial<HostFacts> = () => ({})): Promise<HostRecord[]> {
@@ -19,4 +20,15 @@ export async function seedHosts(core: Core, n: number, over: (i: number) => Part
     );
   }
   return out;
+}
+
+/** A test server holding `n` seeded hosts, and a token of every scope for it. */
+export async function startServerWithHosts(n: number): Promise<{ t: TestServer; token: string; hosts: HostRecord[] }> {
+  const t = await startTestServer();
+  try {
+    return { t, token: await t.token(), hosts: await seedHosts(t.server.core, n) };
+  } catch (err) {
+    await t.close();
+    throw err;
+  }
 }

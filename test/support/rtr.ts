@@ -1,5 +1,6 @@
 import { FalconClient } from 'crowdstrike-falcon';
-import type { ApiResponse, TestServer } from './server.ts';
+import { startTestServer, type ApiResponse, type TestServer } from './server.ts';
+import { startTestAgent, type TestAgent } from './agent.ts';
 
 export type RtrTier = 'read' | 'active' | 'admin';
 
@@ -81,6 +82,22 @@ export async function allowAllCommands(t: TestServer): Promise<void> {
   for (const p of await policies.get(page.ids)) {
     const ids = [...common, ...(extra[p.platform_name] ?? [])];
     await policies.update([{ id: p.id, settings: ids.map((id) => ({ id, value: { enabled: true } })) }], { id: 'tests', name: 'tests' });
+  }
+}
+
+/** A test server with one real agent, every command allowed, an RTR client of every scope and a session open on the agent. */
+export async function startRtrOnAgent(): Promise<{ t: TestServer; agent: TestAgent; admin: ReturnType<typeof rtr>; sid: string }> {
+  const t = await startTestServer();
+  let agent: TestAgent | undefined;
+  try {
+    agent = await startTestAgent(t);
+    await allowAllCommands(t);
+    const admin = rtr(t, await t.token());
+    return { t, agent, admin, sid: await admin.session(agent.deviceId) };
+  } catch (err) {
+    agent?.stop();
+    await t.close();
+    throw err;
   }
 }
 

@@ -1,5 +1,6 @@
 import { jsonBody, RiposteApiError, RiposteConnectionError, RiposteTimeoutError } from './errors.ts';
 import { GeneratedOperations, OPERATIONS, type OperationId } from './generated.ts';
+import { queryString, requestBody, type CallInput } from './request.ts';
 import type { CallOptions, OperationSpec } from './types.ts';
 
 export interface ClientOptions {
@@ -17,13 +18,6 @@ export interface ClientOptions {
 interface Token {
   value: string;
   renewAt: number;
-}
-
-interface CallInput {
-  query?: Record<string, unknown>;
-  body?: unknown;
-  form?: Record<string, unknown>;
-  files?: Record<string, Blob | undefined>;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -98,18 +92,8 @@ export class RiposteClient extends GeneratedOperations {
   private async send(operationId: string, spec: OperationSpec, url: string, input: CallInput, options: CallOptions, timeoutMs: number): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json', ...(options.headers ?? {}) };
     if (!spec.bare && spec.scope !== null) headers.authorization = `Bearer ${await this.accessToken()}`;
-    let body: BodyInit | undefined;
-    if (input.files && Object.values(input.files).some(Boolean)) {
-      const form = new FormData();
-      for (const [k, v] of Object.entries(input.form ?? {})) for (const item of v === undefined ? [] : Array.isArray(v) ? v : [v]) form.append(k, String(item));
-      for (const [k, blob] of Object.entries(input.files)) if (blob) form.append(k, blob, (blob as File).name ?? k);
-      body = form;
-    } else if (input.form) {
-      body = new URLSearchParams(Object.entries(input.form).flatMap(([k, v]) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((item) => [k, String(item)])));
-    } else if (input.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(input.body);
-    }
+    const { body, contentType } = requestBody(input);
+    if (contentType) headers['content-type'] = contentType;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     try {
@@ -122,14 +106,7 @@ export class RiposteClient extends GeneratedOperations {
   }
 
   private url(spec: OperationSpec, query: Record<string, unknown> | undefined): string {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query ?? {})) {
-      if (v === undefined) continue;
-      if (Array.isArray(v)) for (const item of v) params.append(k, String(item));
-      else params.append(k, String(v));
-    }
-    const qs = params.toString();
-    return this.server + spec.path + (qs ? `?${qs}` : '');
+    return this.server + spec.path + queryString(query);
   }
 
   private timeoutFor(query: Record<string, unknown> | undefined): number {

@@ -1,6 +1,7 @@
 import { GeneratedOperations, OPERATIONS, type OperationId } from '../../client/src/generated.ts';
 import type { CallOptions } from '../../client/src/types.ts';
 import { jsonBody, RiposteApiError } from '../../client/src/errors.ts';
+import { queryString, requestBody, type CallInput } from '../../client/src/request.ts';
 
 export { RiposteApiError };
 
@@ -26,28 +27,14 @@ export function whenSignedOut(fn: () => void) {
  * bearer token; every state-changing call carries the session's CSRF token.
  */
 class ConsoleApi extends GeneratedOperations {
-  protected async call(operationId: OperationId, input: { query?: Record<string, unknown>; body?: unknown; form?: Record<string, unknown>; files?: Record<string, Blob | undefined> }, options: CallOptions = {}): Promise<any> {
+  protected async call(operationId: OperationId, input: CallInput, options: CallOptions = {}): Promise<any> {
     const spec = OPERATIONS[operationId];
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(input.query ?? {})) {
-      if (v === undefined || v === '') continue;
-      for (const item of Array.isArray(v) ? v : [v]) params.append(k, String(item));
-    }
-    const qs = params.toString();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (spec.method !== 'GET') headers['x-csrf-token'] = csrfToken;
-    let body: BodyInit | undefined;
-    if (input.form || input.files) {
-      // Multipart, as the library operations take it (the browser sets the boundary).
-      const form = new FormData();
-      for (const [k, v] of Object.entries(input.form ?? {})) for (const item of v === undefined ? [] : Array.isArray(v) ? v : [v]) form.append(k, String(item));
-      for (const [k, blob] of Object.entries(input.files ?? {})) if (blob) form.append(k, blob, (blob as File).name ?? k);
-      body = form;
-    } else if (input.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(input.body);
-    }
-    const res = await fetch(spec.path + (qs ? `?${qs}` : ''), {
+    const { body, contentType } = requestBody(input);
+    if (contentType) headers['content-type'] = contentType;
+    // A search box left empty is no parameter at all.
+    const res = await fetch(spec.path + queryString(input.query, (v) => v === undefined || v === ''), {
       method: spec.method,
       headers,
       body,

@@ -1,21 +1,15 @@
-import { useEffect, useState } from 'preact/hooks';
 import type { RTR_GetPut_FilesV2Resource as PutFile } from '../../../client/src/generated.ts';
 import { api, operationUrl, RiposteApiError } from '../api.ts';
+import { LibrarySection, useLibrary } from './library-section.tsx';
 
 /** The put-files library (`put NAME` sends one to a host): list, upload, download, delete. */
 export function PutFilesLibrary() {
-  const [files, setFiles] = useState<PutFile[]>([]);
-  const [error, setError] = useState('');
-  const [status, setStatus] = useState('');
-  const load = async () => {
-    try {
-      const ids = (await api.rtrListPutFiles({ query: { limit: 500, sort: 'name.asc' } })).resources as string[];
-      setFiles(ids.length ? (await api.rtrGetPutFilesV2({ query: { ids } })).resources.sort((a, b) => a.name.localeCompare(b.name)) : []);
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
-  useEffect(() => void load(), []);
+  const library = useLibrary<PutFile>({
+    kind: 'put-file',
+    list: async () => (await api.rtrListPutFiles({ query: { limit: 500, sort: 'name.asc' } })).resources as string[],
+    get: async (ids) => (await api.rtrGetPutFilesV2({ query: { ids } })).resources,
+    delete: (ids) => api.rtrDeletePutFiles({ query: { ids } }),
+  });
 
   const upload = async (e: Event) => {
     e.preventDefault();
@@ -23,44 +17,27 @@ export function PutFilesLibrary() {
     const data = new FormData(form);
     const file = data.get('file') as File;
     const name = String(data.get('name')).trim() || file.name;
-    setStatus(`uploading ${name} (${file.size} bytes)…`);
-    try {
-      await api.rtrCreatePutFilesV2({ form: { name, description: String(data.get('description')).trim() || `uploaded from the console (${file.name})` }, files: { file } });
-      setStatus(`uploaded ${name}`);
-      setError('');
-      form.reset();
-      await load();
-    } catch (err) {
-      setStatus('');
-      setError(err instanceof RiposteApiError && err.status === 413 ? `${name} (${file.size} bytes) is larger than the server takes: ${err.message}` : (err as Error).message);
-    }
-  };
-  const remove = async (f: PutFile) => {
-    if (!confirm(`Delete the put-file ${f.name}?`)) return;
-    try {
-      await api.rtrDeletePutFiles({ query: { ids: [f.id] } });
-      setStatus(`deleted ${f.name}`);
-      await load();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    library.setStatus(`uploading ${name} (${file.size} bytes)…`);
+    const uploaded = await library.change(
+      () => api.rtrCreatePutFilesV2({ form: { name, description: String(data.get('description')).trim() || `uploaded from the console (${file.name})` }, files: { file } }),
+      `uploaded ${name}`,
+      (err) => (err instanceof RiposteApiError && err.status === 413 ? `${name} (${file.size} bytes) is larger than the server takes: ${err.message}` : (err as Error).message),
+    );
+    if (uploaded) form.reset();
   };
 
   return (
-    <section aria-labelledby="put-files-h">
-      <h2 id="put-files-h">Put-files</h2>
-      {error && <p role="alert" class="error">{error}</p>}
-      <p class="count" aria-live="polite">{status}</p>
+    <LibrarySection id="put-files-h" title="Put-files" error={library.error} status={library.status}>
       <table class="put-files">
         <thead><tr><th>Name</th><th>Size</th><th>SHA256</th><th>Description</th><th><span class="sr-only">Actions</span></th></tr></thead>
         <tbody>
-          {files.map((f) => (
+          {library.items.map((f) => (
             <tr key={f.id}>
               <td><a href={operationUrl('RTR_GetPutFileContents', { id: f.id })} download={f.name}>{f.name}</a></td>
               <td>{f.size}</td>
               <td><code>{f.sha256.slice(0, 16)}…</code></td>
               <td>{f.description}</td>
-              <td><button type="button" onClick={() => remove(f)} aria-label={`Delete ${f.name}`}>Delete</button></td>
+              <td><button type="button" onClick={() => library.remove(f)} aria-label={`Delete ${f.name}`}>Delete</button></td>
             </tr>
           ))}
         </tbody>
@@ -71,6 +48,6 @@ export function PutFilesLibrary() {
         <label>Description <input name="description" /></label>
         <button type="submit">Upload</button>
       </form>
-    </section>
+    </LibrarySection>
   );
 }

@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { RTR_GetScriptsV2Resource as Script } from '../../../client/src/generated.ts';
 import { api } from '../api.ts';
+import { LibrarySection, useLibrary } from './library-section.tsx';
 
 const PLATFORMS = ['windows', 'linux', 'mac'] as const;
 type Draft = { id?: string; name: string; description: string; content: string; permission_type: 'private' | 'group' | 'public'; platform: string[] };
@@ -8,19 +9,13 @@ const EMPTY: Draft = { name: '', description: '', content: '', permission_type: 
 
 /** Custom scripts (`runscript -CloudFile=NAME`): list, create and edit in a text editor, delete. */
 export function ScriptsLibrary() {
-  const [scripts, setScripts] = useState<Script[]>([]);
+  const library = useLibrary<Script>({
+    kind: 'script',
+    list: async () => (await api.rtrListScripts({ query: { limit: 500, sort: 'name.asc' } })).resources as string[],
+    get: async (ids) => (await api.rtrGetScriptsV2({ query: { ids } })).resources,
+    delete: (ids) => api.rtrDeleteScripts({ query: { ids } }),
+  });
   const [draft, setDraft] = useState<Draft>();
-  const [error, setError] = useState('');
-  const [status, setStatus] = useState('');
-  const load = async () => {
-    try {
-      const ids = (await api.rtrListScripts({ query: { limit: 500, sort: 'name.asc' } })).resources as string[];
-      setScripts(ids.length ? (await api.rtrGetScriptsV2({ query: { ids } })).resources.sort((a, b) => a.name.localeCompare(b.name)) : []);
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
-  useEffect(() => void load(), []);
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -28,38 +23,17 @@ export function ScriptsLibrary() {
     const form = { name: draft.name.trim(), description: draft.description, permission_type: draft.permission_type, platform: draft.platform as Array<(typeof PLATFORMS)[number]> };
     // The content goes as a file part: a multipart text field has its line breaks turned into CRLF.
     const files = { file: new File([draft.content], form.name, { type: 'text/plain' }) };
-    try {
-      if (draft.id) await api.rtrUpdateScriptsV2({ form: { id: draft.id, ...form }, files });
-      else await api.rtrCreateScriptsV2({ form, files });
-      setStatus(`saved ${form.name}`);
-      setError('');
-      setDraft(undefined);
-      await load();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
-  const remove = async (s: Script) => {
-    if (!confirm(`Delete the script ${s.name}?`)) return;
-    try {
-      await api.rtrDeleteScripts({ query: { ids: [s.id] } });
-      setStatus(`deleted ${s.name}`);
-      await load();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    const saved = await library.change(() => (draft.id ? api.rtrUpdateScriptsV2({ form: { id: draft.id, ...form }, files }) : api.rtrCreateScriptsV2({ form, files })), `saved ${form.name}`);
+    if (saved) setDraft(undefined);
   };
   const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d!, ...patch }));
 
   return (
-    <section aria-labelledby="scripts-h">
-      <h2 id="scripts-h">Scripts</h2>
-      {error && <p role="alert" class="error">{error}</p>}
-      <p class="count" aria-live="polite">{status}</p>
+    <LibrarySection id="scripts-h" title="Scripts" error={library.error} status={library.status}>
       <table class="scripts">
         <thead><tr><th>Name</th><th>Platforms</th><th>Permission</th><th>Size</th><th>Modified</th><th><span class="sr-only">Actions</span></th></tr></thead>
         <tbody>
-          {scripts.map((s) => (
+          {library.items.map((s) => (
             <tr key={s.id}>
               <td>{s.name}</td>
               <td>{s.platform.join(', ')}</td>
@@ -68,7 +42,7 @@ export function ScriptsLibrary() {
               <td>{s.modified_timestamp}</td>
               <td class="row">
                 <button type="button" disabled={!s.write_access} onClick={() => setDraft({ id: s.id, name: s.name, description: s.description, content: s.content, permission_type: s.permission_type as Draft['permission_type'], platform: s.platform })} aria-label={`Edit ${s.name}`}>Edit</button>
-                <button type="button" disabled={!s.write_access} onClick={() => remove(s)} aria-label={`Delete ${s.name}`}>Delete</button>
+                <button type="button" disabled={!s.write_access} onClick={() => library.remove(s)} aria-label={`Delete ${s.name}`}>Delete</button>
               </td>
             </tr>
           ))}
@@ -106,7 +80,7 @@ export function ScriptsLibrary() {
           </div>
         </form>
       )}
-    </section>
+    </LibrarySection>
   );
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../index.ts';
-import { openTestStore } from '../testing/db.ts';
+import type { Core } from '../index.ts';
+import { openTestCoreWithHost } from '../testing/core.ts';
 import type { CommandRecord } from './index.ts';
 
 // What the command engine keeps in memory must read exactly like the database: the records a
@@ -10,9 +10,7 @@ describe('CommandService (memory and database agree)', () => {
   let host: string;
 
   beforeAll(async () => {
-    core = await createCore(await openTestStore());
-    host = (await core.hosts.register({ hostname: 'tux', platform_name: 'Linux' })).device_id;
-    await core.hosts.setOnline(host, true);
+    ({ core, host } = await openTestCoreWithHost());
   });
   afterAll(async () => {
     await core?.close();

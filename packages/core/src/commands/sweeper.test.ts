@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../index.ts';
-import { openTestStore } from '../testing/db.ts';
+import type { Core } from '../index.ts';
+import { openTestCoreWithHost } from '../testing/core.ts';
 import type { CommandRecord } from './index.ts';
 import { CommandSweeper, type SweptAgents } from './sweeper.ts';
 
@@ -17,9 +17,7 @@ describe('CommandSweeper', () => {
   };
 
   beforeAll(async () => {
-    core = await createCore(await openTestStore());
-    host = (await core.hosts.register({ hostname: 'tux', platform_name: 'Linux' })).device_id;
-    await core.hosts.setOnline(host, true);
+    ({ core, host } = await openTestCoreWithHost());
   });
   afterAll(async () => {
     await core?.close();

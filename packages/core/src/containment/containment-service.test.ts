@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../index.ts';
-import { openTestStore } from '../testing/db.ts';
+import type { Core } from '../index.ts';
+import { openTestCore } from '../testing/core.ts';
 import { parseCidr } from './cidr.ts';
 
 let core: Core;
 beforeAll(async () => {
-  core = await createCore(await openTestStore());
+  core = await openTestCore();
 });
 afterAll(async () => {
   await core?.close();

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-} from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Store } from '../db/index.ts';
 import { openTestStore } from '../testing/db.ts';
+import { offlineKysely as offline } from '../testing/offline-kysely.ts';
 import { applySort, compileFilter, compileSort, FqlError, type FqlSchema } from './index.ts';
 
 /** The hosts resource roughly as the API layer will declare it. */
@@ -41,19 +33,6 @@ function compileError(filter: string, schema = hosts): FqlError {
     return err as FqlError;
   }
   throw new Error(`expected ${JSON.stringify(filter)} to be rejected`);
-}
-
-/** Query builders without a database, to look at the SQL each dialect gets. */
-function offline(dialect: 'sqlite' | 'postgres'): Kysely<any> {
-  const pg = dialect === 'postgres';
-  return new Kysely<any>({
-    dialect: {
-      createAdapter: () => (pg ? new PostgresAdapter() : new SqliteAdapter()),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => (pg ? new PostgresIntrospector(db) : new SqliteIntrospector(db)),
-      createQueryCompiler: () => (pg ? new PostgresQueryCompiler() : new SqliteQueryCompiler()),
-    },
-  });
 }
 
 describe('compileFilter checks', () => {

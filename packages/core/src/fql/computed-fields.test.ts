@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DummyDriver, Kysely, sql, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import { sql } from 'kysely';
+import { offlineKysely } from '../testing/offline-kysely.ts';
 import { applySort, compileFilter, type FqlSchema } from './index.ts';
 
 /** A resource with one computed field and a refusal for a family of properties it has no data for. */
@@ -13,14 +14,7 @@ const schema: FqlSchema = {
   refusal: (property) => (property.startsWith('other.') ? 'there is no such data here' : undefined),
 };
 
-const db = new Kysely<any>({
-  dialect: {
-    createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new DummyDriver(),
-    createIntrospector: (k) => new SqliteIntrospector(k),
-    createQueryCompiler: () => new SqliteQueryCompiler(),
-  },
-});
+const db = offlineKysely('sqlite');
 
 describe('computed FQL fields', () => {
   it('filter and sort on the expression, with values bound', () => {

@@ -5,18 +5,10 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DummyDriver,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-} from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Store } from '../db/index.ts';
 import { openTestStore } from '../testing/db.ts';
+import { offlineKysely as offline } from '../testing/offline-kysely.ts';
 import { clausesOf, type FqlClause, type FqlNode, type FqlOperator, type FqlScalar, type FqlValue } from './ast.ts';
 import { compileFilter } from './compile.ts';
 import { parseFqlDate } from './dates.ts';
@@ -111,18 +103,6 @@ const schema: FqlSchema = {
 };
 
 const now = new Date('2024-01-04T00:00:00.000Z');
-
-function offline(dialect: 'sqlite' | 'postgres'): Kysely<any> {
-  const pg = dialect === 'postgres';
-  return new Kysely<any>({
-    dialect: {
-      createAdapter: () => (pg ? new PostgresAdapter() : new SqliteAdapter()),
-      createDriver: () => new DummyDriver(),
-      createIntrospector: (db) => (pg ? new PostgresIntrospector(db) : new SqliteIntrospector(db)),
-      createQueryCompiler: () => (pg ? new PostgresQueryCompiler() : new SqliteQueryCompiler()),
-    },
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // (b) any input: a result or an FqlError, nothing else

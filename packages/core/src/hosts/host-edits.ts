@@ -37,24 +37,21 @@ export class HostEdits {
   }
 
   async setHidden(ids: readonly string[], hidden: boolean): Promise<string[]> {
-    const found = (await this.queries.getMany(ids)).map((h) => h.device_id);
-    if (found.length) {
-      await this.db
-        .updateTable('hosts')
-        .set((eb) => ({ hidden: hidden ? 1 : 0, modified_timestamp: nowIso(), revision: eb('revision', '+', 1) }))
-        .where('device_id', 'in', found)
-        .execute();
-    }
-    return found;
+    return this.setFlag(ids, 'hidden', hidden);
   }
 
   /** Responders' detection suppression: stored and shown; riposte raises no detections itself. */
   async setDetectionSuppressed(ids: readonly string[], suppressed: boolean): Promise<string[]> {
+    return this.setFlag(ids, 'detection_suppressed', suppressed);
+  }
+
+  /** Sets a host flag on the hosts that exist (a new revision each), and answers which those were. */
+  private async setFlag(ids: readonly string[], flag: 'hidden' | 'detection_suppressed', on: boolean): Promise<string[]> {
     const found = (await this.queries.getMany(ids)).map((h) => h.device_id);
     if (found.length) {
       await this.db
         .updateTable('hosts')
-        .set((eb) => ({ detection_suppressed: suppressed ? 1 : 0, modified_timestamp: nowIso(), revision: eb('revision', '+', 1) }))
+        .set((eb) => ({ [flag]: on ? 1 : 0, modified_timestamp: nowIso(), revision: eb('revision', '+', 1) }))
         .where('device_id', 'in', found)
         .execute();
     }

@@ -1,38 +1,11 @@
-/** What the identity service is given by the gateway (the agent protocol's shapes, core's own names). */
+import type { IdentityBlock, IdentityReportFrame } from '@riposte/spec';
 
-export interface IdentityReport {
-  domain: string;
-  kind: 'DOMAIN_CONTROLLER' | 'LOCAL_ACCOUNTS';
-  users?: {
-    sam_account_name: string;
-    display_name?: string;
-    email?: string;
-    ou?: string;
-    department?: string;
-    enabled: boolean;
-    privileged: boolean;
-    service_account: boolean;
-    builtin_admin?: boolean;
-    password_last_set?: string;
-    password_never_expires?: boolean;
-    last_logon?: string;
-    created?: string;
-    groups: string[];
-  }[];
-  groups?: { name: string; privileged: boolean }[];
-  endpoints?: { host_name: string; ip?: string; os?: string; agent_id?: string }[];
-  events?: {
-    timestamp: string;
-    user: string;
-    source_ip?: string;
-    source_host?: string;
-    target_host?: string;
-    protocol: string;
-    result: 'SUCCESS' | 'FAILURE' | 'BLOCKED';
-    service?: string;
-    reason?: string;
-  }[];
-}
+/**
+ * What the identity service is given by the gateway: a sensor's report and the blocks sent back
+ * are the agent protocol's own shapes, so they have one definition, in spec.
+ */
+export type IdentityReport = IdentityReportFrame;
+export type { IdentityBlock };
 
 /** The host a sensor runs on, as the host registry knows it. */
 export interface SensorHost {
@@ -43,12 +16,4 @@ export interface SensorHost {
   os_version: string;
   platform_name: string;
   agent_version: string;
-}
-
-export interface IdentityBlock {
-  user: string;
-  source_ip?: string;
-  source_host?: string;
-  rule_id: string;
-  rule_name: string;
 }

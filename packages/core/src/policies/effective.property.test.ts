@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createCore, type Core } from '../index.ts';
-import { openTestStore } from '../testing/db.ts';
+import type { Core } from '../index.ts';
+import { openTestCore } from '../testing/core.ts';
 import { ServiceError } from '../util/errors.ts';
 import type { Actor } from '../actor.ts';
 
@@ -59,7 +59,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 describe('effective policies (property): the stored answer always equals the definition', () => {
   let core: Core;
   beforeAll(async () => {
-    core = await createCore(await openTestStore());
+    core = await openTestCore();
     for (let i = 0; i < 8; i++) await core.hosts.register({ hostname: `prop-${i}`, platform_name: PLATFORM_NAMES[i % 3] });
   });
   afterAll(() => core.close());

@@ -3,6 +3,8 @@ import type { Database } from '../db/index.ts';
 import { BlobIndex, type BlobStore } from '../blobs/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { badRequest, ServiceError } from '../util/errors.ts';
+import { actorName, type Actor } from '../actor.ts';
+import { newId, nowIso } from '../util/ids.ts';
 import { MAX_AUDIT_COMMENT, type ListQuery, type StagedUpload, type UploadStream } from './index.ts';
 
 /** What put-files and scripts share: names that become file names on hosts, staged blobs, paging. */
@@ -29,6 +31,26 @@ export function checkComment(comment: string | undefined): string {
   const c = comment ?? '';
   if (c.length > MAX_AUDIT_COMMENT) throw badRequest(`comments_for_audit_log is longer than ${MAX_AUDIT_COMMENT} characters`);
   return c;
+}
+
+/** The columns a new put-file and a new script share: id, name, description, the staged bytes, who created it and when. */
+export function newEntryColumns(name: string, input: { description: string; comments_for_audit_log?: string }, staged: StagedUpload, actor: Actor) {
+  const now = nowIso();
+  return {
+    id: newId(),
+    name,
+    name_key: name.toLowerCase(),
+    description: input.description,
+    comments_for_audit_log: checkComment(input.comments_for_audit_log),
+    sha256: staged.sha256,
+    size: staged.size,
+    created_by: actorName(actor),
+    created_by_uuid: actor.id,
+    created_timestamp: now,
+    modified_by: actorName(actor),
+    modified_by_uuid: actor.id,
+    modified_timestamp: now,
+  };
 }
 
 export function isStaged(file: StagedUpload | UploadStream): file is StagedUpload {

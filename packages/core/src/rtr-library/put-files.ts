@@ -1,13 +1,12 @@
 import type { Readable } from 'node:stream';
-import { actorName, type Actor } from '../actor.ts';
+import type { Actor } from '../actor.ts';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../db/index.ts';
 import type { BlobStore } from '../blobs/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { queryIds } from '../fql/index.ts';
 import { conflict, notFound, ServiceError } from '../util/errors.ts';
-import { newId, nowIso } from '../util/ids.ts';
-import { checkComment, checkName, isStaged, pageOf, StagingLibrary } from './entries.ts';
+import { checkName, isStaged, newEntryColumns, pageOf, StagingLibrary } from './entries.ts';
 import { putFileFqlSchema } from './fql-schema.ts';
 import { isUniqueViolation } from './unique.ts';
 import {
@@ -39,22 +38,9 @@ export class PutFileService extends StagingLibrary implements PutFileLibrary {
     const staged = isStaged(input.file) ? input.file : await this.stage(input.file);
     try {
       const name = checkName(input.name || staged.filename, 'put-file');
-      const now = nowIso();
       const row: Selectable<RtrPutFilesTable> = {
-        id: newId(),
-        name,
-        name_key: name.toLowerCase(),
-        description: input.description,
-        comments_for_audit_log: checkComment(input.comments_for_audit_log),
-        sha256: staged.sha256,
-        size: staged.size,
+        ...newEntryColumns(name, input, staged, actor),
         file_type: staged.mimetype,
-        created_by: actorName(actor),
-        created_by_uuid: actor.id,
-        created_timestamp: now,
-        modified_by: actorName(actor),
-        modified_by_uuid: actor.id,
-        modified_timestamp: now,
       };
       await this.db.transaction().execute(async (trx) => {
         const taken = await trx.selectFrom('rtr_put_files').select('name').where('name_key', '=', row.name_key).executeTakeFirst();

@@ -7,8 +7,8 @@ import type { BlobStore } from '../blobs/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { queryIds } from '../fql/index.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../util/errors.ts';
-import { newId, nowIso } from '../util/ids.ts';
-import { checkComment, checkName, isStaged, pageOf, StagingLibrary } from './entries.ts';
+import { nowIso } from '../util/ids.ts';
+import { checkComment, checkName, isStaged, newEntryColumns, pageOf, StagingLibrary } from './entries.ts';
 import { scriptFqlSchema } from './fql-schema.ts';
 import { isUniqueViolation } from './unique.ts';
 import { visibleTo } from './visibility.ts';
@@ -66,15 +66,8 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
     try {
       const name = checkName(input.name || staged.filename, 'script');
       const platforms = checkPlatforms(input.platform);
-      const now = nowIso();
       const row: Row = {
-        id: newId(),
-        name,
-        name_key: name.toLowerCase(),
-        description: input.description,
-        comments_for_audit_log: checkComment(input.comments_for_audit_log),
-        sha256: staged.sha256,
-        size: staged.size,
+        ...newEntryColumns(name, input, staged, actor),
         permission_type: checkPermission(input.permission_type),
         share_with_workflow: input.share_with_workflow ? 1 : 0,
         workflow_is_disruptive: input.workflow_is_disruptive ? 1 : 0,
@@ -82,12 +75,6 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
         workflow_output_schema: input.workflow_output_schema ?? '',
         run_attempt_count: 0,
         run_success_count: 0,
-        created_by: actorName(actor),
-        created_by_uuid: actor.id,
-        created_timestamp: now,
-        modified_by: actorName(actor),
-        modified_by_uuid: actor.id,
-        modified_timestamp: now,
       };
       await this.db.transaction().execute(async (trx) => {
         const taken = await trx.selectFrom('rtr_scripts').select('name').where('name_key', '=', row.name_key).executeTakeFirst();

@@ -14,7 +14,7 @@
 import type { CommandRecord } from '../commands/index.ts';
 import type { Platform } from '../platform.ts';
 import type { Selectable } from 'kysely';
-import type { RtrCommandsTable, RtrFilesTable } from './tables.ts';
+import type { RtrCommandsTable, RtrFilesTable, RtrSessionsTable } from './tables.ts';
 
 export const SESSION_IDLE_MS = 10 * 60_000;
 export const QUEUED_SESSION_MS = 7 * 24 * 3600_000;
@@ -28,23 +28,12 @@ export interface RtrCaller {
   client_name: string;
 }
 
-export interface RtrSession {
-  id: string;
-  device_id: string;
-  client_id: string;
-  client_name: string;
-  origin: string;
-  batch_id: string;
+/** A session's row, with its flags as booleans and its platform narrowed. */
+export type RtrSession = Omit<RtrSessionsTable, 'queue_offline' | 'offline_queued' | 'platform'> & {
   queue_offline: boolean;
   offline_queued: boolean;
   platform: Platform;
-  hostname: string;
-  pwd: string;
-  created_at: string;
-  updated_at: string;
-  expires_at: string;
-  deleted_at: string | null;
-}
+};
 
 /** One logged command (`id` is Falcon's cloud_request_id): its row, with the chained follow-up parsed. */
 export type RtrCommandEntry = Omit<RtrCommandsTable, 'chain'> & { chain: ChainedCommand | null };

@@ -25,6 +25,14 @@ export function sessionHandlers(core: Core) {
     }
   }
 
+  /** The logged command `cloud_request_id` of session `session_id`, when both are the caller's. */
+  async function loggedCommand(call: CallOf<'RTR_DeleteQueuedSession' | 'RTR_CancelCommand'>) {
+    const { session_id, cloud_request_id } = call.query;
+    const { view, session } = await core.rtr.log.get(cloud_request_id, callerOf(call));
+    if (session.id !== session_id) throw new ServiceError('not_found', `cloud_request_id ${cloud_request_id} not found in session ${session_id.slice(0, 64)}`);
+    return view;
+  }
+
   async function withLogs(ids: string[], call: Call) {
     const caller = callerOf(call);
     const sessions = await core.rtr.sessions.getMany(ids, caller);
@@ -99,10 +107,8 @@ export function sessionHandlers(core: Core) {
     },
 
     async RTR_DeleteQueuedSession(call) {
-      const caller = callerOf(call);
-      const { session_id, cloud_request_id } = call.query;
-      const { view, session } = await core.rtr.log.get(cloud_request_id, caller);
-      if (session.id !== session_id) throw new ServiceError('not_found', `cloud_request_id ${cloud_request_id} not found in session ${session_id.slice(0, 64)}`);
+      const { cloud_request_id } = call.query;
+      const view = await loggedCommand(call);
       const command = view.first ?? view.command;
       if (command?.status !== 'queued') {
         throw new ServiceError('conflict', `command ${cloud_request_id} is not queued (it is ${command ? command.status.replace('_', ' ') : 'answered by the server'})`);
@@ -112,10 +118,8 @@ export function sessionHandlers(core: Core) {
     },
 
     async RTR_CancelCommand(call) {
-      const caller = callerOf(call);
-      const { session_id, cloud_request_id } = call.query;
-      const { view, session } = await core.rtr.log.get(cloud_request_id, caller);
-      if (session.id !== session_id) throw new ServiceError('not_found', `cloud_request_id ${cloud_request_id} not found in session ${session_id.slice(0, 64)}`);
+      const { cloud_request_id } = call.query;
+      const view = await loggedCommand(call);
       // put-and-run: the run once it exists, else its put.
       const command = view.command ?? view.first;
       if (!command) throw new ServiceError('conflict', `command ${cloud_request_id} was answered by the server; there is nothing to cancel`);
