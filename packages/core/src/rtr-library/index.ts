@@ -22,8 +22,7 @@ export const LIBRARY_PLATFORMS: readonly Platform[] = ['windows', 'linux', 'mac'
  * Who looks. `private` scripts are visible to their owner only; `group` scripts to RTR admins
  * only (admin defaults to true: the library API itself requires the admin scope); `public` to all.
  */
-export interface LibraryViewer {
-  client_id: string;
+export interface LibraryViewer extends Actor {
   admin?: boolean;
 }
 

@@ -137,8 +137,7 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
   }
 
   async update(input: UpdateScriptInput, actor: Actor): Promise<Script> {
-    const viewer = { client_id: actor.id };
-    const current = (await this.getRows([input.id], viewer))[0];
+    const current = (await this.getRows([input.id], actor))[0];
     if (!current) {
       if (input.file && !isStaged(input.file)) input.file.stream.resume();
       else if (input.file) await this.discard(input.file);
@@ -194,11 +193,11 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
       if (isUniqueViolation(err)) throw duplicate(input.name ?? current.row.name);
       throw err;
     }
-    return (await this.getMany([input.id], viewer))[0];
+    return (await this.getMany([input.id], actor))[0];
   }
 
   async delete(ids: readonly string[], actor: Actor): Promise<string[]> {
-    const found = await this.getRows(ids, { client_id: actor.id });
+    const found = await this.getRows(ids, actor);
     if (!found.length) return [];
     await this.db.transaction().execute(async (trx) => {
       const foundIds = found.map((f) => f.row.id);
