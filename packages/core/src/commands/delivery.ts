@@ -1,7 +1,5 @@
 import { BatchWriter } from '../util/batch-writer.ts';
-import { chunks } from '../db/index.ts';
-import { RowsStatement } from '../db/rows-statement.ts';
-import type { CommandStatus } from '../db/schema.ts';
+import { chunks, RowsStatement, type CommandStatus } from '../db/index.ts';
 import type { CoreLog } from '../util/log.ts';
 import { nowIso, timeOrderedUuidBound } from '../util/ids.ts';
 import { oneByOneOnFailure } from '../util/one-by-one.ts';

@@ -1,14 +1,12 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { actorName, type Actor } from '../actor.ts';
-import type { Database } from '../db/index.ts';
-import type { HostGroupsTable } from '../db/schema.ts';
+import { chunks, type Database, type HostGroupsTable } from '../db/index.ts';
 import { compileFilter, FqlError, queryIds, type IdPage, type PageQuery } from '../fql/index.ts';
 import { hostFqlSchema, hostQueryFqlSchema, type HostService, type HostPage, type HostQuery } from '../hosts/index.ts';
 import type { EventBus } from '../events.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import { hostGroupFqlSchema } from './fql-schema.ts';
-import { chunks } from '../db/chunks.ts';
 
 export type GroupType = 'static' | 'dynamic' | 'staticByID';
 

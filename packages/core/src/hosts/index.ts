@@ -4,7 +4,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { PlatformName } from '../platform.ts';
-import type { HostsTable } from '../db/schema.ts';
+import type { HostsTable } from '../db/index.ts';
 import type { IdPage } from '../fql/index.ts';
 
 export { HostService } from './host-service.ts';

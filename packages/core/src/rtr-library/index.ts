@@ -188,3 +188,4 @@ export const MAX_LIST_LIMIT = 100;
 export { RtrLibraryService } from './rtr-library-service.ts';
 export { putFileFqlSchema, scriptFqlSchema, falconScriptFqlSchema } from './fql-schema.ts';
 export { scriptUsableBy, type ScriptUserTier } from './visibility.ts';
+export type { RtrLibraryTables } from './tables.ts';

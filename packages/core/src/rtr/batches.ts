@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/index.ts';
+import { chunks, type Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso, plusMs } from '../util/ids.ts';
-import { chunks } from '../db/chunks.ts';
 import { INSERT_CHUNK, toSession } from './rows.ts';
 import type { RtrSessions } from './sessions.ts';
 import type { Actor } from '../actor.ts';

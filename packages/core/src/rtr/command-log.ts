@@ -1,11 +1,10 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/index.ts';
+import { chunks, type Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CommandRecord, CommandService, IssueAlsoWrite, IssueInput } from '../commands/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
-import { chunks } from '../db/chunks.ts';
 import { INSERT_CHUNK, toEntry } from './rows.ts';
 import type { RtrCommandsTable, RtrFanoutsTable, RtrFilesTable } from './tables.ts';
 import type { RtrSessions } from './sessions.ts';

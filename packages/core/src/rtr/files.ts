@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/index.ts';
+import { chunks, type Database } from '../db/index.ts';
 import type { CommandRecord, CommandService } from '../commands/index.ts';
 import { TERMINAL_STATUSES } from '../commands/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
-import { chunks } from '../db/chunks.ts';
 import { toFile } from './rows.ts';
 import type { RtrSessions } from './sessions.ts';
 import type { Actor } from '../actor.ts';

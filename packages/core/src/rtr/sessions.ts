@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/index.ts';
+import { chunks, type Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CommandService } from '../commands/index.ts';
 import type { ResponseGuard } from '../guard/index.ts';
@@ -8,7 +8,6 @@ import { queryIds, type IdPage } from '../fql/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso, plusMs } from '../util/ids.ts';
 import { rtrSessionFqlSchema } from './fql-schema.ts';
-import { chunks } from '../db/chunks.ts';
 import { hostFacts, initialPwd, toSession, type HostFacts } from './rows.ts';
 import type { RtrSessionsTable } from './tables.ts';
 import { actorName, type Actor } from '../actor.ts';
