@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConsoleSessionService, ServiceError, type ConsoleSession, type Core } from '@riposte/core';
 import { allScopes, getOperation } from '@riposte/spec';
-import { readCookie, SESSION_COOKIE } from './cookies.ts';
+import { readCookie, SESSION_COOKIE } from '../console-auth/index.ts';
 
 function error(reply: FastifyReply, status: number, message: string) {
   return reply.code(status).send({ errors: [{ code: status, message }] });

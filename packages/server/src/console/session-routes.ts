@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConsoleSessionService, ConsoleUserError, CONSOLE_MAX_MS, type Core } from '@riposte/core';
 import { ConsoleChangePasswordBody, ConsoleSignInBody, type Static } from '@riposte/spec';
-import { readCookie, sessionCookie, SESSION_COOKIE } from './cookies.ts';
+import { readCookie, sessionCookie, SESSION_COOKIE } from '../console-auth/index.ts';
 
 /** Sign-in attempts per client address per minute; the answer for a wrong name or password is the same. */
 const SIGN_IN_PER_MINUTE = 10;
