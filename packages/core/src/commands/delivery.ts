@@ -12,8 +12,8 @@ import { IS_OPEN, OPEN_STATUSES } from './statuses.ts';
 export const PENDING_PAGE = 1000;
 /**
  * 'sent' marks wait this long before they are written: most commands answer sooner, and their
- * mark is then dropped (a fan-out to 10,000 hosts saves 10,000 updates, which a fan-out still
- * answering after one second used to pay in full). A command that runs longer is reported
+ * mark is then dropped (a fan-out to 10,000 hosts that answers within a few seconds saves 10,000
+ * updates). A command that runs longer is reported
  * 'running' by its agent after 250 ms anyway. 'sent' only informs: nothing decides on it, and a
  * lost mark costs nothing — the command is re-sent and the agent's journal dedups it.
  */
