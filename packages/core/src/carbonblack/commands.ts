@@ -82,8 +82,8 @@ export class CbCommands {
       throw badRequest(`command ${row.seq} is ${cbStatus(current)}; only PENDING commands can be cancelled`);
     }
     const cancelled = await this.commands.cancel(row.command_id);
-    const caller = keyActor(key);
-    await this.audit.record({ actor: caller.id, actor_name: caller.name, action: 'cb_command.cancel', target_type: 'cb_session', target_id: String(session.id), device_id: session.device_id, details: { command: row.seq, name: row.name, command_id: row.command_id } });
+    const actor = keyActor(key);
+    await this.audit.record({ actor, action: 'cb_command.cancel', target_type: 'cb_session', target_id: String(session.id), device_id: session.device_id, details: { command: row.seq, name: row.name, command_id: row.command_id } });
     return this.toView(row, cancelled);
   }
 

@@ -107,8 +107,8 @@ export class CbFiles {
   }
 
   private async record(key: CbApiKey, action: string, sessionId: number, details: Record<string, unknown>): Promise<void> {
-    const caller = keyActor(key);
-    await this.audit.record({ actor: caller.id, actor_name: caller.name, action, target_type: 'cb_session', target_id: String(sessionId), details });
+    const actor = keyActor(key);
+    await this.audit.record({ actor, action, target_type: 'cb_session', target_id: String(sessionId), details });
   }
 
   private async row(sessionId: number, id: string): Promise<Selectable<CbFilesTable>> {

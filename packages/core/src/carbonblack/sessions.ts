@@ -44,11 +44,11 @@ export class CbSessions {
       await this.touch(existing.id);
       return this.view(existing.id);
     }
-    const caller = keyActor(key);
+    const actor = keyActor(key);
     // A timed-out session is closed at the moment it timed out, making room for the new one.
     await this.db.updateTable('cb_sessions').set({ closed_at: sql.ref('expires_at') as any }).where('device_id', '=', device.host.device_id).where('closed_at', 'is', null).execute();
     // The RTR session checks the response policy (RealTimeFunctionality) and holds the command log.
-    const { session } = await this.rtr.sessions.open({ device_id: device.host.device_id, origin: 'carbonblack', queue_offline: true }, caller);
+    const { session } = await this.rtr.sessions.open({ device_id: device.host.device_id, origin: 'carbonblack', queue_offline: true }, actor);
     const now = nowIso();
     let id: number;
     try {
@@ -67,7 +67,7 @@ export class CbSessions {
     }
     const probe = await this.rtr.log.issue(
       [{ session, base_command: 'pwd', command_string: 'pwd', tier: 'carbonblack', name: 'pwd', args: {}, timeout_ms: PROBE_MS, queue_offline: true }],
-      caller,
+      actor,
     );
     if (probe.refused.length) {
       await this.db.updateTable('cb_sessions').set({ closed_at: nowIso() }).where('id', '=', id).execute();
@@ -75,7 +75,7 @@ export class CbSessions {
       throw probe.refused[0].error;
     }
     await this.db.updateTable('cb_sessions').set({ probe_command_id: probe.issued[0].command.id }).where('id', '=', id).execute();
-    await this.audit.record({ actor: caller.id, actor_name: caller.name, action: 'cb_session.start', target_type: 'cb_session', target_id: String(id), device_id: session.device_id });
+    await this.audit.record({ actor, action: 'cb_session.start', target_type: 'cb_session', target_id: String(id), device_id: session.device_id });
     return this.view(id);
   }
 
@@ -103,9 +103,9 @@ export class CbSessions {
     for (const n of cbDeviceIds) devices.push(await this.devices.get(n));
     const ids = devices.map((d) => d.host.device_id);
     await this.devices.disable(ids, key.id);
-    const caller = keyActor(key);
+    const actor = keyActor(key);
     for (const d of devices) {
-      await this.audit.record({ actor: caller.id, actor_name: caller.name, action: 'cb_live_response.disable', target_type: 'host', target_id: d.host.device_id, device_id: d.host.device_id });
+      await this.audit.record({ actor, action: 'cb_live_response.disable', target_type: 'host', target_id: d.host.device_id, device_id: d.host.device_id });
       const live = await this.liveRow(d.host.device_id);
       if (live) await this.closeRows([live], key, 'cb_session.close');
     }
@@ -191,11 +191,11 @@ export class CbSessions {
   }
 
   private async closeRows(rows: Selectable<CbSessionsTable>[], key: CbApiKey, action: string): Promise<void> {
-    const caller = keyActor(key);
+    const actor = keyActor(key);
     for (const row of rows) {
       await this.db.updateTable('cb_sessions').set({ closed_at: nowIso() }).where('id', '=', row.id).execute();
       await this.endRtr(row.rtr_session_id);
-      await this.audit.record({ actor: caller.id, actor_name: caller.name, action, target_type: 'cb_session', target_id: String(row.id), device_id: row.device_id });
+      await this.audit.record({ actor, action, target_type: 'cb_session', target_id: String(row.id), device_id: row.device_id });
     }
   }
 

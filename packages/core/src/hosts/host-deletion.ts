@@ -99,7 +99,7 @@ export class HostDeletion {
           .onConflict((oc) => oc.column('device_id').doUpdateSet({ revoked_at: now, actor: actor.id }))
           .execute();
         await this.audit.record(
-          { actor: actor.id, actor_name: actor.name, action: 'host.delete', target_type: 'host', target_id: h.device_id, device_id: h.device_id, details: { hostname: h.hostname, platform_name: h.platform_name } },
+          { actor, action: 'host.delete', target_type: 'host', target_id: h.device_id, device_id: h.device_id, details: { hostname: h.hostname, platform_name: h.platform_name } },
           trx,
         );
       }

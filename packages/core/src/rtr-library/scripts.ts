@@ -97,8 +97,7 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
         await this.blobIndex.record(staged, trx);
         await this.audit.record(
           {
-            actor: actor.id,
-            actor_name: actor.name,
+            actor,
             action: 'script.create',
             target_type: 'script',
             target_id: row.id,
@@ -176,8 +175,7 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
         const after = toScript({ ...current.row, ...patch }, platforms ?? current.platforms);
         await this.audit.record(
           {
-            actor: actor.id,
-            actor_name: actor.name,
+            actor,
             action: 'script.update',
             target_type: 'script',
             target_id: input.id,
@@ -205,7 +203,7 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
       await trx.deleteFrom('rtr_scripts').where('id', 'in', foundIds).execute();
       for (const f of found) {
         await this.audit.record(
-          { actor: actor.id, actor_name: actor.name, action: 'script.delete', target_type: 'script', target_id: f.row.id, before: snapshot(toScript(f.row, f.platforms)) },
+          { actor, action: 'script.delete', target_type: 'script', target_id: f.row.id, before: snapshot(toScript(f.row, f.platforms)) },
           trx,
         );
       }

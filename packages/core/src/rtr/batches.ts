@@ -55,7 +55,7 @@ export class RtrBatches {
       else await trx.insertInto('rtr_batches').values({ id: batchId, client_id: caller.id, queue_offline: queueOffline ? 1 : 0, created_at: now, updated_at: now, expires_at: expires }).execute();
       for (const chunk of chunks(rows, INSERT_CHUNK)) await trx.insertInto('rtr_sessions').values(chunk).execute();
       await this.audit.record(
-        { actor: caller.id, actor_name: caller.name, action: existing ? 'rtr_batch.extend' : 'rtr_batch.create', target_type: 'rtr_batch', target_id: batchId, details: { hosts: rows.length, refused: refused.length } },
+        { actor: caller, action: existing ? 'rtr_batch.extend' : 'rtr_batch.create', target_type: 'rtr_batch', target_id: batchId, details: { hosts: rows.length, refused: refused.length } },
         trx,
       );
     });
@@ -104,7 +104,7 @@ export class RtrBatches {
     if (removed.length) {
       await this.db.transaction().execute(async (trx) => {
         for (const chunk of chunks(removed)) await trx.updateTable('rtr_sessions').set({ deleted_at: now, updated_at: now }).where('id', 'in', chunk).execute();
-        await this.audit.record({ actor: caller.id, actor_name: caller.name, action: 'rtr_batch.remove_hosts', target_type: 'rtr_batch', target_id: batchId, details: { hosts: removed.length } }, trx);
+        await this.audit.record({ actor: caller, action: 'rtr_batch.remove_hosts', target_type: 'rtr_batch', target_id: batchId, details: { hosts: removed.length } }, trx);
       });
       await this.sessions.cancelQueued(removed);
     }

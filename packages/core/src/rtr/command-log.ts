@@ -126,8 +126,8 @@ export class RtrCommandLog {
       const first = logRows[0];
       await this.audit.record(
         opts.fanout_id
-          ? { actor: caller.id, actor_name: caller.name, action: 'rtr_batch.command', target_type: 'rtr_batch', target_id: opts.batch_id ?? '', details: { fanout_id: opts.fanout_id, base_command: first.base_command, command_string: first.command_string, hosts: logRows.length } }
-          : { actor: caller.id, actor_name: caller.name, action: 'rtr_command.execute', target_type: 'rtr_session', target_id: first.session_id, device_id: first.device_id, details: { cloud_request_id: first.id, base_command: first.base_command, command_string: first.command_string, tier: first.tier } },
+          ? { actor: caller, action: 'rtr_batch.command', target_type: 'rtr_batch', target_id: opts.batch_id ?? '', details: { fanout_id: opts.fanout_id, base_command: first.base_command, command_string: first.command_string, hosts: logRows.length } }
+          : { actor: caller, action: 'rtr_command.execute', target_type: 'rtr_session', target_id: first.session_id, device_id: first.device_id, details: { cloud_request_id: first.id, base_command: first.base_command, command_string: first.command_string, tier: first.tier } },
         trx,
       );
     };

@@ -48,7 +48,7 @@ export class RtrSessions {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('rtr_sessions').values(row).execute();
       await this.audit.record(
-        { actor: caller.id, actor_name: caller.name, action: 'rtr_session.create', target_type: 'rtr_session', target_id: row.id, device_id: row.device_id, details: { origin: row.origin, offline_queued: !!row.offline_queued } },
+        { actor: caller, action: 'rtr_session.create', target_type: 'rtr_session', target_id: row.id, device_id: row.device_id, details: { origin: row.origin, offline_queued: !!row.offline_queued } },
         trx,
       );
     });
@@ -183,7 +183,7 @@ export class RtrSessions {
     const now = nowIso();
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('rtr_sessions').set({ deleted_at: now, updated_at: now }).where('id', '=', id).execute();
-      await this.audit.record({ actor: caller.id, actor_name: caller.name, action: 'rtr_session.delete', target_type: 'rtr_session', target_id: id, device_id: session.device_id }, trx);
+      await this.audit.record({ actor: caller, action: 'rtr_session.delete', target_type: 'rtr_session', target_id: id, device_id: session.device_id }, trx);
     });
     await this.cancelQueued([id]);
   }

@@ -4,4 +4,4 @@
  * the API dialects' auth hooks, so the console drives the same operations as an API client).
  */
 export { readCookie, sessionCookie, SESSION_COOKIE } from './cookies.ts';
-export { consolePrincipal, type ConsoleAuth } from './principal.ts';
+export { consoleActor, consolePrincipal, type ConsoleAuth } from './principal.ts';
