@@ -57,7 +57,7 @@ export async function benchIdentity(): Promise<boolean> {
     const noRules = await ingest(half);
     const ids = (await store.db.selectFrom('identity_entities').select('entity_id').where('type', '=', 'USER').limit(RULES * 3).execute()).map((r) => r.entity_id);
     for (let i = 0; i < RULES; i++) {
-      await core.identity.rules.create({ name: `rule ${i}`, action: 'BLOCK', trigger: 'access', enabled: true, simulationMode: true, activity: { accessType: { include: ['NTLM'] } }, sourceUser: { entityId: { include: ids.slice(i * 3, i * 3 + 3) } } }, 'bench');
+      await core.identity.rules.create({ name: `rule ${i}`, action: 'BLOCK', trigger: 'access', enabled: true, simulationMode: true, activity: { accessType: { include: ['NTLM'] } }, sourceUser: { entityId: { include: ids.slice(i * 3, i * 3 + 3) } } }, { id: 'bench' });
     }
     const withRules = await ingest(EVENTS - half);
     await seedSensors(core, SENSORS);

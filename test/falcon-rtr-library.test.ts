@@ -252,10 +252,10 @@ describe('RTR library (raw HTTP, FalconPy shapes)', () => {
       expect((await send('PATCH', `${SCRIPTS}/v1`, multipart({ id, description: 'hijack' }), otherToken)).status).toBe(404);
       expect((await send('DELETE', `${SCRIPTS}/v1?ids=${id}`, undefined, otherToken)).status).toBe(404);
       const lib = t.server.core.rtrLibrary.scripts;
-      expect(await lib.getByName('mine-only', { client_id: other.client_id })).toBeUndefined();
-      expect((await lib.getByName('mine-only', { client_id: t.clientId }))?.id).toBe(id);
+      expect(await lib.getByName('mine-only', { id: other.client_id })).toBeUndefined();
+      expect((await lib.getByName('mine-only', { id: t.clientId }))?.id).toBe(id);
       // Group scripts are for RTR admins only: an active responder running runscript does not see them.
-      expect(await lib.getByName('their-group', { client_id: t.clientId, admin: false })).toBeUndefined();
+      expect(await lib.getByName('their-group', { id: t.clientId, admin: false })).toBeUndefined();
       // A duplicate name is refused even when the holder is invisible to the caller.
       expect((await send('POST', `${SCRIPTS}/v1`, multipart({ name: 'MINE-ONLY', description: 'd', permission_type: 'private', content: 'x' }), otherToken)).status).toBe(409);
     });
@@ -269,7 +269,7 @@ describe('RTR library (raw HTTP, FalconPy shapes)', () => {
       const v1 = await send('PATCH', `${SCRIPTS}/v1`, multipart({ id, content: 'echo 3' }));
       expect(v1.status).toBe(200);
       expect(v1.body.resources).toEqual([]);
-      expect((await t.server.core.rtrLibrary.scripts.getMany([id], { client_id: t.clientId }))[0].content).toBe('echo 3');
+      expect((await t.server.core.rtrLibrary.scripts.getMany([id], { id: t.clientId }))[0].content).toBe('echo 3');
       const audit = await t.server.core.audit.forTarget('script', id);
       expect(audit.map((e) => e.action)).toEqual(['script.update', 'script.update', 'script.create']);
       expect(audit[1].before).toMatchObject({ name: 'upd', permission_type: 'private' });

@@ -1,6 +1,7 @@
 /**
  * Who does something, as created_by/modified_by fields and the audit trail record it: an API
- * client (its id owns what it creates), an operator at the CLI, or riposte itself.
+ * client or Carbon Black API key (its id owns what it creates, such as RTR sessions), a console
+ * user, an operator at the CLI, an agent, or riposte itself.
  */
 export interface Actor {
   id: string;

@@ -35,7 +35,7 @@ export const InventorySchema = Type.Object(
     system_product_name: Type.String({ maxLength: 255 }),
     cpu_vendor: Type.String({ maxLength: 255 }),
     pointer_size: Type.String({ maxLength: 8 }),
-    /** Older agents' account list; no longer recorded (accounts are not logins). */
+    /** An account list that older agents send; accepted and not recorded (accounts are not logins). */
     users: Type.Optional(Type.Array(Type.String({ maxLength: 255 }), { maxItems: 1000 })),
     /** Logins the agent read from the OS's records (Linux: wtmp, btmp, auth log), newest last. */
     logins: Type.Optional(Type.Array(LoginSchema, { maxItems: 2000 })),

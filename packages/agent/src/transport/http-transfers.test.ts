@@ -287,7 +287,7 @@ describe('HttpFileTransfers against the real routes', () => {
     const victim = path.join(hostDir, 'victim.txt');
     fs.writeFileSync(victim, 'do not touch');
     const dest = path.join(shared, 'tool.bin');
-    // The name the agent used to write to, and a dangling link beside it.
+    // Links planted at the names a careless writer would stage the bytes in (`.part`, `.tmp`); one dangles.
     fs.symlinkSync(victim, `${dest}.part`);
     fs.symlinkSync(path.join(hostDir, 'created-through-link'), `${dest}.tmp`);
 

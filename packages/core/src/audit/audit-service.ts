@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
+import type { Actor } from '../actor.ts';
 import type { Database } from '../db/index.ts';
 import { newId, nowIso } from '../util/ids.ts';
 
 export interface AuditInput {
-  /** API client id (or 'system'). */
-  actor: string;
-  actor_name?: string;
+  /** Who acted: recorded as its id and its name ('' when it has none). */
+  actor: Actor;
   /** Dotted verb, e.g. `response_policy.update`, `put_file.create`. */
   action: string;
   /** Kind and id of the object acted on. */
@@ -18,8 +18,10 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-export interface AuditEvent extends Omit<AuditInput, 'before' | 'after' | 'details'> {
+export interface AuditEvent extends Omit<AuditInput, 'actor' | 'before' | 'after' | 'details'> {
   id: string;
+  actor: string;
+  actor_name: string;
   timestamp: string;
   before: unknown;
   after: unknown;
@@ -36,8 +38,8 @@ export class AuditService {
       .values({
         id: newId(),
         timestamp: nowIso(),
-        actor: input.actor,
-        actor_name: input.actor_name ?? '',
+        actor: input.actor.id,
+        actor_name: input.actor.name ?? '',
         action: input.action,
         target_type: input.target_type,
         target_id: input.target_id,

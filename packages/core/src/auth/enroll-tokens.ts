@@ -67,7 +67,7 @@ export class EnrollmentTokenService {
     };
     await this.db.insertInto('enroll_tokens').values(row).execute();
     const created = toToken(row);
-    await this.audit?.record({ actor: actor.id, actor_name: actor.name, action: 'enroll_token.create', target_type: 'enroll_token', target_id: row.id, after: created });
+    await this.audit?.record({ actor, action: 'enroll_token.create', target_type: 'enroll_token', target_id: row.id, after: created });
     return { ...created, token };
   }
 
@@ -110,7 +110,7 @@ export class EnrollmentTokenService {
     const before = await this.db.selectFrom('enroll_tokens').selectAll().where('id', '=', id).executeTakeFirst();
     if (!before) throw notFound(`enrollment token ${id} not found`);
     await this.db.updateTable('enroll_tokens').set({ revoked: 1 }).where('id', '=', id).execute();
-    await this.audit?.record({ actor: actor.id, actor_name: actor.name, action: 'enroll_token.revoke', target_type: 'enroll_token', target_id: id, before: toToken(before), after: toToken({ ...before, revoked: 1 }) });
+    await this.audit?.record({ actor, action: 'enroll_token.revoke', target_type: 'enroll_token', target_id: id, before: toToken(before), after: toToken({ ...before, revoked: 1 }) });
   }
 }
 

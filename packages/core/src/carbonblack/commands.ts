@@ -7,7 +7,7 @@ import type { AuditService } from '../audit/index.ts';
 import { badRequest, forbidden, ServiceError } from '../util/errors.ts';
 import { commandSpec } from './catalog.ts';
 import type { CbFiles } from './files.ts';
-import { rtrCaller, type CbSessions } from './sessions.ts';
+import { keyActor, type CbSessions } from './sessions.ts';
 import type { CbCommandsTable } from './tables.ts';
 import type { CbApiKey, CbCommandInput, CbCommandView, CbSessionRef } from './index.ts';
 
@@ -41,7 +41,7 @@ export class CbCommands {
     const rtrSession = await this.sessions.rtrSession(session);
     const res = await this.rtr.log.issue(
       [{ session: rtrSession, base_command: input.name, command_string: commandLine(input), tier: 'carbonblack', name: internal.name, args: internal.args, capability: spec.capability, timeout_ms: spec.timeoutMs, queue_offline: true }],
-      rtrCaller(key),
+      keyActor(key),
     );
     if (res.refused.length) throw res.refused[0].error;
     const command = res.issued[0].command;
@@ -82,8 +82,8 @@ export class CbCommands {
       throw badRequest(`command ${row.seq} is ${cbStatus(current)}; only PENDING commands can be cancelled`);
     }
     const cancelled = await this.commands.cancel(row.command_id);
-    const caller = rtrCaller(key);
-    await this.audit.record({ actor: caller.client_id, actor_name: caller.client_name, action: 'cb_command.cancel', target_type: 'cb_session', target_id: String(session.id), device_id: session.device_id, details: { command: row.seq, name: row.name, command_id: row.command_id } });
+    const actor = keyActor(key);
+    await this.audit.record({ actor, action: 'cb_command.cancel', target_type: 'cb_session', target_id: String(session.id), device_id: session.device_id, details: { command: row.seq, name: row.name, command_id: row.command_id } });
     return this.toView(row, cancelled);
   }
 

@@ -1,10 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Database } from '../db/index.ts';
-import type { HostsTable } from '../db/schema.ts';
+import { chunks, type Database, type HostsTable } from '../db/index.ts';
 import { isOnline } from '../hosts/index.ts';
 import { badRequest, ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
-import { chunks } from '../db/chunks.ts';
 
 /** A host as the Carbon Black dialect sees it: its row, presence, and whether live response is disabled. */
 export interface CbDevice {

@@ -6,7 +6,7 @@ import type { BlobStore } from '../blobs/index.ts';
 import { BlobIndex } from '../blobs/index.ts';
 import type { CommandRecord, CommandService } from '../commands/index.ts';
 import type { AuditService } from '../audit/index.ts';
-import { rtrCaller } from './sessions.ts';
+import { keyActor } from './sessions.ts';
 import { badRequest, ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
 import type { CbFilesTable } from './tables.ts';
@@ -107,8 +107,8 @@ export class CbFiles {
   }
 
   private async record(key: CbApiKey, action: string, sessionId: number, details: Record<string, unknown>): Promise<void> {
-    const caller = rtrCaller(key);
-    await this.audit.record({ actor: caller.client_id, actor_name: caller.client_name, action, target_type: 'cb_session', target_id: String(sessionId), details });
+    const actor = keyActor(key);
+    await this.audit.record({ actor, action, target_type: 'cb_session', target_id: String(sessionId), details });
   }
 
   private async row(sessionId: number, id: string): Promise<Selectable<CbFilesTable>> {

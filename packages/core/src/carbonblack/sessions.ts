@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Actor } from '../actor.ts';
 import type { Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CommandService } from '../commands/index.ts';
@@ -20,8 +21,8 @@ const WIRE_ID = /^(\d{1,15}):(\d{1,15})$/;
 const notFound = (wireId: string) => new ServiceError('not_found', `session ${wireId.slice(0, 64)} not found`);
 
 /** Who acts, in the RTR log and audit trail: the API key. */
-export function rtrCaller(key: CbApiKey) {
-  return { client_id: `cb:${key.id}`, client_name: `Carbon Black API key ${key.name}` };
+export function keyActor(key: CbApiKey): Actor {
+  return { id: `cb:${key.id}`, name: `Carbon Black API key ${key.name}` };
 }
 
 /** The shared session of each device: start or join, look up, keep alive, close. */
@@ -43,11 +44,11 @@ export class CbSessions {
       await this.touch(existing.id);
       return this.view(existing.id);
     }
-    const caller = rtrCaller(key);
+    const actor = keyActor(key);
     // A timed-out session is closed at the moment it timed out, making room for the new one.
     await this.db.updateTable('cb_sessions').set({ closed_at: sql.ref('expires_at') as any }).where('device_id', '=', device.host.device_id).where('closed_at', 'is', null).execute();
     // The RTR session checks the response policy (RealTimeFunctionality) and holds the command log.
-    const { session } = await this.rtr.sessions.open({ device_id: device.host.device_id, origin: 'carbonblack', queue_offline: true }, caller);
+    const { session } = await this.rtr.sessions.open({ device_id: device.host.device_id, origin: 'carbonblack', queue_offline: true }, actor);
     const now = nowIso();
     let id: number;
     try {
@@ -66,7 +67,7 @@ export class CbSessions {
     }
     const probe = await this.rtr.log.issue(
       [{ session, base_command: 'pwd', command_string: 'pwd', tier: 'carbonblack', name: 'pwd', args: {}, timeout_ms: PROBE_MS, queue_offline: true }],
-      caller,
+      actor,
     );
     if (probe.refused.length) {
       await this.db.updateTable('cb_sessions').set({ closed_at: nowIso() }).where('id', '=', id).execute();
@@ -74,7 +75,7 @@ export class CbSessions {
       throw probe.refused[0].error;
     }
     await this.db.updateTable('cb_sessions').set({ probe_command_id: probe.issued[0].command.id }).where('id', '=', id).execute();
-    await this.audit.record({ actor: caller.client_id, actor_name: caller.client_name, action: 'cb_session.start', target_type: 'cb_session', target_id: String(id), device_id: session.device_id });
+    await this.audit.record({ actor, action: 'cb_session.start', target_type: 'cb_session', target_id: String(id), device_id: session.device_id });
     return this.view(id);
   }
 
@@ -102,9 +103,9 @@ export class CbSessions {
     for (const n of cbDeviceIds) devices.push(await this.devices.get(n));
     const ids = devices.map((d) => d.host.device_id);
     await this.devices.disable(ids, key.id);
-    const caller = rtrCaller(key);
+    const actor = keyActor(key);
     for (const d of devices) {
-      await this.audit.record({ actor: caller.client_id, actor_name: caller.client_name, action: 'cb_live_response.disable', target_type: 'host', target_id: d.host.device_id, device_id: d.host.device_id });
+      await this.audit.record({ actor, action: 'cb_live_response.disable', target_type: 'host', target_id: d.host.device_id, device_id: d.host.device_id });
       const live = await this.liveRow(d.host.device_id);
       if (live) await this.closeRows([live], key, 'cb_session.close');
     }
@@ -190,11 +191,11 @@ export class CbSessions {
   }
 
   private async closeRows(rows: Selectable<CbSessionsTable>[], key: CbApiKey, action: string): Promise<void> {
-    const caller = rtrCaller(key);
+    const actor = keyActor(key);
     for (const row of rows) {
       await this.db.updateTable('cb_sessions').set({ closed_at: nowIso() }).where('id', '=', row.id).execute();
       await this.endRtr(row.rtr_session_id);
-      await this.audit.record({ actor: caller.client_id, actor_name: caller.client_name, action, target_type: 'cb_session', target_id: String(row.id), device_id: row.device_id });
+      await this.audit.record({ actor, action, target_type: 'cb_session', target_id: String(row.id), device_id: row.device_id });
     }
   }
 

@@ -1,7 +1,5 @@
 import { BatchWriter } from '../util/batch-writer.ts';
-import { chunks } from '../db/index.ts';
-import { RowsStatement } from '../db/rows-statement.ts';
-import type { CommandStatus } from '../db/schema.ts';
+import { chunks, RowsStatement, type CommandStatus } from '../db/index.ts';
 import type { CoreLog } from '../util/log.ts';
 import { nowIso, timeOrderedUuidBound } from '../util/ids.ts';
 import { oneByOneOnFailure } from '../util/one-by-one.ts';
@@ -14,8 +12,8 @@ import { IS_OPEN, OPEN_STATUSES } from './statuses.ts';
 export const PENDING_PAGE = 1000;
 /**
  * 'sent' marks wait this long before they are written: most commands answer sooner, and their
- * mark is then dropped (a fan-out to 10,000 hosts saves 10,000 updates, which a fan-out still
- * answering after one second used to pay in full). A command that runs longer is reported
+ * mark is then dropped (a fan-out to 10,000 hosts that answers within a few seconds saves 10,000
+ * updates). A command that runs longer is reported
  * 'running' by its agent after 250 ms anyway. 'sent' only informs: nothing decides on it, and a
  * lost mark costs nothing — the command is re-sent and the agent's journal dedups it.
  */

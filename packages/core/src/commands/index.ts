@@ -4,8 +4,7 @@
  * Dialects issue commands and wait for them; the agent gateway delivers them and reports back.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/index.ts';
-import type { CommandsTable, CommandStatus } from '../db/schema.ts';
+import type { Database, CommandsTable, CommandStatus } from '../db/index.ts';
 import type { Capability } from '../guard/index.ts';
 import type { ServiceError } from '../util/errors.ts';
 
@@ -13,7 +12,7 @@ export { CommandService } from './command-service.ts';
 export { CommandSweeper, type SweptAgents, type SweeperOptions } from './sweeper.ts';
 export { TERMINAL_STATUSES, OPEN_STATUSES, IS_OPEN } from './statuses.ts';
 export { PENDING_PAGE } from './delivery.ts';
-export type { CommandStatus } from '../db/schema.ts';
+export type { CommandStatus } from '../db/index.ts';
 
 export interface IssueInput {
   device_id: string;

@@ -1,7 +1,5 @@
 import { capabilityOf, type Capability, type ResponseGuard } from '../guard/index.ts';
-import { chunks } from '../db/index.ts';
-import { RowsStatement } from '../db/rows-statement.ts';
-import type { CommandsTable } from '../db/schema.ts';
+import { chunks, RowsStatement, type CommandsTable } from '../db/index.ts';
 import { isOnline } from '../hosts/index.ts';
 import { badRequest, ServiceError } from '../util/errors.ts';
 import { timeOrderedUuid } from '../util/ids.ts';

@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { CommandStatus, CommandsTable } from '../db/schema.ts';
+import type { CommandStatus, CommandsTable } from '../db/index.ts';
 import type { AgentResult, CommandRecord } from './index.ts';
 
 type Row = Selectable<CommandsTable>;

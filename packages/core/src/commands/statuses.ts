@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { CommandStatus } from '../db/schema.ts';
+import type { CommandStatus } from '../db/index.ts';
 
 export const TERMINAL_STATUSES: readonly CommandStatus[] = ['complete', 'error', 'cancelled', 'timed_out'];
 export const OPEN_STATUSES: readonly CommandStatus[] = ['queued', 'sent', 'running'];

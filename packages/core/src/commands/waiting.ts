@@ -1,5 +1,4 @@
-import type { CommandStatus } from '../db/schema.ts';
-import { chunks } from '../db/index.ts';
+import { chunks, type CommandStatus } from '../db/index.ts';
 import { notFound, ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
 import type { CommandRecord } from './index.ts';

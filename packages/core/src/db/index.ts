@@ -15,7 +15,8 @@ import { SqliteAdapter } from './sqlite-adapter.ts';
 
 const SQLITE_PAGE_SIZE = 16_384;
 
-export type { Database } from './schema.ts';
+export type { CommandStatus, CommandsTable, Database, HostGroupsTable, HostsTable, TransfersTable } from './schema.ts';
+export { RowsStatement } from './rows-statement.ts';
 export type { SqlDialect } from './migrations/context.ts';
 export { chunks, IN_CHUNK } from './chunks.ts';
 export type { BulkUpsert, DialectAdapter, PreparedReader } from './dialect-adapter.ts';

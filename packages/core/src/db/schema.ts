@@ -1,9 +1,9 @@
 import type { Generated } from 'kysely';
-import type { RtrLibraryTables } from '../rtr-library/tables.ts';
-import type { PolicyTables } from '../policies/tables.ts';
-import type { RtrTables } from '../rtr/tables.ts';
-import type { CbTables } from '../carbonblack/tables.ts';
-import type { IdentityTables } from '../identity/tables.ts';
+import type { RtrLibraryTables } from '../rtr-library/index.ts';
+import type { PolicyTables } from '../policies/index.ts';
+import type { RtrTables } from '../rtr/index.ts';
+import type { CbTables } from '../carbonblack/index.ts';
+import type { IdentityTables } from '../identity/index.ts';
 
 /**
  * Row types of every table. Timestamps are ISO-8601 UTC strings (`2026-01-02T03:04:05.678Z`) in

@@ -1,13 +1,12 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Database } from '../db/index.ts';
-import type { HostGroupsTable } from '../db/schema.ts';
+import { actorName, type Actor } from '../actor.ts';
+import { chunks, type Database, type HostGroupsTable } from '../db/index.ts';
 import { compileFilter, FqlError, queryIds, type IdPage, type PageQuery } from '../fql/index.ts';
 import { hostFqlSchema, hostQueryFqlSchema, type HostService, type HostPage, type HostQuery } from '../hosts/index.ts';
 import type { EventBus } from '../events.ts';
 import { badRequest, conflict, notFound, ServiceError } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
 import { hostGroupFqlSchema } from './fql-schema.ts';
-import { chunks } from '../db/chunks.ts';
 
 export type GroupType = 'static' | 'dynamic' | 'staticByID';
 
@@ -44,7 +43,7 @@ export class HostGroupService {
   }
 
   /** Create groups in one transaction: all or none. */
-  async create(groups: NewHostGroup[], by: string): Promise<HostGroup[]> {
+  async create(groups: NewHostGroup[], actor: Actor): Promise<HostGroup[]> {
     const now = nowIso();
     const rows = groups.map((g) => {
       const name = g.name.trim();
@@ -59,9 +58,9 @@ export class HostGroupService {
         description: g.description ?? '',
         group_type: g.group_type,
         assignment_rule: rule,
-        created_by: by,
+        created_by: actorName(actor),
         created_timestamp: now,
-        modified_by: by,
+        modified_by: actorName(actor),
         modified_timestamp: now,
       };
     });
@@ -78,14 +77,14 @@ export class HostGroupService {
     return this.get(rows.map((r) => r.id));
   }
 
-  async update(updates: HostGroupUpdate[], by: string): Promise<HostGroup[]> {
+  async update(updates: HostGroupUpdate[], actor: Actor): Promise<HostGroup[]> {
     const now = nowIso();
     const changes: MembershipChange[] = [];
     await this.db.transaction().execute(async (trx) => {
       for (const u of updates) {
         const current = await trx.selectFrom('host_groups').selectAll().where('id', '=', u.id).executeTakeFirst();
         if (!current) throw notFound(`host group ${u.id} not found`);
-        const patch: Partial<HostGroupsTable> = { modified_by: by, modified_timestamp: now };
+        const patch: Partial<HostGroupsTable> = { modified_by: actorName(actor), modified_timestamp: now };
         if (u.name !== undefined) {
           const name = u.name.trim();
           if (!name) throw badRequest('name must not be empty');
@@ -162,7 +161,7 @@ export class HostGroupService {
    * Add the hosts an FQL filter matches to static groups, remove them, or (`remove-all`, no
    * filter) empty the groups.
    */
-  async changeMembers(action: 'add-hosts' | 'remove-hosts' | 'remove-all', groupIds: readonly string[], filter: string, by: string): Promise<HostGroup[]> {
+  async changeMembers(action: 'add-hosts' | 'remove-hosts' | 'remove-all', groupIds: readonly string[], filter: string, actor: Actor): Promise<HostGroup[]> {
     if (action !== 'remove-all' && !filter.trim()) throw badRequest('action parameter "filter" must not be empty');
     const groups = await this.get(groupIds);
     const missing = groupIds.filter((id) => !groups.some((g) => g.id === id));
@@ -198,7 +197,7 @@ export class HostGroupService {
             await trx.deleteFrom('host_group_members').where('group_id', '=', g.id).where('device_id', 'in', chunk).execute();
           }
         }
-        await trx.updateTable('host_groups').set({ modified_by: by, modified_timestamp: now }).where('id', '=', g.id).execute();
+        await trx.updateTable('host_groups').set({ modified_by: actorName(actor), modified_timestamp: now }).where('id', '=', g.id).execute();
         await this.hosts.bumpRevision(ids, trx);
         changed.set(g.id, ids);
       }

@@ -30,7 +30,7 @@ export class AgentRevocations {
         .onConflict((oc) => oc.column('device_id').doUpdateSet({ revoked_at, actor: actor.id }))
         .execute();
       await this.audit.record(
-        { actor: actor.id, actor_name: actor.name, action: 'agent.revoke', target_type: 'host', target_id: device_id, device_id, details: { hostname: host.hostname, had_secret: host.agent_secret_hash !== '' } },
+        { actor, action: 'agent.revoke', target_type: 'host', target_id: device_id, device_id, details: { hostname: host.hostname, had_secret: host.agent_secret_hash !== '' } },
         trx,
       );
     });

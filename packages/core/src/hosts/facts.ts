@@ -1,6 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Database } from '../db/index.ts';
-import type { HostsTable } from '../db/schema.ts';
+import type { Database, HostsTable } from '../db/index.ts';
 import { badRequest } from '../util/errors.ts';
 import { PLATFORM_NAMES } from '../platform.ts';
 import type { HostFacts, LoginEvent } from './index.ts';

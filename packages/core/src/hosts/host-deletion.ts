@@ -1,16 +1,11 @@
 import type { Kysely } from 'kysely';
+import type { Actor } from '../actor.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { Database } from '../db/index.ts';
 import { compileFilter } from '../fql/index.ts';
 import { badRequest, conflict, notFound, type ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
 import { hostQueryFqlSchema } from './fql-schema.ts';
-
-/** Who deletes (an API client). */
-export interface DeletionActor {
-  id: string;
-  name: string;
-}
 
 /** Which hosts to delete: by id, by FQL filter over hidden hosts, or both (ids the filter matches). */
 export interface DeletionRequest {
@@ -41,7 +36,7 @@ export class HostDeletion {
     private readonly audit: AuditService,
   ) {}
 
-  async delete(req: DeletionRequest, actor: DeletionActor): Promise<DeletionResult> {
+  async delete(req: DeletionRequest, actor: Actor): Promise<DeletionResult> {
     const filter = req.filter?.trim() ? req.filter : undefined;
     const ids = [...new Set(req.ids ?? [])];
     if (!ids.length && !filter) throw badRequest('ids or filter is required: which hidden hosts to delete');
@@ -80,7 +75,7 @@ export class HostDeletion {
   }
 
   /** One transaction: still hidden when it runs (a host unhidden meanwhile stays). */
-  private async deleteChunk(ids: string[], actor: DeletionActor): Promise<string[]> {
+  private async deleteChunk(ids: string[], actor: Actor): Promise<string[]> {
     return this.db.transaction().execute(async (trx) => {
       const hosts = await trx.selectFrom('hosts').select(['device_id', 'hostname', 'platform_name']).where('device_id', 'in', ids).where('hidden', '=', 1).execute();
       const gone = hosts.map((h) => h.device_id);
@@ -104,7 +99,7 @@ export class HostDeletion {
           .onConflict((oc) => oc.column('device_id').doUpdateSet({ revoked_at: now, actor: actor.id }))
           .execute();
         await this.audit.record(
-          { actor: actor.id, actor_name: actor.name, action: 'host.delete', target_type: 'host', target_id: h.device_id, device_id: h.device_id, details: { hostname: h.hostname, platform_name: h.platform_name } },
+          { actor, action: 'host.delete', target_type: 'host', target_id: h.device_id, device_id: h.device_id, details: { hostname: h.hostname, platform_name: h.platform_name } },
           trx,
         );
       }

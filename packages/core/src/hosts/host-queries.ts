@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { chunks, type Database } from '../db/index.ts';
-import type { HostsTable } from '../db/schema.ts';
+import { chunks, type Database, type HostsTable } from '../db/index.ts';
 import { queryIds } from '../fql/index.ts';
 import { FACT_COLUMNS } from './facts.ts';
 import { hostQueryFqlSchema } from './fql-schema.ts';

@@ -4,14 +4,14 @@
  */
 import type { Selectable } from 'kysely';
 import type { PlatformName } from '../platform.ts';
-import type { HostsTable } from '../db/schema.ts';
+import type { HostsTable } from '../db/index.ts';
 import type { IdPage } from '../fql/index.ts';
 
 export { HostService } from './host-service.ts';
 export { isOnline, ONLINE_WINDOW_MS } from './presence.ts';
 export { isValidTag } from './facts.ts';
 export { hostFqlSchema, hostQueryFqlSchema } from './fql-schema.ts';
-export { HostDeletion, type DeletionActor, type DeletionRequest, type DeletionResult } from './host-deletion.ts';
+export { HostDeletion, type DeletionRequest, type DeletionResult } from './host-deletion.ts';
 export { AgentRevocations } from './agent-revocations.ts';
 
 

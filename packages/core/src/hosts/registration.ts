@@ -1,6 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { chunks, type Database } from '../db/index.ts';
-import type { HostsTable } from '../db/schema.ts';
+import { chunks, type Database, type HostsTable } from '../db/index.ts';
 import { BatchWriter } from '../util/batch-writer.ts';
 import { notFound } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';

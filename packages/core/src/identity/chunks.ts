@@ -1,4 +1,4 @@
-import { chunks } from '../db/chunks.ts';
+import { chunks } from '../db/index.ts';
 
 /** Runs `fn` over slices of at most `size` items, one after another. */
 export async function chunked<T>(items: readonly T[], fn: (chunk: T[]) => Promise<void>, size?: number): Promise<void> {

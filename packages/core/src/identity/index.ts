@@ -13,6 +13,7 @@ import { IdentityTimeline } from './timeline.ts';
 import { assessDomain, type SecurityAssessment } from './assessment.ts';
 
 export * from './types.ts';
+export type { IdentityTables } from './tables.ts';
 export { identitySensorFqlSchema, type IdentitySensor } from './sensors.ts';
 export { ENTITY_SORT_KEYS, ROLES, rolesOf, riskFactorsOf, type EntityColumn, type EntityQuery, type EntityRow } from './entities.ts';
 export { MAX_PAGE as MAX_IDENTITY_PAGE, type IdentityPage } from './keyset.ts';

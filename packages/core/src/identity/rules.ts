@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Actor } from '../actor.ts';
 import type { Database } from '../db/index.ts';
 import { badRequest } from '../util/errors.ts';
 import { newId, nowIso } from '../util/ids.ts';
@@ -42,6 +43,7 @@ export interface PolicyRuleInput {
 
 export interface PolicyRule extends PolicyRuleInput {
   id: string;
+  /** The creating actor's id. */
   createdBy: string;
   createdAt: string;
 }
@@ -127,7 +129,7 @@ export class PolicyRuleService {
     }
   }
 
-  async create(input: PolicyRuleInput, createdBy: string): Promise<PolicyRule> {
+  async create(input: PolicyRuleInput, actor: Actor): Promise<PolicyRule> {
     await this.validate(input);
     const { name, action, trigger, enabled, simulationMode, ...conditions } = input;
     const row = {
@@ -138,7 +140,7 @@ export class PolicyRuleService {
       action,
       trigger,
       conditions: JSON.stringify({ activity: conditions.activity, destination: conditions.destination, sourceEndpoint: conditions.sourceEndpoint, sourceUser: conditions.sourceUser }),
-      created_by: createdBy,
+      created_by: actor.id,
       created_at: nowIso(),
     };
     await this.db.insertInto('identity_policy_rules').values(row).execute();

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Database, DialectAdapter } from '../db/index.ts';
-import { chunks } from '../db/chunks.ts';
+import { chunks, type Database, type DialectAdapter } from '../db/index.ts';
 
 /**
  * How hosts reach their effective policy, kept in the database so that every replica sees the

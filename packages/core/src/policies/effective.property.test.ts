@@ -103,7 +103,7 @@ describe('effective policies (property): the stored answer always equals the def
       case 'member': {
         const h = pick(hosts, op.host);
         const g = pick(staticGroups, op.group);
-        if (h && g) await core.hostGroups.changeMembers(op.add ? 'add-hosts' : 'remove-hosts', [g.id], `device_id:'${h.device_id}'`, 'prop');
+        if (h && g) await core.hostGroups.changeMembers(op.add ? 'add-hosts' : 'remove-hosts', [g.id], `device_id:'${h.device_id}'`, { id: 'prop' });
         break;
       }
       case 'platform': {
@@ -113,7 +113,7 @@ describe('effective policies (property): the stored answer always equals the def
       }
       case 'rule': {
         const dyn = groups.find((g) => g.group_type === 'dynamic');
-        if (dyn) await core.hostGroups.update([{ id: dyn.id, assignment_rule: `platform_name:'${PLATFORM_NAMES[op.platform % 3]}'` }], 'prop');
+        if (dyn) await core.hostGroups.update([{ id: dyn.id, assignment_rule: `platform_name:'${PLATFORM_NAMES[op.platform % 3]}'` }], { id: 'prop' });
         break;
       }
       case 'delete': {
@@ -125,7 +125,7 @@ describe('effective policies (property): the stored answer always equals the def
         const g = pick(staticGroups, op.group);
         if (g && staticGroups.length > 1) {
           await core.hostGroups.delete([g.id]);
-          await core.hostGroups.create([{ name: `s-${Math.random()}`, group_type: 'static' }], 'prop');
+          await core.hostGroups.create([{ name: `s-${Math.random()}`, group_type: 'static' }], { id: 'prop' });
         }
         break;
       }
@@ -140,10 +140,10 @@ describe('effective policies (property): the stored answer always equals the def
         { name: 'static-b', group_type: 'static' },
         { name: 'dynamic', group_type: 'dynamic', assignment_rule: "platform_name:'Windows'" },
       ],
-      'prop',
+      { id: 'prop' },
     );
-    await core.hostGroups.changeMembers('add-hosts', [groups[0].id], "hostname:['prop-0','prop-1','prop-2','prop-3']", 'prop');
-    await core.hostGroups.changeMembers('add-hosts', [groups[1].id], "hostname:['prop-3','prop-4','prop-5','prop-6']", 'prop');
+    await core.hostGroups.changeMembers('add-hosts', [groups[0].id], "hostname:['prop-0','prop-1','prop-2','prop-3']", { id: 'prop' });
+    await core.hostGroups.changeMembers('add-hosts', [groups[1].id], "hostname:['prop-3','prop-4','prop-5','prop-6']", { id: 'prop' });
     for (const platform of PLATFORM_NAMES) {
       const created = await core.responsePolicies.create(
         [1, 2].map((i) => ({ name: `${platform}-${i}`, platform_name: platform, settings: [{ id: 'RealTimeFunctionality', value: { enabled: true } }] })),

@@ -14,6 +14,7 @@ import type { PlatformName } from '../platform.ts';
 import type { PolicySettings, SettingWrite } from './settings.ts';
 
 export { ResponsePolicyService } from './policy-service.ts';
+export type { PolicyTables } from './tables.ts';
 
 export interface ResponsePolicy {
   id: string;

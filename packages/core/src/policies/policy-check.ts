@@ -95,7 +95,8 @@ export class PolicyCheck {
 
   /**
    * Each host's policy, with the settings text read once per policy rather than once per host:
-   * 10,000 hosts under a few policies used to copy (and key a cache by) the same settings 10,000 times.
+   * read per host, 10,000 hosts under a few policies would copy (and key a cache by) the same
+   * settings 10,000 times.
    */
   private async effectiveRows(deviceIds: readonly string[]): Promise<Map<string, CheckRow>> {
     const placed: { device_id: string; id: string }[] = [];

@@ -118,7 +118,7 @@ export class PolicyRecords {
     details?: Record<string, unknown>,
     targetType = 'response_policy',
   ): Promise<void> {
-    return this.audit.record({ actor: actor.id, actor_name: actor.name, action, target_type: targetType, target_id: targetId, before, after, details }, trx);
+    return this.audit.record({ actor, action, target_type: targetType, target_id: targetId, before, after, details }, trx);
   }
 }
 

@@ -66,8 +66,8 @@ describe('ResponsePolicyService', () => {
   });
 
   it('applies the first enabled policy in precedence order attached to one of the host groups', async () => {
-    const [group] = await core.hostGroups.create([{ name: 'servers', group_type: 'static' }], 'test');
-    await core.hostGroups.changeMembers('add-hosts', [group.id], `device_id:['${win[0].device_id}','${win[1].device_id}']`, 'test');
+    const [group] = await core.hostGroups.create([{ name: 'servers', group_type: 'static' }], { id: 'test' });
+    await core.hostGroups.changeMembers('add-hosts', [group.id], `device_id:['${win[0].device_id}','${win[1].device_id}']`, { id: 'test' });
     const [open, lockdown] = await core.responsePolicies.create(
       [
         { name: 'Open', platform_name: 'windows', settings: on('RealTimeFunctionality', 'GetCommand', 'PutCommand', 'ExecCommand') },
@@ -104,15 +104,15 @@ describe('ResponsePolicyService', () => {
     await core.responsePolicies.act('enable', [open.id], [], actor);
 
     // A Linux host in the same group is untouched by Windows policies.
-    await core.hostGroups.changeMembers('add-hosts', [group.id], `device_id:'${linux.device_id}'`, 'test');
+    await core.hostGroups.changeMembers('add-hosts', [group.id], `device_id:'${linux.device_id}'`, { id: 'test' });
     await core.responsePolicies.settled();
     expect(await effectiveName(linux.device_id)).toBe('platform_default');
 
     // Membership changes made by the host-group service move hosts (announced on the event bus).
-    await core.hostGroups.changeMembers('remove-hosts', [group.id], `device_id:'${win[0].device_id}'`, 'test');
+    await core.hostGroups.changeMembers('remove-hosts', [group.id], `device_id:'${win[0].device_id}'`, { id: 'test' });
     await core.responsePolicies.settled();
     expect(await effectiveName(win[0].device_id)).toBe('platform_default');
-    await core.hostGroups.changeMembers('add-hosts', [group.id], `device_id:'${win[0].device_id}'`, 'test');
+    await core.hostGroups.changeMembers('add-hosts', [group.id], `device_id:'${win[0].device_id}'`, { id: 'test' });
     await core.responsePolicies.settled();
     expect(await effectiveName(win[0].device_id)).toBe('Open');
 
@@ -125,7 +125,7 @@ describe('ResponsePolicyService', () => {
   });
 
   it('follows dynamic groups as hosts register and change', async () => {
-    const [dyn] = await core.hostGroups.create([{ name: 'dyn-db', group_type: 'dynamic', assignment_rule: "hostname:*'db-*'" }], 'test');
+    const [dyn] = await core.hostGroups.create([{ name: 'dyn-db', group_type: 'dynamic', assignment_rule: "hostname:*'db-*'" }], { id: 'test' });
     const [p] = await core.responsePolicies.create([{ name: 'Databases', platform_name: 'Linux', settings: on('RealTimeFunctionality', 'ExecCommand') }], actor);
     await core.responsePolicies.act('add-host-group', [p.id], [dyn.id], actor);
     await core.responsePolicies.act('enable', [p.id], [], actor);
@@ -142,14 +142,14 @@ describe('ResponsePolicyService', () => {
     const e = (await core.responsePolicies.effective([db1.device_id])).get(db1.device_id)!;
     expect(e).toMatchObject({ policy_name: 'platform_default', platform_name: 'Mac', is_default: true });
     // A rule change re-evaluates the group (the event is announced inside the writer's transaction).
-    await core.hostGroups.update([{ id: dyn.id, assignment_rule: "hostname:*'db-*'+platform_name:'Mac'" }], 'test');
+    await core.hostGroups.update([{ id: dyn.id, assignment_rule: "hostname:*'db-*'+platform_name:'Mac'" }], { id: 'test' });
     await core.responsePolicies.settled();
     expect(await effectiveName(db1.device_id)).toBe('platform_default');
   });
 
   it('enforces RealTimeFunctionality on sessions and the platform on memdump', async () => {
-    const [g] = await core.hostGroups.create([{ name: 'quarantine', group_type: 'static' }], 'test');
-    await core.hostGroups.changeMembers('add-hosts', [g.id], `device_id:'${linux.device_id}'`, 'test');
+    const [g] = await core.hostGroups.create([{ name: 'quarantine', group_type: 'static' }], { id: 'test' });
+    await core.hostGroups.changeMembers('add-hosts', [g.id], `device_id:'${linux.device_id}'`, { id: 'test' });
     const [p] = await core.responsePolicies.create([{ name: 'No RTR', platform_name: 'Linux' }], actor);
     await core.responsePolicies.act('add-host-group', [p.id], [g.id], actor);
     await core.responsePolicies.act('enable', [p.id], [], actor);
@@ -224,8 +224,8 @@ describe('ResponsePolicyService', () => {
   });
 
   it('deletes only disabled non-default policies, moving their hosts and auditing the change', async () => {
-    const [g] = await core.hostGroups.create([{ name: 'temp', group_type: 'static' }], 'test');
-    await core.hostGroups.changeMembers('add-hosts', [g.id], `device_id:'${win[2].device_id}'`, 'test');
+    const [g] = await core.hostGroups.create([{ name: 'temp', group_type: 'static' }], { id: 'test' });
+    await core.hostGroups.changeMembers('add-hosts', [g.id], `device_id:'${win[2].device_id}'`, { id: 'test' });
     const [p] = await core.responsePolicies.create([{ name: 'Temp', platform_name: 'Windows', settings: on('RealTimeFunctionality') }], actor);
     await core.responsePolicies.act('add-host-group', [p.id], [g.id], actor);
     expect((await failure(core.responsePolicies.act('add-host-group', [p.id], [g.id], actor))).message).toMatch(/already attached/);

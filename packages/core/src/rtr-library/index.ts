@@ -22,8 +22,7 @@ export const LIBRARY_PLATFORMS: readonly Platform[] = ['windows', 'linux', 'mac'
  * Who looks. `private` scripts are visible to their owner only; `group` scripts to RTR admins
  * only (admin defaults to true: the library API itself requires the admin scope); `public` to all.
  */
-export interface LibraryViewer {
-  client_id: string;
+export interface LibraryViewer extends Actor {
   admin?: boolean;
 }
 
@@ -189,3 +188,4 @@ export const MAX_LIST_LIMIT = 100;
 export { RtrLibraryService } from './rtr-library-service.ts';
 export { putFileFqlSchema, scriptFqlSchema, falconScriptFqlSchema } from './fql-schema.ts';
 export { scriptUsableBy, type ScriptUserTier } from './visibility.ts';
+export type { RtrLibraryTables } from './tables.ts';

@@ -48,7 +48,7 @@ export class PutFileService extends StagingLibrary implements PutFileLibrary {
         await trx.insertInto('rtr_put_files').values(row).execute();
         await this.blobIndex.record(staged, trx);
         await this.audit.record(
-          { actor: actor.id, actor_name: actor.name, action: 'put_file.create', target_type: 'put_file', target_id: row.id, after: snapshot(toPutFile(row)), details: { comments_for_audit_log: row.comments_for_audit_log } },
+          { actor, action: 'put_file.create', target_type: 'put_file', target_id: row.id, after: snapshot(toPutFile(row)), details: { comments_for_audit_log: row.comments_for_audit_log } },
           trx,
         );
       });
@@ -88,7 +88,7 @@ export class PutFileService extends StagingLibrary implements PutFileLibrary {
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('rtr_put_files').where('id', 'in', found.map((f) => f.id)).execute();
       for (const f of found) {
-        await this.audit.record({ actor: actor.id, actor_name: actor.name, action: 'put_file.delete', target_type: 'put_file', target_id: f.id, before: snapshot(f) }, trx);
+        await this.audit.record({ actor, action: 'put_file.delete', target_type: 'put_file', target_id: f.id, before: snapshot(f) }, trx);
       }
     });
     return found.map((f) => f.id);

@@ -8,7 +8,7 @@ import { openTestStore } from '../testing/db.ts';
 import type { Store } from '../db/index.ts';
 import { AuditService } from '../audit/index.ts';
 import { createFsBlobStore, type BlobStore } from '../blobs/index.ts';
-import { RtrLibraryService } from './index.ts';
+import { RtrLibraryService, type LibraryViewer } from './index.ts';
 
 /** The contract the RTR command service codes against (put, runscript -CloudFile=, falconscript). */
 describe('RtrLibraryService', () => {
@@ -67,15 +67,15 @@ describe('RtrLibraryService', () => {
     await lib.scripts.create({ content: 'id', description: 'd', name: 'private.sh', permission_type: 'private', platform: ['linux'] }, owner);
     await lib.scripts.create({ content: 'id', description: 'd', name: 'group.sh', permission_type: 'group', platform: ['linux', 'mac'] }, owner);
     await lib.scripts.create({ content: 'id', description: 'd', name: 'public.ps1', permission_type: 'public' }, owner);
-    const seen = async (name: string, viewer: { client_id: string; admin?: boolean }) => (await lib.scripts.getByName(name, viewer))?.name;
-    expect(await seen('private.sh', { client_id: owner.id })).toBe('private.sh');
-    expect(await seen('private.sh', { client_id: other.id })).toBeUndefined();
-    expect(await seen('group.sh', { client_id: other.id })).toBe('group.sh');
-    expect(await seen('group.sh', { client_id: other.id, admin: false })).toBeUndefined();
-    expect(await seen('public.ps1', { client_id: other.id, admin: false })).toBe('public.ps1');
+    const seen = async (name: string, viewer: LibraryViewer) => (await lib.scripts.getByName(name, viewer))?.name;
+    expect(await seen('private.sh', owner)).toBe('private.sh');
+    expect(await seen('private.sh', other)).toBeUndefined();
+    expect(await seen('group.sh', other)).toBe('group.sh');
+    expect(await seen('group.sh', { ...other, admin: false })).toBeUndefined();
+    expect(await seen('public.ps1', { ...other, admin: false })).toBe('public.ps1');
     const script = await lib.scripts.getByName('GROUP.SH');
     expect(script).toMatchObject({ content: 'id', platform: ['linux', 'mac'], permission_type: 'group', created_by_uuid: owner.id, run_attempt_count: 0 });
-    const page = await lib.scripts.list({}, { client_id: other.id });
+    const page = await lib.scripts.list({}, other);
     expect(page.total).toBe(2);
   });
 

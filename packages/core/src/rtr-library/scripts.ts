@@ -84,8 +84,7 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
         await this.blobIndex.record(staged, trx);
         await this.audit.record(
           {
-            actor: actor.id,
-            actor_name: actor.name,
+            actor,
             action: 'script.create',
             target_type: 'script',
             target_id: row.id,
@@ -124,8 +123,7 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
   }
 
   async update(input: UpdateScriptInput, actor: Actor): Promise<Script> {
-    const viewer = { client_id: actor.id };
-    const current = (await this.getRows([input.id], viewer))[0];
+    const current = (await this.getRows([input.id], actor))[0];
     if (!current) {
       if (input.file && !isStaged(input.file)) input.file.stream.resume();
       else if (input.file) await this.discard(input.file);
@@ -164,8 +162,7 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
         const after = toScript({ ...current.row, ...patch }, platforms ?? current.platforms);
         await this.audit.record(
           {
-            actor: actor.id,
-            actor_name: actor.name,
+            actor,
             action: 'script.update',
             target_type: 'script',
             target_id: input.id,
@@ -181,11 +178,11 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
       if (isUniqueViolation(err)) throw duplicate(input.name ?? current.row.name);
       throw err;
     }
-    return (await this.getMany([input.id], viewer))[0];
+    return (await this.getMany([input.id], actor))[0];
   }
 
   async delete(ids: readonly string[], actor: Actor): Promise<string[]> {
-    const found = await this.getRows(ids, { client_id: actor.id });
+    const found = await this.getRows(ids, actor);
     if (!found.length) return [];
     await this.db.transaction().execute(async (trx) => {
       const foundIds = found.map((f) => f.row.id);
@@ -193,7 +190,7 @@ export class ScriptService extends StagingLibrary implements ScriptLibrary {
       await trx.deleteFrom('rtr_scripts').where('id', 'in', foundIds).execute();
       for (const f of found) {
         await this.audit.record(
-          { actor: actor.id, actor_name: actor.name, action: 'script.delete', target_type: 'script', target_id: f.row.id, before: snapshot(toScript(f.row, f.platforms)) },
+          { actor, action: 'script.delete', target_type: 'script', target_id: f.row.id, before: snapshot(toScript(f.row, f.platforms)) },
           trx,
         );
       }

@@ -3,7 +3,7 @@ import { scriptUsableBy, type ScriptUserTier } from './visibility.ts';
 
 describe('scriptUsableBy (permission_type)', () => {
   const script = (permission_type: string, created_by_uuid = 'owner') => ({ permission_type, created_by_uuid });
-  const user = (tier: ScriptUserTier, client_id = 'someone') => ({ client_id, tier });
+  const user = (tier: ScriptUserTier, client_id = 'someone') => ({ id: client_id, tier });
 
   it('lets the owner use any of its scripts, whatever its tier', () => {
     for (const p of ['private', 'group', 'public']) expect(scriptUsableBy(script(p), user('read', 'owner'))).toBe(true);

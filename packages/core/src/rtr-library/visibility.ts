@@ -1,4 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
+import type { Actor } from '../actor.ts';
 import type { Database } from '../db/index.ts';
 import type { LibraryViewer } from './index.ts';
 
@@ -10,8 +11,8 @@ export type ScriptUserTier = 'read' | 'active' | 'admin';
  * `public` scripts active responders and admins; `group` scripts admins; `private` scripts
  * nobody else. The one statement of the rule: the SQL form below says the same.
  */
-export function scriptUsableBy(script: { permission_type: string; created_by_uuid: string }, user: { client_id: string; tier: ScriptUserTier }): boolean {
-  if (script.created_by_uuid === user.client_id) return true;
+export function scriptUsableBy(script: { permission_type: string; created_by_uuid: string }, user: Actor & { tier: ScriptUserTier }): boolean {
+  if (script.created_by_uuid === user.id) return true;
   if (script.permission_type === 'public') return user.tier !== 'read';
   if (script.permission_type === 'group') return user.tier === 'admin';
   return false;
@@ -27,7 +28,7 @@ export function visibleTo(viewer: LibraryViewer) {
   const tier = tierOf(viewer);
   return (eb: ExpressionBuilder<Database, 'rtr_scripts'>) =>
     eb.or([
-      eb('rtr_scripts.created_by_uuid', '=', viewer.client_id),
+      eb('rtr_scripts.created_by_uuid', '=', viewer.id),
       ...(tier !== 'read' ? [eb('rtr_scripts.permission_type', '=', 'public')] : []),
       ...(tier === 'admin' ? [eb('rtr_scripts.permission_type', '=', 'group')] : []),
     ]);

@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/index.ts';
+import { chunks, type Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso, plusMs } from '../util/ids.ts';
-import { chunks } from '../db/chunks.ts';
 import { INSERT_CHUNK, toSession } from './rows.ts';
 import type { RtrSessions } from './sessions.ts';
-import { SESSION_IDLE_MS, type RtrCaller, type RtrSession } from './index.ts';
+import type { Actor } from '../actor.ts';
+import { SESSION_IDLE_MS, type RtrSession } from './index.ts';
 
 export interface RtrBatch {
   id: string;
@@ -38,7 +38,7 @@ export class RtrBatches {
    */
   async init(
     deviceIds: readonly string[],
-    caller: RtrCaller,
+    caller: Actor,
     opts: { queue_offline: boolean; existing_batch_id?: string; origin?: string },
   ): Promise<{ batch?: RtrBatch; created: RtrSession[]; refused: { device_id: string; error: ServiceError }[] }> {
     const existing = opts.existing_batch_id ? await this.get(opts.existing_batch_id, caller) : undefined;
@@ -52,10 +52,10 @@ export class RtrBatches {
     const expires = plusMs(now, SESSION_IDLE_MS);
     await this.db.transaction().execute(async (trx) => {
       if (existing) await trx.updateTable('rtr_batches').set({ updated_at: now, expires_at: expires }).where('id', '=', batchId).execute();
-      else await trx.insertInto('rtr_batches').values({ id: batchId, client_id: caller.client_id, queue_offline: queueOffline ? 1 : 0, created_at: now, updated_at: now, expires_at: expires }).execute();
+      else await trx.insertInto('rtr_batches').values({ id: batchId, client_id: caller.id, queue_offline: queueOffline ? 1 : 0, created_at: now, updated_at: now, expires_at: expires }).execute();
       for (const chunk of chunks(rows, INSERT_CHUNK)) await trx.insertInto('rtr_sessions').values(chunk).execute();
       await this.audit.record(
-        { actor: caller.client_id, actor_name: caller.client_name, action: existing ? 'rtr_batch.extend' : 'rtr_batch.create', target_type: 'rtr_batch', target_id: batchId, details: { hosts: rows.length, refused: refused.length } },
+        { actor: caller, action: existing ? 'rtr_batch.extend' : 'rtr_batch.create', target_type: 'rtr_batch', target_id: batchId, details: { hosts: rows.length, refused: refused.length } },
         trx,
       );
     });
@@ -65,9 +65,9 @@ export class RtrBatches {
   }
 
   /** The caller's live batch and its live sessions; unknown, foreign and expired batches are 404s. */
-  async get(batchId: string, caller: RtrCaller): Promise<RtrBatch> {
+  async get(batchId: string, caller: Actor): Promise<RtrBatch> {
     const row = await this.db.selectFrom('rtr_batches').selectAll().where('id', '=', batchId).executeTakeFirst();
-    if (!row || row.client_id !== caller.client_id) throw notFound(batchId);
+    if (!row || row.client_id !== caller.id) throw notFound(batchId);
     const now = nowIso();
     if (row.expires_at <= now) throw new ServiceError('not_found', `batch ${batchId} has expired after ${SESSION_IDLE_MS / 60_000} minutes without use; start a new batch`);
     const sessions = await this.db
@@ -96,7 +96,7 @@ export class RtrBatches {
   }
 
   /** BatchRefreshSessions: drop some hosts from the batch, keep the rest alive. */
-  async refresh(batchId: string, caller: RtrCaller, hostsToRemove: readonly string[]): Promise<RtrBatch> {
+  async refresh(batchId: string, caller: Actor, hostsToRemove: readonly string[]): Promise<RtrBatch> {
     const batch = await this.get(batchId, caller);
     const removing = new Set(hostsToRemove);
     const removed = batch.sessions.filter((s) => removing.has(s.device_id)).map((s) => s.id);
@@ -104,7 +104,7 @@ export class RtrBatches {
     if (removed.length) {
       await this.db.transaction().execute(async (trx) => {
         for (const chunk of chunks(removed)) await trx.updateTable('rtr_sessions').set({ deleted_at: now, updated_at: now }).where('id', 'in', chunk).execute();
-        await this.audit.record({ actor: caller.client_id, actor_name: caller.client_name, action: 'rtr_batch.remove_hosts', target_type: 'rtr_batch', target_id: batchId, details: { hosts: removed.length } }, trx);
+        await this.audit.record({ actor: caller, action: 'rtr_batch.remove_hosts', target_type: 'rtr_batch', target_id: batchId, details: { hosts: removed.length } }, trx);
       });
       await this.sessions.cancelQueued(removed);
     }

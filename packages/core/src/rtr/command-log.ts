@@ -1,15 +1,15 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/index.ts';
+import { chunks, type Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CommandRecord, CommandService, IssueAlsoWrite, IssueInput } from '../commands/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
-import { chunks } from '../db/chunks.ts';
 import { INSERT_CHUNK, toEntry } from './rows.ts';
 import type { RtrCommandsTable, RtrFanoutsTable, RtrFilesTable } from './tables.ts';
 import type { RtrSessions } from './sessions.ts';
-import type { RtrCaller, RtrCommandEntry, RtrCommandView, RtrIssueItem, RtrIssueResult, RtrIssued, RtrSession } from './index.ts';
+import type { Actor } from '../actor.ts';
+import type { RtrCommandEntry, RtrCommandView, RtrIssueItem, RtrIssueResult, RtrIssued, RtrSession } from './index.ts';
 
 /** A fan-out host's log row: its command (cloud_request_id = command id) under the fan-out's line. */
 function fanoutRow(command: Pick<CommandRecord, 'id' | 'session_id' | 'device_id' | 'cwd' | 'created_at'>, fanout: RtrFanoutsTable): RtrCommandsTable {
@@ -48,7 +48,7 @@ export class RtrCommandLog {
     private readonly audit: AuditService,
   ) {}
 
-  async issue(items: RtrIssueItem[], caller: RtrCaller, opts: { batch_id?: string; fanout_id?: string } = {}): Promise<RtrIssueResult> {
+  async issue(items: RtrIssueItem[], caller: Actor, opts: { batch_id?: string; fanout_id?: string } = {}): Promise<RtrIssueResult> {
     if (items.length === 0) return { issued: [], refused: [] };
     const inputs: IssueInput[] = items.map((it) => ({
       device_id: it.session.device_id,
@@ -57,7 +57,7 @@ export class RtrCommandLog {
       cwd: it.session.pwd,
       timeout_ms: it.timeout_ms,
       queue_offline: it.queue_offline,
-      issued_by: caller.client_id,
+      issued_by: caller.id,
       session_id: it.session.id,
       capability: it.capability,
     }));
@@ -65,7 +65,7 @@ export class RtrCommandLog {
     // (put-and-run) keep a row per host, which records each host's follow-up.
     const fanout: RtrFanoutsTable | undefined =
       opts.fanout_id && !items.some((it) => it.chain)
-        ? { id: opts.fanout_id, batch_id: opts.batch_id ?? '', client_id: caller.client_id, base_command: items[0].base_command, command_string: items[0].command_string, tier: items[0].tier, created_at: nowIso() }
+        ? { id: opts.fanout_id, batch_id: opts.batch_id ?? '', client_id: caller.id, base_command: items[0].base_command, command_string: items[0].command_string, tier: items[0].tier, created_at: nowIso() }
         : undefined;
     const issued: RtrIssued[] = [];
     // The log, pending files and audit event are written in the commands' own transaction (which
@@ -83,7 +83,7 @@ export class RtrCommandLog {
           id: command.id,
           session_id: it.session.id,
           device_id: it.session.device_id,
-          client_id: caller.client_id,
+          client_id: caller.id,
           command_id: command.id,
           base_command: it.base_command,
           command_string: it.command_string,
@@ -103,7 +103,7 @@ export class RtrCommandLog {
           fileRows.push({
             session_id: it.session.id,
             device_id: it.session.device_id,
-            client_id: caller.client_id,
+            client_id: caller.id,
             cloud_request_id: command.id,
             command_id: command.id,
             fanout_id: opts.fanout_id ?? '',
@@ -126,8 +126,8 @@ export class RtrCommandLog {
       const first = logRows[0];
       await this.audit.record(
         opts.fanout_id
-          ? { actor: caller.client_id, actor_name: caller.client_name, action: 'rtr_batch.command', target_type: 'rtr_batch', target_id: opts.batch_id ?? '', details: { fanout_id: opts.fanout_id, base_command: first.base_command, command_string: first.command_string, hosts: logRows.length } }
-          : { actor: caller.client_id, actor_name: caller.client_name, action: 'rtr_command.execute', target_type: 'rtr_session', target_id: first.session_id, device_id: first.device_id, details: { cloud_request_id: first.id, base_command: first.base_command, command_string: first.command_string, tier: first.tier } },
+          ? { actor: caller, action: 'rtr_batch.command', target_type: 'rtr_batch', target_id: opts.batch_id ?? '', details: { fanout_id: opts.fanout_id, base_command: first.base_command, command_string: first.command_string, hosts: logRows.length } }
+          : { actor: caller, action: 'rtr_command.execute', target_type: 'rtr_session', target_id: first.session_id, device_id: first.device_id, details: { cloud_request_id: first.id, base_command: first.base_command, command_string: first.command_string, tier: first.tier } },
         trx,
       );
     };
@@ -144,7 +144,7 @@ export class RtrCommandLog {
   /** Log a command the server answered itself (help, history, clear): complete at once. */
   async recordAnswered(
     session: RtrSession,
-    caller: RtrCaller,
+    caller: Actor,
     line: { base_command: string; command_string: string; tier: string },
     output: { stdout: string; stderr: string },
   ): Promise<RtrCommandEntry> {
@@ -153,7 +153,7 @@ export class RtrCommandLog {
       id: crypto.randomUUID(),
       session_id: session.id,
       device_id: session.device_id,
-      client_id: caller.client_id,
+      client_id: caller.id,
       command_id: '',
       ...line,
       current_directory: session.pwd,
@@ -172,11 +172,11 @@ export class RtrCommandLog {
   }
 
   /** One of the caller's commands by cloud_request_id, with where it stands; another client's is a 404. */
-  async get(cloudRequestId: string, caller: RtrCaller): Promise<{ view: RtrCommandView; session: RtrSession }> {
+  async get(cloudRequestId: string, caller: Actor): Promise<{ view: RtrCommandView; session: RtrSession }> {
     const row =
       (await this.db.selectFrom('rtr_commands').selectAll().where('id', '=', cloudRequestId).executeTakeFirst()) ??
       (await this.fanoutRows('commands.id', [cloudRequestId]))[0];
-    if (!row || row.client_id !== caller.client_id) throw new ServiceError('not_found', `cloud_request_id ${cloudRequestId.slice(0, 64)} not found`);
+    if (!row || row.client_id !== caller.id) throw new ServiceError('not_found', `cloud_request_id ${cloudRequestId.slice(0, 64)} not found`);
     const session = await this.sessions.get(row.session_id, caller);
     const [view] = await this.views([toEntry(row)]);
     return { view: await this.advance(view, session, caller), session };
@@ -229,7 +229,7 @@ export class RtrCommandLog {
         .where('chain', 'is not', null)
         .execute();
       for (const row of rows) {
-        const caller = { client_id: row.client_id, client_name: '' };
+        const caller: Actor = { id: row.client_id };
         const session = await this.sessions.get(row.session_id, caller).catch(() => undefined);
         if (!session) continue; // gone: the next look reports it
         const [view] = await this.views([toEntry(row)]);
@@ -243,7 +243,7 @@ export class RtrCommandLog {
    * or when someone looks (status check, audit), claimed with a conditional update so that two
    * concurrent starts issue one run.
    */
-  private async advance(view: RtrCommandView, session: RtrSession, caller: RtrCaller): Promise<RtrCommandView> {
+  private async advance(view: RtrCommandView, session: RtrSession, caller: Actor): Promise<RtrCommandView> {
     const { entry, first } = view;
     if (!entry.chain || entry.chain_command_id || first?.status !== 'complete') return view;
     const claim = `!claim:${crypto.randomUUID()}`;
@@ -258,7 +258,7 @@ export class RtrCommandLog {
         cwd: entry.current_directory,
         timeout_ms: entry.chain.timeout_ms,
         queue_offline: true,
-        issued_by: caller.client_id,
+        issued_by: caller.id,
         session_id: session.id,
         capability: 'put-and-run',
       },

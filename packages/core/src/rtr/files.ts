@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/index.ts';
+import { chunks, type Database } from '../db/index.ts';
 import type { CommandRecord, CommandService } from '../commands/index.ts';
 import { TERMINAL_STATUSES } from '../commands/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso } from '../util/ids.ts';
-import { chunks } from '../db/chunks.ts';
 import { toFile } from './rows.ts';
 import type { RtrSessions } from './sessions.ts';
-import type { RtrCaller, RtrFile } from './index.ts';
+import type { Actor } from '../actor.ts';
+import type { RtrFile } from './index.ts';
 
 /**
  * Files retrieved with `get`. A row is written when the get is issued (pending) and completed —
@@ -22,7 +22,7 @@ export class RtrFiles {
   ) {}
 
   /** A session's files (the caller's session, live or not); pending ones only when asked. */
-  async list(sessionId: string, caller: RtrCaller, opts: { includePending?: boolean } = {}): Promise<RtrFile[]> {
+  async list(sessionId: string, caller: Actor, opts: { includePending?: boolean } = {}): Promise<RtrFile[]> {
     await this.sessions.get(sessionId, caller);
     await this.settle({ session_id: sessionId });
     let q = this.db.selectFrom('rtr_files').selectAll().where('session_id', '=', sessionId).where('deleted_at', 'is', null);
@@ -31,7 +31,7 @@ export class RtrFiles {
   }
 
   /** A retrieved file of the caller's session by digest (the newest, if retrieved twice). */
-  async find(sessionId: string, sha256: string, caller: RtrCaller): Promise<RtrFile> {
+  async find(sessionId: string, sha256: string, caller: Actor): Promise<RtrFile> {
     await this.sessions.get(sessionId, caller);
     await this.settle({ session_id: sessionId });
     const row = await this.db
@@ -49,7 +49,7 @@ export class RtrFiles {
   }
 
   /** Forget retrieved files of a session; the BlobCollector removes their bytes once nothing else refers to them. */
-  async delete(ids: readonly number[], sessionId: string, caller: RtrCaller): Promise<number[]> {
+  async delete(ids: readonly number[], sessionId: string, caller: Actor): Promise<number[]> {
     await this.sessions.get(sessionId, caller);
     const rows = await this.db.selectFrom('rtr_files').select('id').where('session_id', '=', sessionId).where('deleted_at', 'is', null).where('id', 'in', [...ids]).execute();
     const found = rows.map((r) => Number(r.id));
@@ -60,9 +60,9 @@ export class RtrFiles {
   }
 
   /** The files of one batch get fan-out (BatchGetCmd's batch_get_cmd_req_id), settled. */
-  async forFanout(fanoutId: string, caller: RtrCaller): Promise<RtrFile[]> {
+  async forFanout(fanoutId: string, caller: Actor): Promise<RtrFile[]> {
     await this.settle({ fanout_id: fanoutId });
-    const rows = await this.db.selectFrom('rtr_files').selectAll().where('fanout_id', '=', fanoutId).where('client_id', '=', caller.client_id).orderBy('id').execute();
+    const rows = await this.db.selectFrom('rtr_files').selectAll().where('fanout_id', '=', fanoutId).where('client_id', '=', caller.id).orderBy('id').execute();
     return rows.map(toFile);
   }
 

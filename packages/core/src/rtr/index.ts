@@ -21,13 +21,6 @@ export const QUEUED_SESSION_MS = 7 * 24 * 3600_000;
 /** Largest batch (BatchInitSessions host_ids). */
 export const MAX_BATCH_HOSTS = 10_000;
 
-
-/** Who is calling: the API client, which owns what it opens. */
-export interface RtrCaller {
-  client_id: string;
-  client_name: string;
-}
-
 /** A session's row, with its flags as booleans and its platform narrowed. */
 export type RtrSession = Omit<RtrSessionsTable, 'queue_offline' | 'offline_queued' | 'platform'> & {
   queue_offline: boolean;

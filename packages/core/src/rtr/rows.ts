@@ -1,6 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Database } from '../db/index.ts';
-import { chunks } from '../db/chunks.ts';
+import { chunks, type Database } from '../db/index.ts';
 import { isOnline } from '../hosts/index.ts';
 import type { RtrCommandsTable, RtrFilesTable, RtrSessionsTable } from './tables.ts';
 import type { RtrCommandEntry, RtrFile, RtrSession } from './index.ts';

@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../index.ts';
 import { openTestStore } from '../testing/db.ts';
-import { SESSION_IDLE_MS, type RtrCaller } from './index.ts';
+import type { Actor } from '../actor.ts';
+import { SESSION_IDLE_MS } from './index.ts';
 
 // The RTR rules that hold whatever the dialect: ownership, directory tracking, pending files,
 // bulk batch writes that leave nothing behind on failure.
@@ -10,8 +11,8 @@ describe('RtrService', () => {
   let core: Core;
   let linux: string;
   let windows: string;
-  const me: RtrCaller = { client_id: 'client-a', client_name: 'A' };
-  const them: RtrCaller = { client_id: 'client-b', client_name: 'B' };
+  const me: Actor = { id: 'client-a', name: 'A' };
+  const them: Actor = { id: 'client-b', name: 'B' };
 
   beforeAll(async () => {
     core = await createCore(await openTestStore());

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/index.ts';
+import { chunks, type Database } from '../db/index.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CommandService } from '../commands/index.ts';
 import type { ResponseGuard } from '../guard/index.ts';
@@ -8,10 +8,10 @@ import { queryIds, type IdPage } from '../fql/index.ts';
 import { ServiceError } from '../util/errors.ts';
 import { nowIso, plusMs } from '../util/ids.ts';
 import { rtrSessionFqlSchema } from './fql-schema.ts';
-import { chunks } from '../db/chunks.ts';
 import { hostFacts, initialPwd, toSession, type HostFacts } from './rows.ts';
 import type { RtrSessionsTable } from './tables.ts';
-import { QUEUED_SESSION_MS, SESSION_IDLE_MS, type RtrCaller, type RtrListQuery, type RtrSession } from './index.ts';
+import { actorName, type Actor } from '../actor.ts';
+import { QUEUED_SESSION_MS, SESSION_IDLE_MS, type RtrListQuery, type RtrSession } from './index.ts';
 
 export interface OpenSessionInput {
   device_id: string;
@@ -41,14 +41,14 @@ export class RtrSessions {
     private readonly commands: CommandService,
   ) {}
 
-  async open(input: OpenSessionInput, caller: RtrCaller): Promise<OpenedSession> {
+  async open(input: OpenSessionInput, caller: Actor): Promise<OpenedSession> {
     const { rows, refused } = await this.prepare([input.device_id], caller, { origin: input.origin ?? '', queue_offline: !!input.queue_offline, batch_id: '' });
     if (refused.length) throw refused[0].error;
     const row = rows[0];
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('rtr_sessions').values(row).execute();
       await this.audit.record(
-        { actor: caller.client_id, actor_name: caller.client_name, action: 'rtr_session.create', target_type: 'rtr_session', target_id: row.id, device_id: row.device_id, details: { origin: row.origin, offline_queued: !!row.offline_queued } },
+        { actor: caller, action: 'rtr_session.create', target_type: 'rtr_session', target_id: row.id, device_id: row.device_id, details: { origin: row.origin, offline_queued: !!row.offline_queued } },
         trx,
       );
     });
@@ -62,7 +62,7 @@ export class RtrSessions {
    */
   async prepare(
     deviceIds: readonly string[],
-    caller: RtrCaller,
+    caller: Actor,
     opts: { origin: string; queue_offline: boolean; batch_id: string },
   ): Promise<{ rows: RtrSessionsTable[]; refused: { device_id: string; error: ServiceError }[]; facts: Map<string, HostFacts> }> {
     const facts = await hostFacts(this.db, deviceIds);
@@ -89,8 +89,8 @@ export class RtrSessions {
       rows.push({
         id: crypto.randomUUID(),
         device_id,
-        client_id: caller.client_id,
-        client_name: caller.client_name,
+        client_id: caller.id,
+        client_name: actorName(caller),
         origin: opts.origin,
         batch_id: opts.batch_id,
         queue_offline: opts.queue_offline ? 1 : 0,
@@ -111,9 +111,9 @@ export class RtrSessions {
    * The caller's session. Another client's session, or an unknown id, is a 404 alike; with
    * `live`, a deleted or expired session is a 404 that says so (only its owner learns that).
    */
-  async get(id: string, caller: RtrCaller, opts: { live?: boolean } = {}): Promise<RtrSession> {
+  async get(id: string, caller: Actor, opts: { live?: boolean } = {}): Promise<RtrSession> {
     const row = await this.db.selectFrom('rtr_sessions').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row || row.client_id !== caller.client_id) throw notFound(id);
+    if (!row || row.client_id !== caller.id) throw notFound(id);
     if (opts.live) {
       if (row.deleted_at) throw new ServiceError('not_found', `session ${id} has been deleted; start a new session`);
       if (row.expires_at <= nowIso()) throw new ServiceError('not_found', `session ${id} has expired after ${SESSION_IDLE_MS / 60_000} minutes without use; start a new session`);
@@ -122,10 +122,10 @@ export class RtrSessions {
   }
 
   /** The caller's sessions among `ids` (any state), in the order asked. */
-  async getMany(ids: readonly string[], caller: RtrCaller): Promise<RtrSession[]> {
+  async getMany(ids: readonly string[], caller: Actor): Promise<RtrSession[]> {
     const found = new Map<string, RtrSession>();
     for (const chunk of chunks([...new Set(ids)])) {
-      const rows = await this.db.selectFrom('rtr_sessions').selectAll().where('id', 'in', chunk).where('client_id', '=', caller.client_id).execute();
+      const rows = await this.db.selectFrom('rtr_sessions').selectAll().where('id', 'in', chunk).where('client_id', '=', caller.id).execute();
       for (const r of rows) found.set(r.id, toSession(r));
     }
     return [...new Set(ids)].map((id) => found.get(id)).filter((s): s is RtrSession => !!s);
@@ -157,12 +157,12 @@ export class RtrSessions {
   }
 
   /** RTR_PulseSession: the caller's most recent live session on the host, its expiry extended. */
-  async pulse(deviceId: string, caller: RtrCaller): Promise<OpenedSession> {
+  async pulse(deviceId: string, caller: Actor): Promise<OpenedSession> {
     const row = await this.db
       .selectFrom('rtr_sessions')
       .selectAll()
       .where('device_id', '=', deviceId)
-      .where('client_id', '=', caller.client_id)
+      .where('client_id', '=', caller.id)
       .where('deleted_at', 'is', null)
       .where('expires_at', '>', nowIso())
       .orderBy('created_at', 'desc')
@@ -177,13 +177,13 @@ export class RtrSessions {
   }
 
   /** End a session: it no longer takes commands, and its queued commands are cancelled. */
-  async delete(id: string, caller: RtrCaller): Promise<void> {
+  async delete(id: string, caller: Actor): Promise<void> {
     const session = await this.get(id, caller);
     if (session.deleted_at) throw notFound(id);
     const now = nowIso();
     await this.db.transaction().execute(async (trx) => {
       await trx.updateTable('rtr_sessions').set({ deleted_at: now, updated_at: now }).where('id', '=', id).execute();
-      await this.audit.record({ actor: caller.client_id, actor_name: caller.client_name, action: 'rtr_session.delete', target_type: 'rtr_session', target_id: id, device_id: session.device_id }, trx);
+      await this.audit.record({ actor: caller, action: 'rtr_session.delete', target_type: 'rtr_session', target_id: id, device_id: session.device_id }, trx);
     });
     await this.cancelQueued([id]);
   }
@@ -198,10 +198,10 @@ export class RtrSessions {
   }
 
   /** RTR_ListAllSessions: the caller's live sessions matching an FQL filter, sorted and paged. */
-  async list(caller: RtrCaller, q: RtrListQuery): Promise<IdPage> {
+  async list(caller: Actor, q: RtrListQuery): Promise<IdPage> {
     const base = this.db
       .selectFrom('rtr_sessions')
-      .where('rtr_sessions.client_id', '=', caller.client_id)
+      .where('rtr_sessions.client_id', '=', caller.id)
       .where('rtr_sessions.deleted_at', 'is', null)
       .where('rtr_sessions.expires_at', '>', nowIso());
     return queryIds(base, rtrSessionFqlSchema, q, 'created_at|desc');
@@ -253,12 +253,12 @@ export class RtrSessions {
   }
 
   /** This client's last 20 command lines on the host: from single sessions and from batch commands. */
-  private async previousCommands(deviceId: string, caller: RtrCaller): Promise<string[]> {
+  private async previousCommands(deviceId: string, caller: Actor): Promise<string[]> {
     const single = await this.db
       .selectFrom('rtr_commands')
       .select(['command_string', 'created_at'])
       .where('device_id', '=', deviceId)
-      .where('client_id', '=', caller.client_id)
+      .where('client_id', '=', caller.id)
       .orderBy('created_at', 'desc')
       .limit(20)
       .execute();
@@ -267,7 +267,7 @@ export class RtrSessions {
       .innerJoin('rtr_fanouts', 'rtr_fanouts.id', 'commands.batch_id')
       .select(['rtr_fanouts.command_string', 'commands.created_at'])
       .where('commands.device_id', '=', deviceId)
-      .where('rtr_fanouts.client_id', '=', caller.client_id)
+      .where('rtr_fanouts.client_id', '=', caller.id)
       .orderBy('commands.created_at', 'desc')
       .limit(20)
       .execute();

@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/index.ts';
-import type { TransfersTable } from '../db/schema.ts';
+import type { Database, TransfersTable } from '../db/index.ts';
 import { BlobIndex, assertSha256, type BlobStore } from '../blobs/index.ts';
 import { ServiceError, badRequest, conflict, notFound } from '../util/errors.ts';
 import { newId, newSecret, nowIso } from '../util/ids.ts';

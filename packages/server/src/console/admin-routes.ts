@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConsoleSessionService, ServiceError, type ConsoleSession, type Core } from '@riposte/core';
 import { allScopes, getOperation } from '@riposte/spec';
-import { readCookie, SESSION_COOKIE } from './cookies.ts';
+import { consoleActor, readCookie, SESSION_COOKIE } from '../console-auth/index.ts';
 
 function error(reply: FastifyReply, status: number, message: string) {
   return reply.code(status).send({ errors: [{ code: status, message }] });
@@ -21,8 +21,6 @@ async function admin(core: Core, request: FastifyRequest, reply: FastifyReply, w
   if (request.validationError) return void error(reply, 400, request.validationError.message);
   return session;
 }
-
-const actorOf = (s: ConsoleSession) => ({ id: `console:${s.user_id}`, name: s.user_name });
 
 /** Runs `work`, answering a core ServiceError (bad input, unknown id) in the console's envelope. */
 async function answer(reply: FastifyReply, work: () => Promise<unknown>) {
@@ -56,7 +54,7 @@ export function registerConsoleAdminRoutes(app: FastifyInstance, core: Core): vo
     return answer(reply, async () => {
       const created = await core.apiClients.create(body);
       const { client_secret: _secret, ...after } = created;
-      await core.audit.record({ actor: actorOf(session).id, actor_name: session.user_name, action: 'api_client.create', target_type: 'api_client', target_id: created.client_id, after });
+      await core.audit.record({ actor: consoleActor(session), action: 'api_client.create', target_type: 'api_client', target_id: created.client_id, after });
       return reply.code(201).send({ resources: [created] });
     });
   });
@@ -68,7 +66,7 @@ export function registerConsoleAdminRoutes(app: FastifyInstance, core: Core): vo
     return answer(reply, async () => {
       const before = await core.apiClients.get(id);
       await core.apiClients.delete(id);
-      await core.audit.record({ actor: actorOf(session).id, actor_name: session.user_name, action: 'api_client.delete', target_type: 'api_client', target_id: id, before });
+      await core.audit.record({ actor: consoleActor(session), action: 'api_client.delete', target_type: 'api_client', target_id: id, before });
       return reply.code(204).send();
     });
   });
@@ -81,14 +79,14 @@ export function registerConsoleAdminRoutes(app: FastifyInstance, core: Core): vo
   app.post('/console/api/enroll-tokens', schemaOf('ConsoleCreateEnrollToken'), async (request, reply) => {
     const session = await admin(core, request, reply, true);
     if (!session) return reply;
-    return answer(reply, async () => reply.code(201).send({ resources: [await core.enrollTokens.create(request.body as object, actorOf(session))] }));
+    return answer(reply, async () => reply.code(201).send({ resources: [await core.enrollTokens.create(request.body as object, consoleActor(session))] }));
   });
 
   app.delete('/console/api/enroll-tokens', schemaOf('ConsoleRevokeEnrollToken'), async (request, reply) => {
     const session = await admin(core, request, reply, true);
     if (!session) return reply;
     return answer(reply, async () => {
-      await core.enrollTokens.revoke((request.query as { id: string }).id, actorOf(session));
+      await core.enrollTokens.revoke((request.query as { id: string }).id, consoleActor(session));
       return reply.code(204).send();
     });
   });

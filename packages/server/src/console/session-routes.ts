@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ConsoleSessionService, ConsoleUserError, CONSOLE_MAX_MS, type Core } from '@riposte/core';
 import { ConsoleChangePasswordBody, ConsoleSignInBody, type Static } from '@riposte/spec';
-import { readCookie, sessionCookie, SESSION_COOKIE } from './cookies.ts';
+import { consoleActor, readCookie, sessionCookie, SESSION_COOKIE } from '../console-auth/index.ts';
 
 /** Sign-in attempts per client address per minute; the answer for a wrong name or password is the same. */
 const SIGN_IN_PER_MINUTE = 10;
@@ -25,11 +25,11 @@ export function registerConsoleSessionRoutes(app: FastifyInstance, core: Core): 
       const { name, password } = request.body;
       const user = await core.consoleUsers.authenticate(name, password);
       if (!user) {
-        await core.audit.record({ actor: 'console', actor_name: name, action: 'console.sign_in_failed', target_type: 'console_user', target_id: name, details: { ip: request.ip } });
+        await core.audit.record({ actor: { id: 'console', name }, action: 'console.sign_in_failed', target_type: 'console_user', target_id: name, details: { ip: request.ip } });
         return error(reply, 401, WRONG);
       }
       const session = await core.consoleSessions.create(user.id);
-      await core.audit.record({ actor: `console:${user.id}`, actor_name: user.name, action: 'console.sign_in', target_type: 'console_user', target_id: user.id, details: { ip: request.ip } });
+      await core.audit.record({ actor: consoleActor({ user_id: user.id, user_name: user.name }), action: 'console.sign_in', target_type: 'console_user', target_id: user.id, details: { ip: request.ip } });
       reply.header('set-cookie', sessionCookie(session.token, request.protocol === 'https', Math.floor(CONSOLE_MAX_MS / 1000)));
       return { name: user.name, role: user.role, csrf_token: session.csrf_token, must_change_password: user.must_change_password };
     },
@@ -64,7 +64,7 @@ export function registerConsoleSessionRoutes(app: FastifyInstance, core: Core): 
         if (err instanceof ConsoleUserError) return error(reply, 400, err.message);
         throw err;
       }
-      await core.audit.record({ actor: `console:${session.user_id}`, actor_name: session.user_name, action: 'console.password_change', target_type: 'console_user', target_id: session.user_id });
+      await core.audit.record({ actor: consoleActor(session), action: 'console.password_change', target_type: 'console_user', target_id: session.user_id });
       return reply.code(204).send();
     },
   );
@@ -75,7 +75,7 @@ export function registerConsoleSessionRoutes(app: FastifyInstance, core: Core): 
     if (!token || !session) return error(reply, 401, 'not signed in');
     if (!ConsoleSessionService.csrfMatches(session, request.headers['x-csrf-token'])) return error(reply, 403, 'missing or wrong CSRF token');
     await core.consoleSessions.destroy(token);
-    await core.audit.record({ actor: `console:${session.user_id}`, actor_name: session.user_name, action: 'console.sign_out', target_type: 'console_user', target_id: session.user_id });
+    await core.audit.record({ actor: consoleActor(session), action: 'console.sign_out', target_type: 'console_user', target_id: session.user_id });
     reply.header('set-cookie', sessionCookie('', request.protocol === 'https', 0));
     return reply.code(204).send();
   });

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Core, TokenPrincipal } from '@riposte/core';
 import type { Operation } from '@riposte/spec';
 import { sendFalconError } from './envelope.ts';
-import { consolePrincipal } from '../console/principal.ts';
+import { consolePrincipal } from '../console-auth/index.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

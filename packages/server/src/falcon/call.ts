@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BodyOf, OperationOf, ParamsOf, QueryOf } from '@riposte/spec';
-import type { TokenPrincipal } from '@riposte/core';
+import type { Actor, TokenPrincipal } from '@riposte/core';
 import type { FalconResult } from './envelope.ts';
 
 /** A Falcon operation of the registry, with its literal id and schema types. */
@@ -16,6 +16,13 @@ export interface Call<O extends FalconOperation = FalconOperation> {
   principal?: TokenPrincipal;
   request: FastifyRequest;
   reply: FastifyReply;
+}
+
+/** The API client making a call: it owns what it creates and is named in created_by/modified_by and the audit trail. */
+export function actorOf(call: { principal?: TokenPrincipal }): Actor {
+  const p = call.principal;
+  if (!p) throw new Error('this operation requires an authenticated principal');
+  return { id: p.client_id, name: p.client_name };
 }
 
 /** A call of any of the operations named (handlers shared by several operations). */

@@ -1,6 +1,6 @@
 import type { Core, HostGroup } from '@riposte/core';
 import { badRequest } from '@riposte/core';
-import type { SomeFalconHandlers } from './call.ts';
+import { actorOf, type SomeFalconHandlers } from './call.ts';
 import { falconTime } from './device-model.ts';
 import type { DeviceRenderCache } from './device-cache.ts';
 import { entitiesResult } from './hosts.ts';
@@ -32,18 +32,17 @@ const GROUP_ACTIONS = { add_group_member: 'add-hosts', remove_group_member: 'rem
 
 export function hostGroupHandlers(core: Core, devices: DeviceRenderCache) {
   const render = (g: HostGroup) => toFalconHostGroup(g, core.cid);
-  const who = (c: { principal?: { client_name: string; client_id: string } }) => c.principal?.client_name ?? 'api';
   const groupsResult = async (ids: string[]) => {
     const groups = await core.hostGroups.get(ids);
     return entitiesResult(ids, groups, (g) => g.id, 'host group', render);
   };
   return {
     async createHostGroups(call) {
-      const groups = await core.hostGroups.create(call.body.resources, who(call));
+      const groups = await core.hostGroups.create(call.body.resources, actorOf(call));
       return { resources: groups.map(render), writes: { resources_affected: groups.length } };
     },
     async updateHostGroups(call) {
-      const groups = await core.hostGroups.update(call.body.resources, who(call));
+      const groups = await core.hostGroups.update(call.body.resources, actorOf(call));
       return { resources: groups.map(render), writes: { resources_affected: groups.length } };
     },
     async deleteHostGroups({ query }) {
@@ -79,13 +78,13 @@ export function hostGroupHandlers(core: Core, devices: DeviceRenderCache) {
       };
     },
     async performGroupAction(call) {
-      const groups = await core.hostGroups.changeMembers(call.query.action_name, call.body.ids, filterParameter(call.body.action_parameters), who(call));
+      const groups = await core.hostGroups.changeMembers(call.query.action_name, call.body.ids, filterParameter(call.body.action_parameters), actorOf(call));
       return { resources: groups.map(render) };
     },
     async entities_perform_action(call) {
       const action = GROUP_ACTIONS[call.query.action_name as keyof typeof GROUP_ACTIONS];
       const filter = action === 'remove-all' ? '' : filterParameter(call.body.action_parameters);
-      const groups = await core.hostGroups.changeMembers(action, call.query.ids, filter, who(call));
+      const groups = await core.hostGroups.changeMembers(action, call.query.ids, filter, actorOf(call));
       return { resources: groups.map(render) };
     },
   } satisfies SomeFalconHandlers;

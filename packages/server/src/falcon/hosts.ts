@@ -1,6 +1,6 @@
 import type { Core, LoginEvent } from '@riposte/core';
 import { badRequest, parseFqlDate } from '@riposte/core';
-import type { SomeFalconHandlers } from './call.ts';
+import { actorOf, type SomeFalconHandlers } from './call.ts';
 import type { FalconError, FalconResult } from './envelope.ts';
 import { falconTime, pickFields, toFalconDevice } from './device-model.ts';
 import { DeviceRenderCache } from './device-cache.ts';
@@ -116,8 +116,7 @@ export function hostHandlers(core: Core, devices: DeviceRenderCache) {
     },
     async DevicesActionsDeleteV1(call) {
       const { ids, filter } = call.body as { ids?: string[]; filter?: string };
-      const actor = { id: call.principal?.client_id ?? 'api', name: call.principal?.client_name ?? 'api' };
-      const { deleted, errors } = await core.hostDeletion.delete({ ids, filter }, actor);
+      const { deleted, errors } = await core.hostDeletion.delete({ ids, filter }, actorOf(call));
       return {
         resources: deleted.map((id) => ({ id, path: '' })),
         errors: errors.map((e) => ({ code: e.error.status, message: e.error.message, id: e.id })),

@@ -1,7 +1,7 @@
 import { badRequest, identitySensorFqlSchema, type AggregateRequest, type Core, type IdentitySensor, type PolicyRule } from '@riposte/core';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AggregateQueryRequest } from '@riposte/spec';
-import type { SomeFalconHandlers } from './call.ts';
+import { actorOf, type SomeFalconHandlers } from './call.ts';
 import { entitiesResult } from './hosts.ts';
 
 /** The seed: "There is a maximum of 3 nested aggregations per request." */
@@ -100,7 +100,7 @@ export function identityHandlers(core: Core) {
     },
 
     async post_policy_rules({ body, principal }) {
-      const rule = await identity.rules.create(body, principal?.client_id ?? 'unknown');
+      const rule = await identity.rules.create(body, actorOf({ principal }));
       return { resources: [ruleResource(rule)] };
     },
 

@@ -1,6 +1,6 @@
-import type { Actor, Core, ResponsePolicy } from '@riposte/core';
+import type { Core, ResponsePolicy } from '@riposte/core';
 import { badRequest, settingCategories } from '@riposte/core';
-import type { Call, SomeFalconHandlers } from './call.ts';
+import { actorOf, type SomeFalconHandlers } from './call.ts';
 import type { DeviceRenderCache } from './device-cache.ts';
 import { falconTime } from './device-model.ts';
 import { toFalconHostGroup } from './hostgroups.ts';
@@ -24,10 +24,6 @@ export function toFalconResponsePolicy(p: ResponsePolicy, cid: string): Record<s
   };
 }
 
-function actor(call: Call): Actor {
-  return { id: call.principal?.client_id ?? 'api', name: call.principal?.client_name ?? 'api' };
-}
-
 /** `group_id` action parameters; any other parameter name is a mistake worth reporting. */
 function groupIdsOf(params: { name: string; value: string }[] | undefined, name = 'group_id'): string[] {
   const out: string[] = [];
@@ -48,15 +44,15 @@ export function responsePolicyHandlers(core: Core, devices: DeviceRenderCache) {
   const render = (list: ResponsePolicy[]) => list.map((p) => toFalconResponsePolicy(p, core.cid));
   return {
     async createRTResponsePolicies(call) {
-      const created = await policies.create(call.body.resources, actor(call));
+      const created = await policies.create(call.body.resources, actorOf(call));
       return { resources: render(created), writes: { resources_affected: created.length } };
     },
     async updateRTResponsePolicies(call) {
-      const updated = await policies.update(call.body.resources, actor(call));
+      const updated = await policies.update(call.body.resources, actorOf(call));
       return { resources: render(updated), writes: { resources_affected: updated.length } };
     },
     async deleteRTResponsePolicies(call) {
-      const deleted = await policies.delete(call.query.ids, actor(call));
+      const deleted = await policies.delete(call.query.ids, actorOf(call));
       return { resources: deleted, writes: { resources_affected: deleted.length } };
     },
     async getRTResponsePolicies({ query }) {
@@ -87,11 +83,11 @@ export function responsePolicyHandlers(core: Core, devices: DeviceRenderCache) {
           : action === 'add-rule-group' || action === 'remove-rule-group'
             ? groupIdsOf(call.body.action_parameters, 'rule_group_id')
             : [];
-      const changed = await policies.act(action, call.body.ids, groupIds, actor(call));
+      const changed = await policies.act(action, call.body.ids, groupIds, actorOf(call));
       return { resources: render(changed), writes: { resources_affected: changed.length } };
     },
     async setRTResponsePoliciesPrecedence(call) {
-      const ids = await policies.setPrecedence(call.body.platform_name, idList(call.body.ids), actor(call));
+      const ids = await policies.setPrecedence(call.body.platform_name, idList(call.body.ids), actorOf(call));
       return { resources: ids };
     },
   } satisfies SomeFalconHandlers;

@@ -223,7 +223,7 @@ export class AgentConnection {
   private audit(action: string, details: Record<string, unknown>): void {
     const commandId = typeof details.command_id === 'string' ? details.command_id : undefined;
     this.deps.core.audit
-      .record({ actor: `agent:${this.deviceId}`, actor_name: 'agent', action, target_type: commandId ? 'command' : 'host', target_id: commandId ?? this.deviceId, device_id: this.deviceId, details })
+      .record({ actor: { id: `agent:${this.deviceId}`, name: 'agent' }, action, target_type: commandId ? 'command' : 'host', target_id: commandId ?? this.deviceId, device_id: this.deviceId, details })
       .catch((err) => this.deps.log.error({ device_id: this.deviceId, err }, 'audit of a refused agent frame failed'));
   }
 

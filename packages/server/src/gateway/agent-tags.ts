@@ -23,8 +23,7 @@ export function agentTags(reported: readonly string[]): { accepted: string[]; re
 export async function auditRefusedTags(core: Core, deviceId: string, refused: readonly string[]): Promise<void> {
   if (refused.length === 0) return;
   await core.audit.record({
-    actor: `agent:${deviceId}`,
-    actor_name: 'agent',
+    actor: { id: `agent:${deviceId}`, name: 'agent' },
     action: 'agent.tags_refused',
     target_type: 'host',
     target_id: deviceId,

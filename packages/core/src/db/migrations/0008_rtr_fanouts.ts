@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 /**
  * One row per batch command (a fan-out), holding the line every host of it got. A host's part of
  * a fan-out is its internal command (commands.batch_id = the fan-out's id), so a batch command to
- * 10,000 hosts no longer writes 10,000 log rows that repeat the same line; rtr_commands keeps the
+ * 10,000 hosts writes its line once, not in 10,000 log rows; rtr_commands keeps the
  * commands of single sessions, those the server answered, and chained ones (put-and-run).
  */
 export function rtrFanouts() {

@@ -1,16 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { TObject } from '@sinclair/typebox';
-import { ServiceError, type Actor, type StagedUpload, type UploadStream } from '@riposte/core';
+import { ServiceError, type StagedUpload, type UploadStream } from '@riposte/core';
 import type { Operation } from '@riposte/spec';
-import type { Call } from '../call.ts';
 import { readForm, type ReadFormOptions } from '../../form-input.ts';
-
-/** The API client making a library call: owner of what it creates, viewer of what it lists. */
-export function actorOf(call: Call): Actor {
-  const p = call.principal;
-  if (!p) throw new Error('library operations require an authenticated principal');
-  return { id: p.client_id, name: p.client_name };
-}
 
 /** Page metadata for `queries/...` answers. */
 export function idPage(page: { ids: string[]; offset: number; limit: number; total: number }) {

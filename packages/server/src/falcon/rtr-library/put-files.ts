@@ -1,7 +1,8 @@
 import type { Core } from '@riposte/core';
 import type { CallOf, SomeFalconHandlers } from '../call.ts';
 import { entitiesResult } from '../hosts.ts';
-import { actorOf, deleteResult, idPage, readLibraryForm } from './caller.ts';
+import { actorOf } from '../call.ts';
+import { deleteResult, idPage, readLibraryForm } from './caller.ts';
 import { renderPutFile } from './render.ts';
 
 export function putFileHandlers(core: Core) {

@@ -1,7 +1,8 @@
 import type { Core } from '@riposte/core';
 import type { CallOf, SomeFalconHandlers } from '../call.ts';
 import { entitiesResult } from '../hosts.ts';
-import { actorOf, deleteResult, idPage, readLibraryForm } from './caller.ts';
+import { actorOf } from '../call.ts';
+import { deleteResult, idPage, readLibraryForm } from './caller.ts';
 import { renderScript } from './render.ts';
 
 export function scriptHandlers(core: Core) {
@@ -21,7 +22,7 @@ export function scriptHandlers(core: Core) {
 
   const get = (version: 1 | 2) => async (call: CallOf<'RTR_GetScripts' | 'RTR_GetScriptsV2'>) => {
     const ids = call.query.ids;
-    const found = await lib.getMany(ids, { client_id: actorOf(call).id });
+    const found = await lib.getMany(ids, actorOf(call));
     return entitiesResult(ids, found, (s) => s.id, 'script', (s) => renderScript(s, version));
   };
 
@@ -37,7 +38,7 @@ export function scriptHandlers(core: Core) {
       return deleteResult(call.query.ids, done, 'script');
     },
     async RTR_ListScripts(call) {
-      return idPage(await lib.list(call.query, { client_id: actorOf(call).id }));
+      return idPage(await lib.list(call.query, actorOf(call)));
     },
   } satisfies SomeFalconHandlers;
 }

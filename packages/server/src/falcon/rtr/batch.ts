@@ -141,7 +141,7 @@ export function batchHandlers(core: Core) {
   async function runChains(chainedItems: { entry: RtrCommandEntry }[], done: Map<string, CommandRecord>, deadline: number): Promise<Map<string, RtrCommandView>> {
     const views = new Map<string, RtrCommandView>();
     if (chainedItems.length === 0) return views;
-    const caller = { client_id: chainedItems[0].entry.client_id, client_name: '' };
+    const caller = { id: chainedItems[0].entry.client_id };
     for (const { entry } of chainedItems) {
       if (done.get(entry.command_id)?.status !== 'complete') continue;
       views.set(entry.id, (await core.rtr.log.get(entry.id, caller)).view);

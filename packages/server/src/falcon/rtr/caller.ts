@@ -1,17 +1,12 @@
-import type { Core, RtrCaller, RtrSession } from '@riposte/core';
-import type { Call } from '../call.ts';
-import type { LibraryLookup, Tier, TranslateContext } from './catalog.ts';
-
-/** The API client behind an RTR call, and the highest tier its scopes give it. */
-export interface RtrPrincipal extends RtrCaller {
-  role: Tier;
-}
+import type { Core, RtrSession } from '@riposte/core';
+import { actorOf, type Call } from '../call.ts';
+import type { LibraryLookup, RtrPrincipal, Tier, TranslateContext } from './catalog.ts';
 
 export function callerOf(call: Call): RtrPrincipal {
-  const p = call.principal;
-  if (!p) throw new Error('RTR operations require an authenticated principal');
-  const role: Tier = p.scopes.has('real-time-response-admin:write') ? 'admin' : p.scopes.has('real-time-response:write') ? 'active' : 'read';
-  return { client_id: p.client_id, client_name: p.client_name, role };
+  const actor = actorOf(call);
+  const scopes = call.principal?.scopes;
+  const role: Tier = scopes?.has('real-time-response-admin:write') ? 'admin' : scopes?.has('real-time-response:write') ? 'active' : 'read';
+  return { ...actor, role };
 }
 
 /**
@@ -28,7 +23,7 @@ export function libraryFor(core: Core, caller: RtrPrincipal): LibraryLookup {
       return files.get(name)!;
     },
     script(name) {
-      if (!scripts.has(name)) scripts.set(name, core.rtrLibrary.scripts.getByName(name, { client_id: caller.client_id, admin: caller.role === 'admin' }));
+      if (!scripts.has(name)) scripts.set(name, core.rtrLibrary.scripts.getByName(name, { id: caller.id, admin: caller.role === 'admin' }));
       return scripts.get(name)!;
     },
     falconScript(name) {
@@ -38,5 +33,5 @@ export function libraryFor(core: Core, caller: RtrPrincipal): LibraryLookup {
 }
 
 export function translateContext(session: RtrSession, caller: RtrPrincipal, library: LibraryLookup): TranslateContext {
-  return { platform: session.platform, caller: { client_id: caller.client_id, role: caller.role }, library };
+  return { platform: session.platform, caller, library };
 }

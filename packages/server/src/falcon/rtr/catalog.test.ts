@@ -10,7 +10,7 @@ const library = (scripts: ScriptRef[] = []): LibraryLookup => ({
   falconScript: async (name) =>
     name.toLowerCase() === 'triage-linux' ? { name: 'triage-linux', content: 'echo triage "$1"', platform: ['linux'], parameters: ['Lines'] } : undefined,
 });
-const ctx = (over: Partial<TranslateContext> = {}): TranslateContext => ({ platform: 'linux', caller: { client_id: 'me', role: 'admin' }, library: library(), ...over });
+const ctx = (over: Partial<TranslateContext> = {}): TranslateContext => ({ platform: 'linux', caller: { id: 'me', role: 'admin' }, library: library(), ...over });
 const translate = async (line: string, c = ctx()) => {
   const p = parseCommand(line.split(' ')[0], line);
   return p.def.translate(p.args, c);
@@ -84,10 +84,10 @@ describe('Falcon RTR command catalog', () => {
   });
 
   it('applies script permission types: public to responders, group to admins, private to the owner', () => {
-    const responder = { client_id: 'me', role: 'active' as const };
-    const adminCaller = { client_id: 'me', role: 'admin' as const };
+    const responder = { id: 'me', role: 'active' as const };
+    const adminCaller = { id: 'me', role: 'admin' as const };
     expect(scriptAllowed(script({ permission_type: 'public' }), responder)).toBe(true);
-    expect(scriptAllowed(script({ permission_type: 'public' }), { client_id: 'me', role: 'read' })).toBe(false);
+    expect(scriptAllowed(script({ permission_type: 'public' }), { id: 'me', role: 'read' })).toBe(false);
     expect(scriptAllowed(script({ permission_type: 'group' }), responder)).toBe(false);
     expect(scriptAllowed(script({ permission_type: 'group' }), adminCaller)).toBe(true);
     expect(scriptAllowed(script({ permission_type: 'private' }), adminCaller)).toBe(false);

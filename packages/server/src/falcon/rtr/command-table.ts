@@ -42,7 +42,7 @@ function commandLineArgs(p: ParsedArgs): string[] {
 
 /** May the caller run this library script? public: active responders and admins; group: admins; private: its owner. */
 export function scriptAllowed(script: ScriptRef, caller: TranslateContext['caller']): boolean {
-  return scriptUsableBy(script, { client_id: caller.client_id, tier: caller.role });
+  return scriptUsableBy(script, { id: caller.id, tier: caller.role });
 }
 
 async function runscript(p: ParsedArgs, ctx: TranslateContext): Promise<Translation> {

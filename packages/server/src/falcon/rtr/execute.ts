@@ -1,9 +1,9 @@
 import { ServiceError, TERMINAL_STATUSES, type Core, type RtrCommandEntry, type RtrIssueItem, type RtrSession } from '@riposte/core';
 import type { CallOf, SomeFalconHandlers } from '../call.ts';
 import type { FalconResult } from '../envelope.ts';
-import { callerOf, libraryFor, translateContext, type RtrPrincipal } from './caller.ts';
+import { callerOf, libraryFor, translateContext } from './caller.ts';
 import { CommandLineError } from './command-line.ts';
-import { parseCommand, platformRefusal, tierRefusal, type AgentTranslation, type ParsedCommand, type ServerTranslation, type Tier, type TranslateContext, type Translation } from './catalog.ts';
+import { parseCommand, platformRefusal, tierRefusal, type AgentTranslation, type ParsedCommand, type RtrPrincipal, type ServerTranslation, type Tier, type TranslateContext, type Translation } from './catalog.ts';
 import { helpText, historyText } from './help.ts';
 import { hostError, sequenceOf, statusResource, viewOutput } from './models.ts';
 

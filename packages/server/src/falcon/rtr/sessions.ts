@@ -57,7 +57,7 @@ export function sessionHandlers(core: Core) {
 
     async RTR_ListAllSessions(call) {
       const caller = callerOf(call);
-      const filter = typeof call.query.filter === 'string' ? call.query.filter.replace(/'@me'/g, `'${caller.client_id}'`) : undefined;
+      const filter = typeof call.query.filter === 'string' ? call.query.filter.replace(/'@me'/g, `'${caller.id}'`) : undefined;
       const page = await core.rtr.sessions.list(caller, { ...call.query, filter });
       return { resources: page.ids, pagination: { offset: page.offset, limit: page.limit, total: page.total } };
     },
@@ -65,7 +65,7 @@ export function sessionHandlers(core: Core) {
     async RTR_AggregateSessions(call) {
       const caller = callerOf(call);
       const resources = await core.aggregations.run(rtrSessionFqlSchema, call.body as AggregateRequest[], {
-        where: (eb) => eb('rtr_sessions.client_id', '=', caller.client_id),
+        where: (eb) => eb('rtr_sessions.client_id', '=', caller.id),
       });
       return { resources };
     },

@@ -1,4 +1,4 @@
-import type { Capability, Platform } from '@riposte/core';
+import type { Actor, Capability, Platform } from '@riposte/core';
 import type { OptionSpec, ParsedArgs } from './command-line.ts';
 
 /** The types of the Falcon RTR command vocabulary (the table is command-table.ts, lookups catalog.ts). */
@@ -7,6 +7,11 @@ import type { OptionSpec, ParsedArgs } from './command-line.ts';
 export type Tier = 'read' | 'active' | 'admin';
 export const TIER_RANK: Record<Tier, number> = { read: 0, active: 1, admin: 2 };
 export const TIER_LABEL: Record<Tier, string> = { read: 'read-only', active: 'active-responder', admin: 'admin' };
+
+/** The API client behind an RTR call, and the highest tier its scopes give it. */
+export interface RtrPrincipal extends Actor {
+  role: Tier;
+}
 
 /** A host's platform, in core's spelling (windows, linux, mac). */
 export type { Platform };
@@ -42,8 +47,8 @@ export interface FalconScriptRef {
 
 export interface TranslateContext {
   platform: Platform;
-  /** The caller's API client and the highest tier its scopes allow (decides script visibility). */
-  caller: { client_id: string; role: Tier };
+  /** Decides script visibility. */
+  caller: RtrPrincipal;
   library: LibraryLookup;
 }
 

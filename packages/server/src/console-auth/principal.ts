@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { ConsoleSessionService, type Core, type TokenPrincipal } from '@riposte/core';
+import { ConsoleSessionService, type Actor, type Core, type TokenPrincipal } from '@riposte/core';
 import { readCookie, SESSION_COOKIE } from './cookies.ts';
 
 export type ConsoleAuth =
@@ -8,6 +8,11 @@ export type ConsoleAuth =
   | { kind: 'refused'; message: string };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD']);
+
+/** A console user as the actor of what they do: the audit trail and created_by name them. */
+export function consoleActor(session: { user_id: string; user_name: string }): Actor {
+  return { id: `console:${session.user_id}`, name: session.user_name };
+}
 
 /**
  * A request without a bearer token may carry a console session cookie. It then acts with the
@@ -23,8 +28,6 @@ export async function consolePrincipal(core: Core, request: FastifyRequest): Pro
   if (!SAFE_METHODS.has(request.method) && !ConsoleSessionService.csrfMatches(session, request.headers['x-csrf-token'])) {
     return { kind: 'refused', message: 'access denied, missing or wrong CSRF token' };
   }
-  return {
-    kind: 'principal',
-    principal: { client_id: `console:${session.user_id}`, client_name: session.user_name, scopes: session.scopes, expires_at: session.expires_at },
-  };
+  const actor = consoleActor(session);
+  return { kind: 'principal', principal: { client_id: actor.id, client_name: session.user_name, scopes: session.scopes, expires_at: session.expires_at } };
 }
