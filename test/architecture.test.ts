@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The import boundaries of docs/architecture.md, checked over every source file of packages/ (test
- * files excepted: a test wires parts together on purpose). Each rule lists the imports that break
+ * files and their `*-test-support.ts` helpers excepted: a test wires parts together on purpose). Each rule lists the imports that break
  * it, as `importer -> imported`, so a failure names what to move.
  */
 
@@ -44,7 +44,7 @@ function sourceFiles(dir: string): string[] {
     if (entry.name === 'node_modules' || entry.name === 'dist') continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...sourceFiles(full));
-    else if (/\.tsx?$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(full);
+    else if (/\.tsx?$/.test(entry.name) && !/(\.test|-test-support)\.tsx?$/.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(full);
   }
   return out;
 }
