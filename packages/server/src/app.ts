@@ -8,15 +8,11 @@ import { findOperation, getOperation, operations, toOpenApi } from '@riposte/spe
 import type { Core } from '@riposte/core';
 import { RateLimited } from './errors.ts';
 import { installNulGuard } from './nul-guard.ts';
-import { falconPlugin } from './falcon/plugin.ts';
-import { falconErrorHandler } from './falcon/errors.ts';
-import { registerConsoleSessionRoutes } from './console/session-routes.ts';
-import { registerConsoleAdminRoutes } from './console/admin-routes.ts';
-import { registerConsoleStatic } from './console/static-files.ts';
+import { falconErrorHandler, falconPlugin } from './falcon/index.ts';
+import { registerConsoleAdminRoutes, registerConsoleSessionRoutes, registerConsoleStatic } from './console/index.ts';
 import { carbonBlackPlugin, CB_MOUNT } from './carbonblack/index.ts';
 import { identityGraphqlPlugin } from './identity/index.ts';
-import { startGateway, type GatewayOptions } from './gateway/index.ts';
-import { agentPlugin, AGENT_MOUNT } from './gateway/plugin.ts';
+import { agentPlugin, AGENT_MOUNT, startGateway, type GatewayOptions } from './gateway/index.ts';
 
 const ENROLL_PATH = getOperation('AgentEnroll').path;
 

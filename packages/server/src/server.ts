@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { createCore, openStore, type Core } from '@riposte/core';
 import { buildApp } from './app.ts';
 import { bootstrapIfEmpty, type BootstrapInfo } from './bootstrap.ts';
-import type { EnrollLimits } from './gateway/enroll.ts';
+import type { EnrollLimits } from './gateway/index.ts';
 import { checkTransport, readTls, type ServerTls } from './transport.ts';
 
 export interface ServerOptions {

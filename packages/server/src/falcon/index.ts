@@ -1,16 +1,8 @@
-import type { Core } from '@riposte/core';
-import type { FalconHandlers } from './call.ts';
-import { oauth2Handlers } from './oauth2.ts';
-import { hostHandlers } from './hosts.ts';
-import { hostGroupHandlers } from './hostgroups.ts';
-import { responsePolicyHandlers } from './response-policies.ts';
-import { DeviceRenderCache } from './device-cache.ts';
-import { rtrLibraryHandlers } from './rtr-library/index.ts';
-import { rtrHandlers } from './rtr/index.ts';
-import { identityHandlers } from './identity.ts';
-
-/** Every Falcon-dialect handler, keyed by operationId. */
-export function falconHandlers(core: Core): FalconHandlers {
-  const devices = new DeviceRenderCache(core);
-  return { ...oauth2Handlers(core), ...hostHandlers(core, devices), ...hostGroupHandlers(core, devices), ...responsePolicyHandlers(core, devices), ...rtrLibraryHandlers(core), ...rtrHandlers(core), ...identityHandlers(core) };
-}
+/**
+ * The Falcon dialect (CrowdStrike's OAuth2, Hosts, Host Groups, Response Policies, RTR and RTR
+ * library APIs): `falconPlugin` registers every `falcon` operation of the registry with its bearer
+ * auth and its envelope; `falconErrorHandler` renders an error in that envelope, for the routes
+ * outside any dialect (health, OpenAPI).
+ */
+export { falconPlugin } from './plugin.ts';
+export { falconErrorHandler } from './errors.ts';

@@ -5,7 +5,7 @@ import { falconAuth } from './auth.ts';
 import { sendFalcon } from './envelope.ts';
 import { falconErrorHandler, falconNotFound } from './errors.ts';
 import type { Call, FalconHandler, FalconHandlers } from './call.ts';
-import { falconHandlers } from './index.ts';
+import { falconHandlers } from './handlers.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

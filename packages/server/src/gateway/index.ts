@@ -12,6 +12,14 @@ import { inventoryToFacts } from './inventory.ts';
 import { agentTags, auditRefusedTags } from './agent-tags.ts';
 import { resultBlobs } from './result-blobs.ts';
 
+/**
+ * The agent dialect: `startGateway` holds the agents' WebSockets (commands out, results in,
+ * presence, the command sweeper); `agentPlugin` serves its HTTP side under AGENT_MOUNT
+ * (enrollment with its `EnrollLimits`, file transfers), in the agent's own error envelope.
+ */
+export { agentPlugin, AGENT_MOUNT } from './plugin.ts';
+export type { EnrollLimits } from './enroll.ts';
+
 /** What the gateway needs from the transfer service (one-time tokens for get/put). */
 export interface TransferMinter {
   mint(opts: { command_id: string; device_id: string; direction: 'upload' | 'download'; sha256?: string; size?: number }): Promise<{ id: string; token: string }>;
