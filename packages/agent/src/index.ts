@@ -1,15 +1,24 @@
-export * from './commands/types.ts';
+export {
+  COMMAND_NAMES,
+  type CommandArgs,
+  type CommandErrorCode,
+  type CommandFailure,
+  type CommandName,
+  type CommandRequest,
+  type CommandResult,
+  type CommandSuccess,
+  type ExecutionContext,
+  type Executor,
+  type FileEntry,
+  type FileTransfers,
+  type Inventory,
+  type Platform,
+  type ProcessInfo,
+  type UpdateHistoryEntry,
+} from './commands/index.ts';
 export { OsExecutor } from './commands/os-executor.ts';
-export { SimulatedExecutor } from './sim/simulated-executor.ts';
-export { AgentClient, type AgentClientOptions } from './transport/agent-client.ts';
-export { FileJournal, MemoryJournal, type Journal } from './transport/journal.ts';
-export { enroll, loadIdentity, loadOrEnroll, saveIdentity, type AgentIdentity } from './transport/identity.ts';
-export { HttpFileTransfers } from './transport/http-transfers.ts';
+export { AgentClient, type AgentClientOptions, FileJournal, MemoryJournal, type Journal, enroll, loadIdentity, loadOrEnroll, saveIdentity, type AgentIdentity, HttpFileTransfers, httpsAgent, tlsRequestOptions, type AgentTls } from './transport/index.ts';
 export { runAgent, type RunAgentOptions, type RunningAgent } from './run-agent.ts';
 export { uninstallAgent } from './uninstall.ts';
 export { AGENT_VERSION } from './version.ts';
-export * from './sim/fleet.ts';
-export { httpsAgent, tlsRequestOptions, type AgentTls } from './transport/tls.ts';
-export { SimulatedDomain, type SimulatedDomainOptions } from './sim/domain-controller.ts';
-export { buildDirectory, type Directory } from './sim/identity-directory.ts';
-export { AuthStream, SPRAY_ACCOUNTS, SPRAY_SOURCE } from './sim/auth-stream.ts';
+export * from './sim/index.ts';

@@ -2,14 +2,10 @@ import path from 'node:path';
 import { OsExecutor } from './commands/os-executor.ts';
 import { installCrashPolicy } from './crash-policy.ts';
 import type { LoginSources } from './logins/index.ts';
-import { ProtectedPaths } from './commands/protected-paths.ts';
-import { AgentClient } from './transport/agent-client.ts';
-import { FileJournal } from './transport/journal.ts';
-import { loadOrEnroll } from './transport/identity.ts';
-import { HttpFileTransfers } from './transport/http-transfers.ts';
-import { httpsAgent, type AgentTls } from './transport/tls.ts';
+import { ProtectedPaths } from './commands/index.ts';
+import { AgentClient, FileJournal, loadOrEnroll, HttpFileTransfers, httpsAgent, type AgentTls } from './transport/index.ts';
 import { AGENT_VERSION } from './version.ts';
-import { defaultOsName, LocalIdentitySensor } from './identity/sensor.ts';
+import { defaultOsName, LocalIdentitySensor } from './identity/index.ts';
 
 export interface RunAgentOptions {
   serverUrl: string;

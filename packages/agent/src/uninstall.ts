@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Containment } from './containment/index.ts';
-import { hostPlatform } from './commands/os-executor.ts';
+import { hostPlatform } from './commands/index.ts';
 
 /**
  * Remove the agent from this machine: lift any containment it applied (so that uninstalling never

@@ -4,6 +4,7 @@ import { encrypt, filehash } from './crypto-commands.ts';
 import { CommandError, describeError, invalidArgument } from './errors.ts';
 import { eventlog } from './eventlog.ts';
 import { guardPaths } from './guard-paths.ts';
+import { hostPlatform } from './host-platform.ts';
 import { ProtectedPaths } from './protected-paths.ts';
 import { cat, cd, cp, ls, mkdir, mv, pwd, rm } from './fs-commands.ts';
 import { collectInventory } from './inventory.ts';
@@ -126,12 +127,6 @@ export class OsExecutor implements Executor {
   inventory(): Promise<Inventory> {
     return collectInventory(this.platform, this.settings.agentVersion, this.loginSources);
   }
-}
-
-export function hostPlatform(): Platform {
-  if (process.platform === 'win32') return 'windows';
-  if (process.platform === 'darwin') return 'mac';
-  return 'linux'; // other Unixes: best effort with the Linux code paths
 }
 
 /**

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll } from 'vitest';
 import { OsExecutor, type OsExecutorOptions } from './os-executor.ts';
 import type { FileTransfers } from './types.ts';
-import { harness, type Harness } from '../testing/harness.ts';
+import { harness, type Harness } from '../testing/index.ts';
 
 /** Shared helpers for the OsExecutor tests (not a test file itself). */
 

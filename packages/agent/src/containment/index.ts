@@ -2,7 +2,7 @@ import dns from 'node:dns/promises';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import type { Platform } from '../commands/types.ts';
+import type { Platform } from '../commands/index.ts';
 import { applyContainment, nftInstalled, removeContainment, type ContainmentRules } from './nftables.ts';
 import { applyIptablesContainment, iptablesInstalled, removeIptablesContainment } from './iptables.ts';
 

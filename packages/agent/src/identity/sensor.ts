@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import type { IdentityReportFrame } from '@riposte/spec';
-import type { AgentClient } from '../transport/agent-client.ts';
+import type { AgentClient } from '../transport/index.ts';
 import { parseAuthLogLine, parseAuthMessage, type LocalAuthEvent } from './auth-log.ts';
 import { parseLocalAccounts, readAccountFiles } from './local-accounts.ts';
 

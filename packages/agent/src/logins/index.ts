@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Platform } from '../commands/types.ts';
+import type { Platform } from '../commands/index.ts';
 import { readAuthLog, sudoEvent } from './auth-log.ts';
 import { readUtmpFile, UtmpType, type UtmpRecord } from './utmp.ts';
 

@@ -1,7 +1,7 @@
 // Static tables that simulated hosts pick from. Plain data only: the picking happens in
 // host-profile.ts, so these can grow without touching any logic.
 
-import type { Platform } from '../commands/types.ts';
+import type { Platform } from '../commands/index.ts';
 
 export interface OsRelease {
   /** Inventory `os_version`, e.g. "Windows 11". */

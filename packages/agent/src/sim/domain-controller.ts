@@ -1,9 +1,6 @@
 import type { IdentityBlock, IdentityReportFrame } from '@riposte/spec';
-import type { CommandRequest, CommandResult, ExecutionContext, Executor, Inventory } from '../commands/types.ts';
-import { AgentClient } from '../transport/agent-client.ts';
-import { enroll, loadOrEnroll, type AgentIdentity } from '../transport/identity.ts';
-import { MemoryJournal } from '../transport/journal.ts';
-import { HttpFileTransfers } from '../transport/http-transfers.ts';
+import type { CommandRequest, CommandResult, ExecutionContext, Executor, Inventory } from '../commands/index.ts';
+import { AgentClient, enroll, loadOrEnroll, type AgentIdentity, MemoryJournal, HttpFileTransfers } from '../transport/index.ts';
 import { AuthStream, type AuthEvent, type AuthProtocol } from './auth-stream.ts';
 import { buildDirectory, type Directory } from './identity-directory.ts';
 import { SimulatedExecutor } from './simulated-executor.ts';

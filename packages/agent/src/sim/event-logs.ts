@@ -4,7 +4,7 @@
 // `journal` on Linux stands for the system log.
 
 import { contentBytes, contentSize, type Content } from './content.ts';
-import { CommandError } from '../commands/errors.ts';
+import { CommandError } from '../commands/index.ts';
 import { MAGIC } from './fs-layout.ts';
 import { SIM_EPOCH, type HostProfile } from './host-profile.ts';
 import { hash32, Rng, rngFor } from './prng.ts';

@@ -7,7 +7,7 @@
 // first command), no inventory timer, one shared HTTP agent for file transfers, and bounded
 // concurrency for enrollment and connection so the server sees a steady stream, not a herd.
 
-import type { AgentIdentity } from '../transport/identity.ts';
+import type { AgentIdentity } from '../transport/index.ts';
 import { enrollFleet } from './fleet/enroller.ts';
 import { FleetIdentities, fleetIdentityKey } from './fleet/identities.ts';
 import { DEFAULT_FLEET_SEED, FLEET_PLATFORMS, type FleetOptions, type SimulatedFleet } from './fleet/options.ts';

@@ -1,7 +1,7 @@
 // Who a simulated host is: names, OS, hardware, network and accounts, all derived from its seed.
 // Built on first use and cheap to rebuild, so a disposed host can drop it.
 
-import type { Platform } from '../commands/types.ts';
+import type { Platform } from '../commands/index.ts';
 import { FIRST_NAMES, HARDWARE, LAST_NAMES, MAC_APPS, OS_RELEASES, type Hardware, type OsRelease } from './catalog.ts';
 import { rngFor, type Rng } from './prng.ts';
 

@@ -2,8 +2,7 @@
 // header line listing the regions, then their bytes), so tools that read real dumps read these.
 // Region bytes are seeded noise and sizes are scaled down (≤ 4 MiB) to keep thousands of hosts cheap.
 
-import { memdumpHeader, type MemdumpRegion } from '../commands/memdump-format.ts';
-import type { ProcessInfo } from '../commands/types.ts';
+import { memdumpHeader, type MemdumpRegion, type ProcessInfo } from '../commands/index.ts';
 import type { Synthetic } from './content.ts';
 import { MAGIC } from './fs-layout.ts';
 import type { HostProfile } from './host-profile.ts';

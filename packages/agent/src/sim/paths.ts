@@ -1,7 +1,7 @@
 // Path syntax of the simulated platform, independent of the OS running the simulator (node:path
 // would give POSIX answers for Windows hosts on this Linux machine).
 
-import type { Platform } from '../commands/types.ts';
+import type { Platform } from '../commands/index.ts';
 
 /** Characters Windows refuses in a file name (the `:` of a drive is handled before this check). */
 const WINDOWS_BAD_CHARS = /[<>:"|?*\x00-\x1f]/;

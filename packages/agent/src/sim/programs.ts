@@ -1,7 +1,7 @@
 // Well-known executables a simulated host can `run`, each producing what the real tool prints.
 // Shells hand their command text to the script interpreter.
 
-import type { Platform } from '../commands/types.ts';
+import type { Platform } from '../commands/index.ts';
 import { kernelBuild, type HostProfile } from './host-profile.ts';
 import { renderIfconfig, renderIpAddr, renderIpconfig } from './network.ts';
 import { interpretScript, type ScriptResult } from './script.ts';

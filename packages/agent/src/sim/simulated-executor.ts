@@ -4,10 +4,7 @@
 // the simulation offers more (Windows updates, memdump on Windows, xmemdump), it keeps those shapes.
 
 import type { ContainmentOrder } from '../containment/index.ts';
-import type {
-  CommandName, CommandRequest, CommandResult, ExecutionContext, Executor, Inventory, Platform,
-} from '../commands/types.ts';
-import { describeError, invalidArgument } from '../commands/errors.ts';
+import { type CommandName, type CommandRequest, type CommandResult, type ExecutionContext, type Executor, type Inventory, type Platform, describeError, invalidArgument } from '../commands/index.ts';
 import { kernelBuild } from './host-profile.ts';
 import { interfaces } from './network.ts';
 import { hash32 } from './prng.ts';

@@ -2,8 +2,8 @@
 
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
-import type { FileTransfers, Platform } from '../commands/types.ts';
-import { harness, type Harness } from '../testing/harness.ts';
+import type { FileTransfers, Platform } from '../commands/index.ts';
+import { harness, type Harness } from '../testing/index.ts';
 import { SimulatedExecutor } from './simulated-executor.ts';
 
 /** A blob store in memory: upload reads the local file the executor hands over, download writes one. */

@@ -2,9 +2,8 @@
 // real agent's shapes; Windows (KBs) and macOS (softwareupdate labels) use the same shapes, with
 // `name` the update's id. Generated per call (a handful of objects); installs are passed in.
 
-import type { UpdateHistoryEntry } from '../commands/types.ts';
-import type { HostProfile } from './host-profile.ts';
-import { SIM_EPOCH } from './host-profile.ts';
+import type { UpdateHistoryEntry } from '../commands/index.ts';
+import { type HostProfile, SIM_EPOCH } from './host-profile.ts';
 import { rngFor } from './prng.ts';
 
 export interface PendingUpdate {

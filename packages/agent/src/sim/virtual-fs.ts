@@ -1,9 +1,8 @@
 // The simulated disk: POSIX or Windows semantics over an OverlayTree, so the generated layout costs
 // nothing until first touched and commands' changes survive dropping it.
 
-import type { FileEntry, Platform } from '../commands/types.ts';
+import { type FileEntry, type Platform, CommandError, invalidArgument } from '../commands/index.ts';
 import { contentSize, type Content } from './content.ts';
-import { CommandError, invalidArgument } from '../commands/errors.ts';
 import { OverlayTree, type TreeEntry } from './overlay-tree.ts';
 import { pathStyle, type PathStyle } from './paths.ts';
 

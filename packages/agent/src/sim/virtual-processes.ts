@@ -1,8 +1,7 @@
 // The simulated process table and the sockets those processes hold. Generated from the seed on
 // first use; kills and spawned processes are the only state kept, so netstat follows `kill`.
 
-import type { Platform, ProcessInfo } from '../commands/types.ts';
-import { CommandError } from '../commands/errors.ts';
+import { type Platform, type ProcessInfo, CommandError } from '../commands/index.ts';
 import type { HostProfile } from './host-profile.ts';
 import { rngFor, type Rng } from './prng.ts';
 

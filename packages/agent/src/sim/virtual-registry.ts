@@ -1,7 +1,7 @@
 // The simulated Windows registry: a generated base (version info, services, Run keys, …) under an
 // overlay of changes, so `reg set` then `reg query` round-trips while idle hosts hold nothing.
 
-import { CommandError, invalidArgument } from '../commands/errors.ts';
+import { CommandError, invalidArgument } from '../commands/index.ts';
 import type { HostProfile } from './host-profile.ts';
 import { OverlayTree, type TreeEntry, type TreeShape } from './overlay-tree.ts';
 

@@ -1,6 +1,6 @@
 // Test helper (not a test file): drive any Executor with assertions on success or failure codes.
 import { expect } from 'vitest';
-import type { CommandErrorCode, CommandName, CommandResult, Executor, FileTransfers } from '../commands/types.ts';
+import type { CommandErrorCode, CommandName, CommandResult, Executor, FileTransfers } from '../commands/index.ts';
 
 export interface RunOptions {
   cwd?: string;

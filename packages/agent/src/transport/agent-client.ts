@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { AGENT_PROTOCOL_VERSION, RESULT_BLOB_MAX_BYTES, type GatewayMessage, type IdentityReportFrame } from '@riposte/spec';
-import type { CommandRequest, CommandResult, Executor, FileTransfers, Inventory } from '../commands/types.ts';
+import type { CommandRequest, CommandResult, Executor, FileTransfers, Inventory } from '../commands/index.ts';
 import type { Journal } from './journal.ts';
 import type { AgentIdentity } from './identity.ts';
 import { resultJson } from './result-json.ts';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Transform, Writable, pipeline as pipelineCb, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FileTransfers } from '../commands/types.ts';
+import type { FileTransfers } from '../commands/index.ts';
 
 export interface HttpFileTransfersOptions {
   /** The server's base URL (`https://riposte.example:8443`); a ws(s) URL is accepted too. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import http from 'node:http';
 import https from 'node:https';
-import type { Inventory } from '../commands/types.ts';
+import type { Inventory } from '../commands/index.ts';
 import { tlsRequestOptions, type AgentTls } from './tls.ts';
 
 export interface AgentIdentity {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CommandResult } from '../commands/types.ts';
+import type { CommandResult } from '../commands/index.ts';
 
 /**
  * What the agent has done with each command id, kept so that a command runs at most once:

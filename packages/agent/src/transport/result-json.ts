@@ -1,6 +1,6 @@
 // A result as the JSON text of its frame.
 
-import type { CommandResult } from '../commands/types.ts';
+import type { CommandResult } from '../commands/index.ts';
 
 /**
  * JSON text of frozen result data, by object. Frozen data is taken to be immutable all the way

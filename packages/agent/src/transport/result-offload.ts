@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ERROR_MESSAGE_MAX_CHARS, RESULT_BLOB_MAX_BYTES, RESULT_INLINE_MAX_BYTES } from '@riposte/spec';
-import type { CommandResult, FileTransfers } from '../commands/types.ts';
+import type { CommandResult, FileTransfers } from '../commands/index.ts';
 
 type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 

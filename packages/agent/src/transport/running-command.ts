@@ -1,6 +1,6 @@
 // One command in the agent client's hands: waiting for a slot or running, with the context it runs in.
 
-import type { CommandRequest, ExecutionContext, FileTransfers } from '../commands/types.ts';
+import type { CommandRequest, ExecutionContext, FileTransfers } from '../commands/index.ts';
 
 /** A command still running after this long is reported as running. */
 export const STARTED_NOTICE_MS = 250;

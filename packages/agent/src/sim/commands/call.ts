@@ -1,9 +1,6 @@
 // What a simulated command handler gets, and the helpers several command families share.
 
-import type { CommandRequest, ExecutionContext, Platform } from '../../commands/types.ts';
-import { CommandError, notSupported } from '../../commands/errors.ts';
-import { optionalInteger } from '../../commands/args.ts';
-import type { WireArgs } from '../../commands/context.ts';
+import { type CommandRequest, type ExecutionContext, type Platform, CommandError, notSupported, optionalInteger, type WireArgs } from '../../commands/index.ts';
 import type { VirtualHost } from '../virtual-host.ts';
 
 /** Largest file a simulated host keeps in memory (put, zip and encrypt outputs). */

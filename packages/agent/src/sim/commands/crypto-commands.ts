@@ -1,7 +1,7 @@
 // filehash and encrypt over virtual bytes (the real agent's commands/crypto-commands.ts).
 
 import crypto from 'node:crypto';
-import { optionalString, requireString } from '../../commands/args.ts';
+import { optionalString, requireString } from '../../commands/index.ts';
 import { contentBytes, contentSize, digests } from '../content.ts';
 import { MAX_VIRTUAL_FILE_BYTES, tooLarge, type Handler } from './call.ts';
 

@@ -1,6 +1,6 @@
 // eventlog list/view/export over the simulated logs (the real agent's commands/eventlog.ts).
 
-import { optionalInteger, requireOneOf, requireString } from '../../commands/args.ts';
+import { optionalInteger, requireOneOf, requireString } from '../../commands/index.ts';
 import { contentSize } from '../content.ts';
 import { exportLog, listLogs, viewLog } from '../event-logs.ts';
 import { fileTimestamp, outputPath, type Handler } from './call.ts';

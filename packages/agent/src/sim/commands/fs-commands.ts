@@ -1,7 +1,7 @@
 // ls, cd, pwd, cat, cp, mv, rm, mkdir on the virtual disk (the real agent's commands/fs-commands.ts).
 
 import { contentBytes, contentSize, isText } from '../content.ts';
-import { optionalBoolean, optionalInteger, optionalString, requireString } from '../../commands/args.ts';
+import { optionalBoolean, optionalInteger, optionalString, requireString } from '../../commands/index.ts';
 import type { Call, Data, Handler } from './call.ts';
 
 /** The real executor's default. */

@@ -1,8 +1,7 @@
 // memdump and xmemdump: dumps generated from the host's profile (the real agent's commands/memdump.ts).
 
-import { optionalString, requirePid } from '../../commands/args.ts';
+import { optionalString, requirePid, CommandError, notSupported } from '../../commands/index.ts';
 import { digests } from '../content.ts';
-import { CommandError, notSupported } from '../../commands/errors.ts';
 import { fullMemoryDump, processDump } from '../memory-dumps.ts';
 import { fileTimestamp, outputPath, type Handler } from './call.ts';
 

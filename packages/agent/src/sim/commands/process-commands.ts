@@ -1,8 +1,7 @@
 // ps and kill on the virtual process table (the real agent's commands/process-commands.ts).
 
 import os from 'node:os';
-import { optionalString, requirePid } from '../../commands/args.ts';
-import { CommandError, invalidArgument } from '../../commands/errors.ts';
+import { optionalString, requirePid, CommandError, invalidArgument } from '../../commands/index.ts';
 import type { Handler } from './call.ts';
 
 // Cached rows are copied out: a caller mutating a result must not change the host.

@@ -1,9 +1,8 @@
 // run and runscript: well-known programs and a tiny script dialect (the real agent's commands/script-commands.ts).
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { optionalBoolean, optionalString, optionalStringArray, requireString } from '../../commands/args.ts';
+import { optionalBoolean, optionalString, optionalStringArray, requireString, CommandError, invalidArgument } from '../../commands/index.ts';
 import { contentBytes } from '../content.ts';
-import { CommandError, invalidArgument } from '../../commands/errors.ts';
 import { findProgram } from '../programs.ts';
 import { interpretScript, type ScriptResult } from '../script.ts';
 import { effectiveTimeout, type Call, type Data, type Handler } from './call.ts';

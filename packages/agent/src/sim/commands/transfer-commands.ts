@@ -4,9 +4,8 @@ import crypto from 'node:crypto';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { optionalBoolean, optionalString, requireInteger, requireString } from '../../commands/args.ts';
+import { optionalBoolean, optionalString, requireInteger, requireString, CommandError, invalidArgument } from '../../commands/index.ts';
 import { contentBytes } from '../content.ts';
-import { CommandError, invalidArgument } from '../../commands/errors.ts';
 import { MAX_VIRTUAL_FILE_BYTES, tooLarge, transferred, type Handler } from './call.ts';
 
 export const get: Handler = async (c) => {

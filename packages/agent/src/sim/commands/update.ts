@@ -1,7 +1,6 @@
 // update list/history/install/query over the host's generated update state (the real agent's commands/update.ts).
 
-import { requireOneOf, requireString } from '../../commands/args.ts';
-import { CommandError } from '../../commands/errors.ts';
+import { requireOneOf, requireString, CommandError } from '../../commands/index.ts';
 import { updateState } from '../updates.ts';
 import type { Handler } from './call.ts';
 

@@ -1,7 +1,6 @@
 // reg, map and unmap: Windows only (the real agent's commands/windows-commands.ts).
 
-import { optionalString, optionalStringOrEmpty, requireOneOf, requireString } from '../../commands/args.ts';
-import { CommandError, invalidArgument } from '../../commands/errors.ts';
+import { optionalString, optionalStringOrEmpty, requireOneOf, requireString, CommandError, invalidArgument } from '../../commands/index.ts';
 import { requireWindows, type Handler } from './call.ts';
 
 export const reg: Handler = (c) => {

@@ -1,8 +1,7 @@
 // zip: a real archive of virtual files, written back to the virtual disk (the real agent's commands/zip.ts).
 
 import { Readable } from 'node:stream';
-import { requireString } from '../../commands/args.ts';
-import { ZipWriter } from '../../commands/zip-writer.ts';
+import { requireString, ZipWriter } from '../../commands/index.ts';
 import { contentBytes, contentSize } from '../content.ts';
 import { fromStamp, type FsEntry } from '../virtual-fs.ts';
 import { MAX_VIRTUAL_FILE_BYTES, tooLarge, type Handler } from './call.ts';

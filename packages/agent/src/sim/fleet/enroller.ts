@@ -3,9 +3,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Inventory } from '../../commands/types.ts';
-import { postJson, type AgentIdentity } from '../../transport/identity.ts';
-import { httpsAgent, type AgentTls } from '../../transport/tls.ts';
+import type { Inventory } from '../../commands/index.ts';
+import { postJson, type AgentIdentity, httpsAgent, type AgentTls } from '../../transport/index.ts';
 import { SimulatedExecutor } from '../simulated-executor.ts';
 import { FleetIdentities, fleetIdentityKey } from './identities.ts';
 import { DEFAULT_FLEET_CONCURRENCY, DEFAULT_FLEET_SEED, type FleetIdentityOptions, type FleetLog } from './options.ts';

@@ -2,7 +2,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Platform } from '../../commands/types.ts';
+import type { Platform } from '../../commands/index.ts';
 
 export const IDENTITIES_FILE = 'identities.json';
 

@@ -1,8 +1,7 @@
 // The fleet's options and the contract of a running fleet (see ../fleet.ts).
 
-import type { Platform } from '../../commands/types.ts';
-import type { AgentClient } from '../../transport/agent-client.ts';
-import type { AgentTls } from '../../transport/tls.ts';
+import type { Platform } from '../../commands/index.ts';
+import type { AgentClient, AgentTls } from '../../transport/index.ts';
 import type { SimulatedExecutor } from '../simulated-executor.ts';
 
 export type FleetPlatform = Platform | 'mixed';

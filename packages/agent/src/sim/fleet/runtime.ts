@@ -2,12 +2,8 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import type { Platform } from '../../commands/types.ts';
-import { AgentClient } from '../../transport/agent-client.ts';
-import { HttpFileTransfers } from '../../transport/http-transfers.ts';
-import type { AgentIdentity } from '../../transport/identity.ts';
-import { MemoryJournal } from '../../transport/journal.ts';
-import { tlsRequestOptions } from '../../transport/tls.ts';
+import type { Platform } from '../../commands/index.ts';
+import { AgentClient, HttpFileTransfers, type AgentIdentity, MemoryJournal, tlsRequestOptions } from '../../transport/index.ts';
 import { SimulatedExecutor } from '../simulated-executor.ts';
 import { DEFAULT_FLEET_CONCURRENCY, DEFAULT_FLEET_SEED, type FleetLog, type FleetOptions, type SimulatedAgent, type SimulatedFleet } from './options.ts';
 import { bounded, sliceOf } from './slices.ts';

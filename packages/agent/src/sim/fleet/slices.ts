@@ -1,6 +1,6 @@
 // Which hosts a fleet, or one process of it, runs, and a bounded way to go through them.
 
-import type { Platform } from '../../commands/types.ts';
+import type { Platform } from '../../commands/index.ts';
 import type { FleetIdentityOptions, FleetPlatform, FleetSlice } from './options.ts';
 
 const MIXED: readonly Platform[] = ['windows', 'linux', 'mac'];
