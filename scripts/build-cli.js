@@ -32,10 +32,10 @@ if (process.argv.includes('--force') || !clientBundleIsCurrent()) {
     logLevel: 'warning',
     legalComments: 'none',
   });
-  // The client commands talk to a server; core and the agent (the database, files read beside
-  // their sources) have no place in them, and do not work from a bundle.
+  // The client commands talk to a server; the server, core and the agent (the database, files read
+  // beside their sources) have no place in them, and do not work from a bundle.
   const inputs = Object.keys(metafile.inputs);
-  const heavy = inputs.filter((f) => /^packages\/(core|agent)\//.test(f) && !f.endsWith('/rtr-library/visibility.ts'));
+  const heavy = inputs.filter((f) => /^packages\/(core|agent|server)\//.test(f));
   if (heavy.length) {
     fs.rmSync(BUNDLE, { force: true });
     console.error(`build-cli: the client bundle would include ${heavy.slice(0, 3).join(', ')}${heavy.length > 3 ? ` and ${heavy.length - 3} more` : ''}; import a light module (a package subpath) instead`);

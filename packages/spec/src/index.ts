@@ -9,3 +9,4 @@ export * from './agent-results.ts';
 export { AggregateQueryRequest, AggregateQueryBody, AggregationResultSchema, type AggregateQueryBodyType } from './falcon/aggregates.ts';
 export { CB_ORG_PREFIX, CB_LR_PREFIX, CB_PERMISSIONS, allCbGrants, parseCbGrants, type CbPermission } from './carbonblack/index.ts';
 export * from './identity-protocol.ts';
+export * from './falcon/rtr-commands.ts';

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { runBatch, type HostResult, type HostStatus, type Tier } from '@riposte/client';
-import { allCommands } from '@riposte/server/rtr-catalog';
+import { RTR_COMMANDS } from '@riposte/spec';
 import { apiOptions, clientFor, parseTier } from '../api/connect.ts';
 import { groupIdByName, groupMemberIds, hostIdsByFilter } from '../api/fleet.ts';
 import { examples, outputOption, parseFormat, printRows, type Column } from '../api/output.ts';
@@ -76,7 +76,7 @@ export function registerBatchCommand(program: Command): void {
 /** The lowest tier that may run the command (its own), so a batch asks for no more than it needs. */
 function commandTier(line: string): Tier {
   const [base, sub] = line.trim().toLowerCase().split(/\s+/);
-  const def = allCommands().find((d) => d.command === `${base} ${sub}`) ?? allCommands().find((d) => d.base === base);
+  const def = RTR_COMMANDS.find((d) => d.command === `${base} ${sub}`) ?? RTR_COMMANDS.find((d) => d.base === base);
   return def?.tier ?? 'read';
 }
 

@@ -1,12 +1,12 @@
-import { allCommands, TIER_RANK, type CommandDef, type Platform } from '@riposte/server/rtr-catalog';
+import { RTR_COMMANDS, RTR_TIER_RANK, type RtrCommandSyntax, type RtrPlatform as Platform } from '@riposte/spec';
 import type { RtrSession, Tier } from '@riposte/client';
 
 /** Words the shell itself answers, beside the host's commands. */
 export const LOCAL_COMMANDS = ['exit', 'quit'];
 
 /** The commands a tier may run on a platform, in the catalog's order. */
-export function commandsFor(tier: Tier, platform: Platform): CommandDef[] {
-  return allCommands().filter((d) => TIER_RANK[d.tier] <= TIER_RANK[tier] && (!d.platforms || d.platforms.includes(platform)));
+export function commandsFor(tier: Tier, platform: Platform): RtrCommandSyntax[] {
+  return RTR_COMMANDS.filter((d) => RTR_TIER_RANK[d.tier] <= RTR_TIER_RANK[tier] && (!d.platforms || d.platforms.includes(platform)));
 }
 
 export function platformOf(s: string): Platform {

@@ -4,8 +4,9 @@ import { TIER_LABEL, TIER_RANK, type CommandDef, type Platform, type Tier } from
 
 /**
  * The Falcon RTR command catalogue, the one module the handlers import: the vocabulary's types
- * (vocabulary.ts), every command's tier, syntax and translation (command-table.ts), and here the
- * lookups, the parsing of a command line against that table and the tier and platform checks.
+ * (vocabulary.ts), every command's syntax (@riposte/spec's RTR_COMMANDS) with its translation
+ * (command-table.ts), and here the lookups, the parsing of a command line against that table and
+ * the tier and platform checks.
  * `help`, `history` and `clear` are answered by the server and never reach a host.
  */
 

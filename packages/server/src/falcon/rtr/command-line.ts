@@ -1,3 +1,5 @@
+import type { RtrOptionSpec } from '@riposte/spec';
+
 /**
  * The RTR command-line syntax, as responders type it in the Falcon console and send it as
  * `command_string`:
@@ -69,13 +71,7 @@ export function splitArgv(s: string): string[] {
   return tokenize(s).map((t) => t.text);
 }
 
-export interface OptionSpec {
-  /** Canonical spelling, e.g. `CommandLine`; matched case-insensitively. */
-  name: string;
-  /** Takes a value (`-Name=v` or `-Name v`); otherwise it is a switch. */
-  value: boolean;
-  description: string;
-}
+export type OptionSpec = RtrOptionSpec;
 
 export interface ParsedArgs {
   positionals: string[];

@@ -1,12 +1,15 @@
 import type { Actor, Capability, Platform } from '@riposte/core';
-import type { OptionSpec, ParsedArgs } from './command-line.ts';
+import type { RtrCommandSyntax, RtrTier } from '@riposte/spec';
+import type { ParsedArgs } from './command-line.ts';
 
-/** The types of the Falcon RTR command vocabulary (the table is command-table.ts, lookups catalog.ts). */
+/**
+ * The types of the Falcon RTR command vocabulary: the commands' syntax is @riposte/spec's
+ * RTR_COMMANDS, their translations command-table.ts, the lookups catalog.ts.
+ */
 
 /** Falcon's three RTR roles, lowest first; each endpoint accepts its own tier and those below. */
-export type Tier = 'read' | 'active' | 'admin';
-export const TIER_RANK: Record<Tier, number> = { read: 0, active: 1, admin: 2 };
-export const TIER_LABEL: Record<Tier, string> = { read: 'read-only', active: 'active-responder', admin: 'admin' };
+export type Tier = RtrTier;
+export { RTR_TIER_RANK as TIER_RANK, RTR_TIER_LABEL as TIER_LABEL } from '@riposte/spec';
 
 /** The API client behind an RTR call, and the highest tier its scopes give it. */
 export interface RtrPrincipal extends Actor {
@@ -69,24 +72,12 @@ export interface ServerTranslation {
 }
 export type Translation = AgentTranslation | ServerTranslation;
 
-export interface PositionalSpec {
-  name: string;
-  required: boolean;
-  description: string;
-}
+/** How one command of the language reaches a host (or is answered by the server). */
+export type Translate = (p: ParsedArgs, ctx: TranslateContext) => Translation | Promise<Translation>;
 
-export interface CommandDef {
-  /** `ls`, or `reg query` for commands with sub-commands. */
-  command: string;
-  base: string;
-  tier: Tier;
-  description: string;
-  positionals: PositionalSpec[];
-  options: OptionSpec[];
-  examples: string[];
-  /** Platforms the command exists on (default: all). */
-  platforms?: Platform[];
-  translate(p: ParsedArgs, ctx: TranslateContext): Translation | Promise<Translation>;
+/** A command's syntax (spec) with its translation. */
+export interface CommandDef extends RtrCommandSyntax {
+  translate: Translate;
 }
 
 
