@@ -13,23 +13,33 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const PACKAGES = path.join(ROOT, 'packages');
 const CORE = 'packages/core/src';
 const SERVER = 'packages/server/src';
+const AGENT = 'packages/agent/src';
 const SERVER_DIALECTS = ['falcon', 'carbonblack', 'identity', 'gateway', 'console'];
 
+/** Sources whose folders are parts, each entered from outside only through its index.ts. */
+const PARTED = [CORE, SERVER, AGENT];
+
 /**
- * Files of a core part that may be imported from outside it by a path other than its index.ts,
- * and why. Each must be a subpath export of @riposte/core.
+ * Files of a part that may be imported from outside it by a path other than its index.ts, and
+ * why: a separate entry keeps a light index from loading a heavy module. A subpath export of a
+ * riposte package must be one of them.
  */
-const CORE_SUBPATH_EXPORTS: Record<string, string> = {
-  'packages/core/src/rtr-library/visibility.ts':
-    '@riposte/core/script-visibility: the RTR command table is bundled into the CLI and the console, which must not take in all of core',
+const SEPARATE_ENTRIES: Record<string, string> = {
+  'packages/agent/src/commands/os-executor.ts':
+    'the real executor, which loads every OS command: commands/index.ts stays the light vocabulary (types, errors, argument readers) that the simulator and the transport load',
 };
 
 /**
- * Folders of core that are kits of one-file helpers rather than parts with a contract: any part
- * imports the file it needs, and the kit itself imports no part (so it stays a leaf).
+ * Folders that are kits of one-file helpers rather than parts with a contract: any part imports
+ * the file it needs, and the kit itself imports no part (so it stays a leaf).
  */
-const CORE_KITS: Record<string, string> = {
-  util: 'errors, ids, log, secrets and batching helpers that every part uses, each file one small idea',
+const KITS: Record<string, string> = {
+  [`${CORE}/util`]: 'errors, ids, log, secrets and batching helpers that every part uses, each file one small idea',
+};
+
+/** Folders only test code imports (file by file), so they need no index.ts. */
+const TEST_HELPERS: Record<string, string> = {
+  [`${CORE}/testing`]: "set-up shared by core's unit tests and the end-to-end tests (test/support)",
 };
 
 interface Import {
@@ -54,8 +64,7 @@ function resolvePackage(spec: string): string | undefined {
   const m = /^@riposte\/([^/]+)(\/.*)?$/.exec(spec);
   if (!m) return undefined;
   const dir = path.join(PACKAGES, m[1]);
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { exports?: Record<string, string> };
-  const target = manifest.exports?.[m[2] ? `.${m[2]}` : '.'];
+  const target = manifestOf(m[1]).exports?.[m[2] ? `.${m[2]}` : '.'];
   if (!target) throw new Error(`${spec} is not exported by packages/${m[1]}/package.json`);
   return path.join(dir, target);
 }
@@ -80,36 +89,56 @@ function partOf(file: string, base: string): string {
   return rest.length > 1 ? rest[0] : '';
 }
 
+/** The part folder (`packages/<pkg>/src/<folder>`) that `file` is in, or ''. */
+function partFolder(file: string): string {
+  const base = PARTED.find((b) => partOf(file, b));
+  return base ? `${base}/${partOf(file, base)}` : '';
+}
+
+function manifestOf(pkg: string): { exports?: Record<string, string> } {
+  return JSON.parse(fs.readFileSync(path.join(PACKAGES, pkg, 'package.json'), 'utf8'));
+}
+
 const show = (list: Import[]) => list.map((i) => `${i.from} -> ${i.to}`);
 
 describe('import boundaries', () => {
   it('finds the imports it checks', () => {
     // A scan that saw nothing would pass every rule below.
-    expect(allImports.filter((i) => i.from.startsWith(`${CORE}/`)).length).toBeGreaterThan(100);
-    expect(allImports.some((i) => i.spec === '@riposte/core/script-visibility')).toBe(true);
+    for (const base of PARTED) expect(allImports.filter((i) => i.from.startsWith(`${base}/`)).length).toBeGreaterThan(100);
+    expect(allImports.some((i) => i.from.startsWith('packages/cli/') && i.to === 'packages/spec/src/index.ts')).toBe(true);
   });
 
-  it('a core part is entered through its index.ts (or a named subpath export)', () => {
+  it('a part (a folder of core, server or agent src) is entered through its index.ts (or a named separate entry)', () => {
     const bad = allImports.filter((i) => {
-      const part = partOf(i.to, CORE);
-      if (!part || part in CORE_KITS || partOf(i.from, CORE) === part) return false;
-      return i.to !== `${CORE}/${part}/index.ts` && !(i.to in CORE_SUBPATH_EXPORTS);
+      const part = partFolder(i.to);
+      if (!part || part in KITS || partFolder(i.from) === part) return false;
+      return i.to !== `${part}/index.ts` && !(i.to in SEPARATE_ENTRIES);
     });
     expect(show(bad)).toEqual([]);
   });
 
-  it('a core kit imports no part of core', () => {
+  it('a kit imports no part', () => {
     const bad = allImports.filter((i) => {
-      const from = partOf(i.from, CORE);
-      return from in CORE_KITS && i.to.startsWith(`${CORE}/`) && partOf(i.to, CORE) !== from;
+      const from = partFolder(i.from);
+      return from in KITS && partFolder(i.to) !== '' && partFolder(i.to) !== from;
     });
     expect(show(bad)).toEqual([]);
   });
 
-  it('every allowed core subpath is a subpath export of @riposte/core', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(PACKAGES, 'core/package.json'), 'utf8')) as { exports: Record<string, string> };
-    const exported = Object.entries(manifest.exports).filter(([k]) => k !== '.').map(([, v]) => path.join('packages/core', v));
-    expect(Object.keys(CORE_SUBPATH_EXPORTS).sort()).toEqual(exported.sort());
+  it('every part folder has an index.ts, and every allowed separate entry exists', () => {
+    const parts = PARTED.flatMap((base) =>
+      fs.readdirSync(path.join(ROOT, base), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => `${base}/${e.name}`),
+    );
+    expect(parts.filter((p) => !(p in KITS) && !(p in TEST_HELPERS) && !fs.existsSync(path.join(ROOT, p, 'index.ts')))).toEqual([]);
+    expect(Object.keys(SEPARATE_ENTRIES).filter((f) => !fs.existsSync(path.join(ROOT, f)))).toEqual([]);
+  });
+
+  it('every subpath export of a riposte package is a named separate entry', () => {
+    const exported = fs
+      .readdirSync(PACKAGES)
+      .filter((pkg) => fs.existsSync(path.join(PACKAGES, pkg, 'package.json')))
+      .flatMap((pkg) => Object.entries(manifestOf(pkg).exports ?? {}).filter(([k]) => k !== '.').map(([, v]) => path.join('packages', pkg, v)));
+    expect(exported.filter((f) => !(f in SEPARATE_ENTRIES))).toEqual([]);
   });
 
   it('a server dialect imports nothing from another dialect (shared code lives outside the dialect folders)', () => {
