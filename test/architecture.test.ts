@@ -4,9 +4,10 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The import boundaries of docs/architecture.md, checked over every source file of packages/ (test
- * files and their `*-test-support.ts` helpers excepted: a test wires parts together on purpose). Each rule lists the imports that break
- * it, as `importer -> imported`, so a failure names what to move.
+ * The import boundaries of docs/architecture.md, checked over every source file of packages/
+ * (test files and their `*-test-support.ts` helpers excepted: a test wires parts together on
+ * purpose). Each rule lists the imports that break it, as `importer -> imported`, so a failure
+ * names what to move.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '..');
