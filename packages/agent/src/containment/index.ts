@@ -1,3 +1,8 @@
+/**
+ * Network containment of this host: `Containment` applies and lifts the server's
+ * `ContainmentOrder` with the host firewall (nftables.ts, or iptables.ts where nftables is
+ * missing) and keeps the rules in force across restarts.
+ */
 import dns from 'node:dns/promises';
 import fs from 'node:fs/promises';
 import net from 'node:net';

@@ -1,3 +1,8 @@
+/**
+ * The host's login records for its inventory: `collectLogins` reads them (`LoginSources` says
+ * where, for tests), as `LoginRecord`s: logins and failed attempts from wtmp/btmp (utmp.ts), sudo
+ * elevations from the authentication log (auth-log.ts) or journald.
+ */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Platform } from '../commands/index.ts';
