@@ -10,12 +10,11 @@ import { startTestServer, type TestServer } from './support/server.ts';
 import { waitFor } from './support/agent.ts';
 import { makeTestCa } from './support/certificates.ts';
 import { allowAllCommands } from './support/rtr.ts';
+import { VENDOR_DIR } from './support/vendor.ts';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
-// The vendor SDKs sit beside the repository (shared/vendor); RIPOSTE_VENDOR_DIR points elsewhere.
-const VENDOR = process.env.RIPOSTE_VENDOR_DIR ?? [path.resolve('../shared/vendor'), path.resolve('../../shared/vendor')].find((d) => fs.existsSync(d)) ?? path.resolve('../shared/vendor');
-const SDK_TARBALL = path.join(VENDOR, 'cbc-sdk-1.5.10-src.tar.gz');
+const SDK_TARBALL = path.join(VENDOR_DIR, 'cbc-sdk-1.5.10-src.tar.gz');
 const FLOW = path.resolve('test/carbonblack-sdk/lr_flow.py');
 
 /** Why the SDK cannot run here (Debian's python3 and the packages .ci/run installs), or '' when it can. */
@@ -68,7 +67,7 @@ describe.skipIf(!!why)('Carbon Black Cloud Python SDK (cbc_sdk 1.5.10) over HTTP
     await waitFor(async () => (await core.hosts.get(windows.device_id))?.online === true, 20_000, 'simulated Windows host online');
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-cbc-work-'));
     const { stdout } = await run(PYTHON, [FLOW, t.url, `${boot.cb_api_secret}/${boot.cb_api_id}`, boot.org_key, String(linux.cb_device_id), work, String(sleeper.pid), String(windows.cb_device_id)], {
-      env: { ...process.env, PYTHONPATH: [dir, path.join(VENDOR, 'shims')].join(':'), PYTHONWARNINGS: 'ignore' },
+      env: { ...process.env, PYTHONPATH: [dir, path.join(VENDOR_DIR, 'shims')].join(':'), PYTHONWARNINGS: 'ignore' },
       timeout: 240_000,
     });
     const out = JSON.parse(stdout.trim().split('\n').pop()!);

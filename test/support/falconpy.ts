@@ -4,8 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestServer } from './server.ts';
+import { VENDOR_DIR } from './vendor.ts';
 
-const TARBALL = '/work/shared/vendor/falconpy-1.6.2-src.tar.gz';
+const TARBALL = path.join(VENDOR_DIR, 'falconpy-1.6.2-src.tar.gz');
 
 /**
  * FalconPy (the vendor's Python SDK, unpacked from the vendored source tarball), or why it cannot
