@@ -53,7 +53,7 @@ describe('results of any size', () => {
 
   /** The command the log entry stands for, and the uploads made for it. */
   async function uploadsOf(cloudRequestId: string) {
-    const { view } = await t.server.core.rtr.log.get(cloudRequestId, { client_id: t.clientId, client_name: 'bootstrap' } as never);
+    const { view } = await t.server.core.rtr.log.get(cloudRequestId, { id: t.clientId, name: 'bootstrap' });
     const commandId = view.command!.id;
     return (await t.server.core.transfers.forCommand(commandId)).filter((x) => x.direction === 'upload' && x.status === 'complete');
   }
