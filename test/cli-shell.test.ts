@@ -96,12 +96,18 @@ describe.skipIf(!TMUX)('riposte shell', { timeout: 180_000 }, () => {
     term.keys('run /bin/sleep -CommandLine=60 -Wait', 'Enter');
     // Ctrl-C once the agent says the command is running (it reports that 250 ms after starting it).
     await waitFor(async () => (await runs()).some((c) => c.status === 'running'), 60_000, 'the run command running on the agent');
+    // Typed ahead while it runs: the line keeps it, with the cursor after it, once the prompt is back.
+    term.type('pw');
+    await term.waitFor(/-Wait\npw$/m);
     // Well before the sleep's 60 s are up: the shell stopped waiting because of the Ctrl-C.
     const screen = await term.after(/^cancelled$/m, () => term.keys('C-c'), 45_000);
     expect(screen).not.toMatch(/riposte: /);
     // Cancelled on the server and the agent, not only abandoned by the shell.
     expect((await runs()).map((c) => c.status)).toEqual(['cancelled']);
-    expect(await term.after(new RegExp(`^${escape(agent.workDir)}$`, 'm'), () => term.keys('pwd', 'Enter'))).toBeTruthy();
+    await term.waitFor(new RegExp(`^cancelled\n${PROMPT(agent.workDir).source}pw$`, 'm'));
+    term.type('d');
+    await term.waitFor(new RegExp(`${PROMPT(agent.workDir).source}pwd$`, 'm'));
+    expect(await term.after(new RegExp(`^${escape(agent.workDir)}$`, 'm'), () => term.keys('Enter'))).toBeTruthy();
   });
 
   it('closes the session on exit and keeps the history for the next shell', async () => {
