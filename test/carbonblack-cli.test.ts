@@ -10,7 +10,8 @@ const run = promisify(execFile);
 const CLI = path.resolve('packages/cli/bin/riposte.js');
 
 /** `riposte api-keys`, run as an administrator would against the server's database; the key then works over HTTP. */
-describe('riposte api-keys', () => {
+// Each CLI run is a fresh Node process loading riposte's TypeScript: seconds of CPU, far more wall time on a busy machine.
+describe('riposte api-keys', { timeout: 180_000 }, () => {
   let t: TestServer;
   let dataDir: string;
   const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--data', dataDir, '--database', t.databaseUrl]);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestAgent, type TestAgent } from './support/agent.ts';
+import { startTestAgent, waitFor, type TestAgent } from './support/agent.ts';
 import { CLI, cliEnv, hasTmux, loggedIn, riposte, Terminal } from './support/cli.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
@@ -50,8 +50,12 @@ describe.skipIf(!TMUX)('riposte shell', { timeout: 180_000 }, () => {
     expect(listed).toMatch(/^d\S+ .* evidence-dir$/m);
 
     // Completion is checked by what the completed line does: a command name, a file, a directory.
+    // Every Tab is followed by a wait for its completion on the screen: readline completes only a
+    // Tab that arrives last in what it reads (a Tab amid more keys counts as pasted text), and
+    // the completer answers asynchronously.
     term.type('fileh');
     term.keys('Tab');
+    await term.waitFor(/> filehash $/m);
     term.type('evidence-log.txt');
     expect(await term.after(/[0-9a-f]{64}/, () => term.keys('Enter'))).toMatch(/filehash evidence-log\.txt/);
     // A remote path completes after an `ls` round trip: Enter once the line shows it, as a person would.
@@ -87,18 +91,23 @@ describe.skipIf(!TMUX)('riposte shell', { timeout: 180_000 }, () => {
   });
 
   it('Ctrl-C cancels a running command on the host and the shell goes on', async () => {
-    await term.after(/> run \/bin\/sleep -CommandLine=60 -Wait$/m, () => term.keys('run /bin/sleep -CommandLine=60 -Wait', 'Enter'));
-    // The command is running on the agent once the server has sent it.
-    const started = Date.now();
-    await new Promise((r) => setTimeout(r, 1500));
-    const screen = await term.after(/^cancelled$/m, () => term.keys('C-c'), 30_000);
-    expect(Date.now() - started).toBeLessThan(40_000);
+    const sessionId = /session (\S+) on /.exec(term.screen())![1];
+    const runs = async () => (await t.server.core.commands.listForSession(sessionId)).filter((c) => c.name === 'run');
+    term.keys('run /bin/sleep -CommandLine=60 -Wait', 'Enter');
+    // Ctrl-C once the agent says the command is running (it reports that 250 ms after starting it).
+    await waitFor(async () => (await runs()).some((c) => c.status === 'running'), 60_000, 'the run command running on the agent');
+    // Typed ahead while it runs: the line keeps it, with the cursor after it, once the prompt is back.
+    term.type('pw');
+    await term.waitFor(/-Wait\npw$/m);
+    // Well before the sleep's 60 s are up: the shell stopped waiting because of the Ctrl-C.
+    const screen = await term.after(/^cancelled$/m, () => term.keys('C-c'), 45_000);
     expect(screen).not.toMatch(/riposte: /);
     // Cancelled on the server and the agent, not only abandoned by the shell.
-    const sessionId = /session (\S+) on /.exec(screen)![1];
-    const runs = (await t.server.core.commands.listForSession(sessionId)).filter((c) => c.name === 'run');
-    expect(runs.map((c) => c.status)).toEqual(['cancelled']);
-    expect(await term.after(new RegExp(`^${escape(agent.workDir)}$`, 'm'), () => term.keys('pwd', 'Enter'))).toBeTruthy();
+    expect((await runs()).map((c) => c.status)).toEqual(['cancelled']);
+    await term.waitFor(new RegExp(`^cancelled\n${PROMPT(agent.workDir).source}pw$`, 'm'));
+    term.type('d');
+    await term.waitFor(new RegExp(`${PROMPT(agent.workDir).source}pwd$`, 'm'));
+    expect(await term.after(new RegExp(`^${escape(agent.workDir)}$`, 'm'), () => term.keys('Enter'))).toBeTruthy();
   });
 
   it('closes the session on exit and keeps the history for the next shell', async () => {

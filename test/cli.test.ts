@@ -10,7 +10,8 @@ const run = promisify(execFile);
 const CLI = path.resolve('packages/cli/bin/riposte.js');
 
 /** The `riposte api-clients` commands, run as a user would, against the run's database. */
-describe('riposte api-clients', () => {
+// Each CLI run is a fresh Node process loading riposte's TypeScript: seconds of CPU, far more wall time on a busy machine.
+describe('riposte api-clients', { timeout: 180_000 }, () => {
   let dataDir: string;
   let db: { url: string; drop: () => Promise<void> };
   const cli = (...args: string[]) => run(process.execPath, [CLI, ...args, '--data', dataDir, '--database', db.url]);

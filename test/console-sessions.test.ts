@@ -149,7 +149,7 @@ describe('console sign-in, sessions and CSRF', () => {
     const badRole = await riposte(home, ['users', 'create', '--name', 'x', '--role', 'root', '--database', t.databaseUrl]);
     expect(badRole.code).toBe(1);
     expect(badRole.stderr).toMatch(/unknown role root; roles are read-only, active-responder, admin, policy-admin/);
-  });
+  }, 180_000); // three runs of the CLI, each a fresh Node process: slow on a busy machine
 
   it('rate limits sign-in attempts from one address', async () => {
     const statuses: number[] = [];

@@ -26,10 +26,22 @@ import { agentDeviceId, freePort, ProcessGroup, startAgentProcess, startServerPr
 const dialect = testDialect();
 const REPLICAS = dialect === 'postgres' ? 2 : 1;
 const AGENTS = 3;
-/** Every command may wait 5 s for an offline host, runs 10 s at most: expired 25 s after issue. */
-const COMMON = { issued_by: 'faults-test', queue_offline: true, queue_ttl_ms: 5_000, timeout_ms: 10_000 } as const;
-/** How long the checks wait for a scenario's commands to end: past their expiry, so "stuck" is visible. */
-const SETTLE_MS = 30_000;
+/**
+ * Every command may wait 2 minutes for its host and runs 10 s at most: it expires 140 s after
+ * issue. A scenario's faults (a server or agent restart costs seconds of CPU, tens of seconds of
+ * wall time on a busy 2-core machine) must fit well inside that, or commands end timed out
+ * through no fault of delivery.
+ */
+const COMMON = { issued_by: 'faults-test', queue_offline: true, queue_ttl_ms: 120_000, timeout_ms: 10_000 } as const;
+/**
+ * How long the checks wait for a scenario's commands to end (they return as soon as all have). It
+ * is shorter than the commands' lifetime, so a stuck command shows as still open, not timed out.
+ */
+const SETTLE_MS = 60_000;
+/** How long one step (a fan-out under way, scripts running, an agent back) may take before it counts as stuck. */
+const STEP_MS = 60_000;
+/** Agents retry a lost server within a second instead of backing off to 30 s (see AgentSpec.reconnectMaxMs). */
+const RECONNECT_MAX_MS = 1000;
 
 interface ServerNode {
   name: string;
@@ -190,7 +202,7 @@ async function mkdirOverHttp(server: ServerNode, agent: AgentNode, prefix: strin
   return { id: cmd.resources[0].cloud_request_id, tag, kind: 'mkdir', agent };
 }
 
-async function reconnected(agent: AgentNode, mark: number, timeoutMs = 20_000): Promise<void> {
+async function reconnected(agent: AgentNode, mark: number, timeoutMs = STEP_MS): Promise<void> {
   await agent.proc.waitFor(/agent [0-9a-f]{32} connected to/, timeoutMs, mark);
 }
 
@@ -224,13 +236,13 @@ describe(`command delivery under faults, real processes (${dialect}, ${REPLICAS}
         fs.mkdirSync(workDir, { recursive: true });
         const name = `agent${i}`;
         // Enrolled through the proxy: the identity it keeps points there, so every reconnect does too.
-        const proc = await startAgentProcess(group, name, { serverUrl: proxy.url, enrollToken: boot.enroll_token, stateDir });
+        const proc = await startAgentProcess(group, name, { serverUrl: proxy.url, enrollToken: boot.enroll_token, stateDir, reconnectMaxMs: RECONNECT_MAX_MS });
         return { name, stateDir, workDir, log: path.join(root, `agent${i}-runs.log`), deviceId: agentDeviceId(stateDir), proxy, server, proc };
       }),
     ).catch((err: Error) => Promise.reject(new Error(`${err.message}\n${diagnostics()}`)));
     agents.push(...started);
-    await until(async () => (await core.hosts.getMany(agents.map((a) => a.deviceId))).every((h) => h.online), 15_000, 'every agent online');
-  }, 90_000);
+    await until(async () => (await core.hosts.getMany(agents.map((a) => a.deviceId))).every((h) => h.online), STEP_MS, 'every agent online');
+  }, 300_000); // one to two servers and three agents start: a minute or more on a busy machine
 
   afterAll(async () => {
     await group.killAll();
@@ -248,7 +260,7 @@ describe(`command delivery under faults, real processes (${dialect}, ${REPLICAS}
       's1',
       's1-fanout',
     );
-    await until(async () => (await countIn(fanout, 'complete')) >= 30, 20_000, 'the fan-out under way');
+    await until(async () => (await countIn(fanout, 'complete')) >= 30, STEP_MS, 'the fan-out under way');
     await victim.proc.kill('SIGKILL');
     const openAtKill = 200 - (await countIn(fanout, ...TERMINAL_STATUSES));
     expect(openAtKill, 'the kill should land in the middle of the fan-out').toBeGreaterThan(0);
@@ -267,7 +279,7 @@ describe(`command delivery under faults, real processes (${dialect}, ${REPLICAS}
     const { records, summary } = await settle([...fanout, ...whileDown]);
     expectAllComplete([...fanout, ...whileDown], records);
     console.log(`[faults ${dialect}] server kill: ${openAtKill} of 200 open at the kill, 30 issued while down →`, summary);
-  }, 75_000);
+  }, 300_000);
 
   it('loses nothing and runs nothing twice when agent connections drop mid-command (no server restart)', async () => {
     // Per agent: scripts that outlast the connection, and quick directories in between.
@@ -275,7 +287,7 @@ describe(`command delivery under faults, real processes (${dialect}, ${REPLICAS}
       Array.from({ length: 16 }, (_, k) => ({ agent, kind: k % 3 === 0 ? ('script' as const) : ('mkdir' as const), sleepS: 1 })),
     );
     const work = await issue(entries, 's2', 's2-batch');
-    await until(async () => (await countIn(work, 'running')) >= 3, 20_000, 'scripts running');
+    await until(async () => (await countIn(work, 'running')) >= 3, STEP_MS, 'scripts running');
 
     // First drop: connections cut and refused for 1.5 s, so scripts finish while the agent is
     // disconnected and their results wait in the journal.
@@ -299,16 +311,19 @@ describe(`command delivery under faults, real processes (${dialect}, ${REPLICAS}
     const { records, summary } = await settle(work);
     expectAllComplete(work, records);
     console.log(`[faults ${dialect}] connection drops (${cut1} + ${cut2} connections cut) →`, summary);
-  }, 60_000);
+  }, 240_000);
 
   it('does not run again a command interrupted by a SIGKILLed agent, and still delivers what was queued', async () => {
     // On PostgreSQL one victim on each replica.
     const victims = [agents[0], agents[1]];
+    // Long enough that all six are seen running at once before the first one ends, however
+    // unevenly a busy machine starts them.
+    const scriptS = 6;
     const interrupted = await issue(
-      victims.flatMap((agent) => Array.from({ length: 3 }, () => ({ agent, kind: 'script' as const, sleepS: 2 }))),
+      victims.flatMap((agent) => Array.from({ length: 3 }, () => ({ agent, kind: 'script' as const, sleepS: scriptS }))),
       's3-interrupted',
     );
-    await until(async () => (await countIn(interrupted, 'running')) === interrupted.length, 20_000, 'the scripts running');
+    await until(async () => (await countIn(interrupted, 'running')) === interrupted.length, STEP_MS, 'the scripts running');
     const killedAt = Date.now();
     await Promise.all(victims.map((a) => a.proc.kill('SIGKILL')));
 
@@ -319,11 +334,11 @@ describe(`command delivery under faults, real processes (${dialect}, ${REPLICAS}
       ]),
       's3-later',
     );
-    for (const a of victims) a.proc = await startAgentProcess(group, `${a.name} (restarted)`, { serverUrl: a.proxy.url, stateDir: a.stateDir });
+    await Promise.all(victims.map(async (a) => (a.proc = await startAgentProcess(group, `${a.name} (restarted)`, { serverUrl: a.proxy.url, stateDir: a.stateDir, reconnectMaxMs: RECONNECT_MAX_MS }))));
 
     const all = [...interrupted, ...later];
     // The killed agent's scripts live on as orphans and may still append once: count after they end.
-    await sleep(Math.max(0, killedAt + 3000 - Date.now()));
+    await sleep(Math.max(0, killedAt + (scriptS + 1) * 1000 - Date.now()));
     const { records, runs, summary } = await settle(all);
     for (const i of interrupted) {
       const c = records.get(i.id)!;
@@ -333,7 +348,7 @@ describe(`command delivery under faults, real processes (${dialect}, ${REPLICAS}
     }
     expectAllComplete(later, records);
     console.log(`[faults ${dialect}] agent kill: interrupted ran ${interrupted.map((i) => runs.get(i.id)).join(',')} times →`, summary);
-  }, 60_000);
+  }, 240_000);
 
   it('does not run again a command whose result waited in the journal, when the reconnect re-sends it after the ack', async () => {
     // The agent ran C and was SIGKILLed before its result reached the server: the server still has
@@ -353,7 +368,7 @@ describe(`command delivery under faults, real processes (${dialect}, ${REPLICAS}
       path.join(agent.stateDir, 'journal.jsonl'),
       `${JSON.stringify({ id: ran.id, s: 'started' })}\n${JSON.stringify({ id: ran.id, s: 'result', r: journaled })}\n`,
     );
-    agent.proc = await startAgentProcess(group, `${agent.name} (restarted)`, { serverUrl: agent.proxy.url, stateDir: agent.stateDir });
+    agent.proc = await startAgentProcess(group, `${agent.name} (restarted)`, { serverUrl: agent.proxy.url, stateDir: agent.stateDir, reconnectMaxMs: RECONNECT_MAX_MS });
 
     const { records, runs } = await settle(older);
     expectAllComplete(older, records);
@@ -364,5 +379,5 @@ describe(`command delivery under faults, real processes (${dialect}, ${REPLICAS}
     expect(c?.result).toMatchObject({ stdout: 'from the journal' });
     expect(runCounts([ran]).get(ran.id), 'the journaled command ran again').toBe(0);
     expect([...runs.values()].every((n) => n === 1)).toBe(true);
-  }, 60_000);
+  }, 240_000);
 });

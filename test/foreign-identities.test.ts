@@ -35,7 +35,7 @@ describe('identities the server does not know', () => {
   const identities = () => JSON.parse(fs.readFileSync(path.join(stateDir, 'identities.json'), 'utf8')).agents as Record<string, { device_id: string }>;
 
   it('agent simulate without a token exits with a message naming the state directory', async () => {
-    const failed = await run(process.execPath, [CLI, 'agent', 'simulate', '--server', b.url, '--count', '3', '--seed', 'foreign', '--state', stateDir], { timeout: 60_000 }).then(
+    const failed = await run(process.execPath, [CLI, 'agent', 'simulate', '--server', b.url, '--count', '3', '--seed', 'foreign', '--state', stateDir], { timeout: 120_000 }).then(
       () => undefined,
       (err: { code: number; stderr: string }) => err,
     );
@@ -43,7 +43,7 @@ describe('identities the server does not know', () => {
     expect(failed!.code).toBe(1);
     expect(failed!.stderr).toContain(path.join(stateDir, 'identities.json'));
     expect(failed!.stderr).toMatch(/refused 3 of 3 simulated hosts' identities .*give --enroll-token/);
-  });
+  }, 150_000);
 
   it('the fleet enrolls the unknown hosts again when given a token', async () => {
     const before = identities();
@@ -62,12 +62,12 @@ describe('identities the server does not know', () => {
   it('a real agent whose identity the server refuses stops with exit status 3 and says what to do', async () => {
     const agent = await startTestAgent(a);
     agent.stop();
-    const failed = await run(process.execPath, [CLI, 'agent', '--server', b.url, '--state', agent.stateDir], { timeout: 60_000 }).then(
+    const failed = await run(process.execPath, [CLI, 'agent', '--server', b.url, '--state', agent.stateDir], { timeout: 120_000 }).then(
       () => undefined,
       (err: { code: number; stderr: string }) => err,
     );
     expect(failed!.code).toBe(3);
     expect(failed!.stderr).toContain(path.join(agent.stateDir, 'identity.json'));
     expect(failed!.stderr).toMatch(/revoked, or enrolled with another server/);
-  });
+  }, 150_000);
 });

@@ -102,7 +102,7 @@ describe('TLS: HTTPS and WSS on one port', () => {
     } finally {
       await group.killAll();
     }
-  });
+  }, 180_000); // two agent processes start one after the other: slow on a busy machine
 
   it('riposte start --tls-cert/--tls-key: its local agent connects over WSS, trusting exactly that certificate', async () => {
     const named = makeTestCa(dir, 'named', 'DNS:riposte.example'); // a name the loopback address does not carry
@@ -115,16 +115,16 @@ describe('TLS: HTTPS and WSS on one port', () => {
     } finally {
       await group.killAll();
     }
-  });
+  }, 180_000); // a server process and its agent process start: slow on a busy machine
 
   it('refuses to listen in plain text on an address other machines can reach', async () => {
     await expect(startServer({ dataDir: path.join(dir, 'plain'), host: '0.0.0.0', port: 0, logLevel: 'silent' })).rejects.toThrow(/refusing to listen on 0\.0\.0\.0 without TLS.*--allow-plaintext/);
-    const failed = await run(process.execPath, [CLI, 'server', '--data', path.join(dir, 'plain-cli'), '--host', '0.0.0.0', '--port', '0'], { timeout: 60_000 }).then(
+    const failed = await run(process.execPath, [CLI, 'server', '--data', path.join(dir, 'plain-cli'), '--host', '0.0.0.0', '--port', '0'], { timeout: 120_000 }).then(
       () => undefined,
       (err: { code: number; stderr: string }) => err,
     );
     expect(failed!.code).toBe(1);
     expect(failed!.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without TLS/);
     expect(fs.existsSync(path.join(dir, 'plain-cli', 'riposte.db'))).toBe(false);
-  });
+  }, 150_000);
 });

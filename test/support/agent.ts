@@ -12,7 +12,8 @@ export interface TestAgent extends RunningAgent {
 /** A real agent (real OS commands) enrolled with the test server, connected over loopback. */
 export async function startTestAgent(t: TestServer, stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-agent-'))): Promise<TestAgent> {
   const agent = await runAgent({ serverUrl: t.url, enrollToken: t.enrollToken, stateDir });
-  await waitFor(async () => (await t.server.core.hosts.get(agent.deviceId))?.online === true, 10_000, 'agent online');
+  // Enrolling reads the host's inventory (a few processes); on a busy machine that takes a while.
+  await waitFor(async () => (await t.server.core.hosts.get(agent.deviceId))?.online === true, 45_000, 'agent online');
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'riposte-work-'));
   return { ...agent, stateDir, workDir };
 }

@@ -75,8 +75,11 @@ export function containmentNetnsSuite(firewall: NetnsFirewall): void {
         server.send({ id, method, path: p, json });
       });
     const device = async () => (await api('GET', `/devices/entities/devices/v2?ids=${deviceId}`)).body.resources[0];
-    const until = async (what: string, check: () => Promise<boolean>) => {
-      for (let i = 0; i < 300; i++) {
+    // Bounded by time, not by a count of looks: a look may take seconds (a probe times out after
+    // 3 s), and what is awaited may include an agent process starting on a busy machine.
+    const until = async (what: string, check: () => Promise<boolean>, timeoutMs = 90_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
         if (await check()) return;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -127,7 +130,7 @@ export function containmentNetnsSuite(firewall: NetnsFirewall): void {
         deviceId = ids[0] ?? '';
         return !!deviceId && (await api('GET', `/devices/entities/online-state/v1?ids=${deviceId}`)).body.resources[0]?.state === 'online';
       });
-    }, 120_000);
+    }, 240_000); // a server process and an agent process start: slow on a busy machine
 
     afterAll(async () => {
       await stopAgent().catch(() => {});
@@ -180,6 +183,6 @@ export function containmentNetnsSuite(firewall: NetnsFirewall): void {
       expect(uninstall.status).toBe(0);
       expect(reachable(SECOND_PORT)).toBe(true);
       expect(fs.existsSync(stateDir)).toBe(false);
-    }, 120_000);
+    }, 300_000); // the agent process starts again, and the uninstall is one more process
   });
 }

@@ -136,8 +136,15 @@ export interface ServerSpec {
   databaseUrl?: string;
 }
 
+/**
+ * How long a start may take before it counts as failed: a `riposte` process costs seconds of CPU
+ * to load its TypeScript, many times that in wall time on a busy 2-core machine. The waits end
+ * as soon as the process says it is ready; only a broken start waits this long.
+ */
+const START_TIMEOUT_MS = 120_000;
+
 /** `riposte server` as a child process; answers once it listens. */
-export async function startServerProcess(group: ProcessGroup, name: string, spec: ServerSpec, timeoutMs = 30_000): Promise<RiposteProcess> {
+export async function startServerProcess(group: ProcessGroup, name: string, spec: ServerSpec, timeoutMs = START_TIMEOUT_MS): Promise<RiposteProcess> {
   const args = ['server', '--data', spec.dataDir, '--port', String(spec.port), '--log-level', 'warn'];
   if (spec.databaseUrl) args.push('--database', spec.databaseUrl);
   const p = group.spawn(name, args);
@@ -150,12 +157,19 @@ export interface AgentSpec {
   stateDir: string;
   /** Needed on the first start only. */
   enrollToken?: string;
+  /**
+   * Longest wait between reconnect attempts. The default backoff grows to 30 s while a server is
+   * down, so an agent may come back that long after the restart; a test that restarts its server
+   * wants it back within moments.
+   */
+  reconnectMaxMs?: number;
 }
 
 /** `riposte agent` as a child process; answers once it is connected (after `from` in its output). */
-export async function startAgentProcess(group: ProcessGroup, name: string, spec: AgentSpec, timeoutMs = 30_000): Promise<RiposteProcess> {
+export async function startAgentProcess(group: ProcessGroup, name: string, spec: AgentSpec, timeoutMs = START_TIMEOUT_MS): Promise<RiposteProcess> {
   const args = ['agent', '--server', spec.serverUrl, '--state', spec.stateDir];
   if (spec.enrollToken) args.push('--enroll-token', spec.enrollToken);
+  if (spec.reconnectMaxMs) args.push('--reconnect-max', String(spec.reconnectMaxMs));
   const p = group.spawn(name, args);
   await p.waitFor(/agent [0-9a-f]{32} connected to/, timeoutMs);
   return p;

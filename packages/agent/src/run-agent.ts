@@ -22,6 +22,8 @@ export interface RunAgentOptions {
   identitySensor?: boolean;
   /** The auth log the identity module follows instead of auth.log, secure or the journal. */
   identityAuthLog?: string;
+  /** Longest wait between reconnect attempts (the client's default when absent). */
+  reconnectMaxMs?: number;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -73,6 +75,7 @@ export async function runAgent(opts: RunAgentOptions): Promise<RunningAgent> {
     transfers: (tokenFor) => new HttpFileTransfers({ serverUrl: identity.server_url, tokenFor, agent: transfersAgent }),
     log,
     tls: opts.tls,
+    reconnectMaxMs: opts.reconnectMaxMs,
   });
   const sensor = opts.identitySensor ? await startIdentitySensor(client, identity.device_id, executor, opts) : undefined;
   client.start();

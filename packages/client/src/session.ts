@@ -72,11 +72,11 @@ export class RtrSession {
     await this.client.rtrDeleteSession({ query: { session_id: this.id } });
   }
 
-  private execute(line: string, signal?: AbortSignal) {
+  private execute(line: string) {
     const body = { base_command: baseCommand(line), command_string: line.trim(), session_id: this.id };
-    if (this.tier === 'admin') return this.client.rtrExecuteAdminCommand({ body }, { signal });
-    if (this.tier === 'active') return this.client.rtrExecuteActiveResponderCommand({ body }, { signal });
-    return this.client.rtrExecuteCommand({ body }, { signal });
+    if (this.tier === 'admin') return this.client.rtrExecuteAdminCommand({ body });
+    if (this.tier === 'active') return this.client.rtrExecuteActiveResponderCommand({ body });
+    return this.client.rtrExecuteCommand({ body });
   }
 
   private status(cloud_request_id: string, sequence_id: number, signal?: AbortSignal) {
@@ -88,7 +88,10 @@ export class RtrSession {
 
   /** Run a command line and wait for it; its output joined over every sequence chunk. */
   async run(line: string, opts: RunOptions = {}): Promise<CommandResult> {
-    const started = await this.execute(line, opts.signal);
+    // Issued whatever the signal says: an issue abandoned half-way may still have started the
+    // command on the host, with no id to cancel it by. A Ctrl-C meanwhile cancels it just below.
+    opts.signal?.throwIfAborted();
+    const started = await this.execute(line);
     const id = started.resources[0].cloud_request_id;
     const parts = { stdout: [] as string[], stderr: [] as string[] };
     const take = (r: { stdout: string; stderr: string }) => {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { runAgent, uninstallAgent, type AgentTls } from '@riposte/agent';
 
 /**
@@ -42,6 +42,12 @@ export function agentTls(opts: { ca?: string; insecure?: boolean; caIsServerCert
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+function positiveMs(value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1) throw new InvalidArgumentError('a whole number of milliseconds, at least 1');
+  return ms;
+}
+
 export function registerAgentCommands(program: Command): void {
   program
     .command('agent')
@@ -57,6 +63,7 @@ export function registerAgentCommands(program: Command): void {
     .addOption(new Option('--supervised', 'read {"enroll_token"} from the first line of stdin and stop when stdin closes (riposte start)').hideHelp())
     .option('--identity-sensor', 'make this host an identity sensor: report local accounts and authentications (Linux)', false)
     .option('--identity-auth-log <file>', 'auth log the identity sensor follows (default: /var/log/auth.log, /var/log/secure or the journal)')
+    .addOption(new Option('--reconnect-max <ms>', 'longest wait between reconnect attempts (tests that restart their server)').argParser(positiveMs).hideHelp())
     .action(async (opts) => {
       scrubRiposteEnvironment();
       const supervisor = opts.supervised ? await readSupervisorLine() : undefined;
@@ -71,6 +78,7 @@ export function registerAgentCommands(program: Command): void {
         protect,
         identitySensor: opts.identitySensor,
         identityAuthLog: opts.identityAuthLog,
+        reconnectMaxMs: opts.reconnectMax,
         log: (level, msg, extra) => process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...extra })}\n`),
       });
       agent.client.on('connected', () => process.stderr.write(`agent ${agent.deviceId} connected to ${opts.server}\n`));

@@ -64,7 +64,9 @@ async function runShell(client: RiposteClient, host: HostRef, session: RtrSessio
   rl.on('history', (h: string[]) => saveHistory(historyFile, h.filter((l) => !/^\s*(exit|quit)\s*$/.test(l))));
   const prompt = () => {
     rl.setPrompt(`${host.hostname}:${session.pwd}> `);
-    rl.prompt();
+    // Keep the cursor where the line's text puts it: keys typed while a command ran are in the
+    // line already, and a cursor moved back to its start would put the next key before them.
+    rl.prompt(true);
   };
   let running: AbortController | undefined;
   rl.on('SIGINT', () => {
