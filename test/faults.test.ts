@@ -380,4 +380,42 @@ describe(`command delivery under faults, real processes (${dialect}, ${REPLICAS}
     expect(runCounts([ran]).get(ran.id), 'the journaled command ran again').toBe(0);
     expect([...runs.values()].every((n) => n === 1)).toBe(true);
   }, 240_000);
+
+  it('keeps the result of a command that finished while every server was down past its lifetime', async () => {
+    // The script ends within seconds, with the server down: its result waits in the agent's
+    // journal. The server stays down past the command's lifetime (queue time + timeout + slack,
+    // 25 s here); once it starts again, the agent re-sends the result on reconnect, within the
+    // sweeper's reconnect grace (AGENT_RECONNECT_GRACE_MS), and it is kept, not refused as late.
+    const agent = agents[0];
+    const tag = `s5-${++seq}`;
+    const res = await core.commands.issueMany([
+      {
+        device_id: agent.deviceId,
+        name: 'runscript',
+        args: { script: `sleep 2\necho ${tag} $RANDOM >> '${agent.log}'\necho finished ${tag}\n` },
+        cwd: agent.workDir,
+        ...COMMON,
+        queue_ttl_ms: 5000,
+      },
+    ]);
+    expect(res.refused.map((r) => r.error.message)).toEqual([]);
+    const [issued] = res.commands.map((c): Issued => ({ id: c.id, tag, kind: 'script', agent }));
+    await until(async () => (await countIn([issued], 'running')) === 1, STEP_MS, 'the script running');
+    // On PostgreSQL every replica goes: one still up would time the command out on schedule.
+    await Promise.all(servers.map((s) => s.proc.kill('SIGKILL')));
+    const marks = agents.map((a) => a.proc.mark());
+    const expiresAt = Date.parse((await core.commands.get(issued.id))!.expires_at);
+    await sleep(Math.max(0, expiresAt + 1000 - Date.now()));
+    // The script ended while the server was down, once and only once.
+    expect(runCounts([issued]).get(issued.id)).toBe(1);
+
+    for (const server of servers) server.proc = await startServerProcess(group, `${server.name} (restarted)`, { dataDir, port: server.port, databaseUrl });
+    await Promise.all(agents.map((a, i) => reconnected(a, marks[i])));
+
+    const { records, runs } = await settle([issued]);
+    const c = records.get(issued.id)!;
+    expect(c.status, `${JSON.stringify(c.error)}\n${diagnostics()}`).toBe('complete');
+    expect(c.result).toMatchObject({ stdout: `finished ${tag}\n`, exit_code: 0 });
+    expect(runs.get(issued.id)).toBe(1);
+  }, 240_000);
 });

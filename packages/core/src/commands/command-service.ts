@@ -115,9 +115,9 @@ export class CommandService {
     return this.delivery.complete(id, deviceId, result);
   }
 
-  /** End commands whose time ran out; answers how many. */
-  expireDue(): Promise<number> {
-    return this.delivery.expireDue();
+  /** End commands whose time ran out (sparing sent or running ones made before `spareSentBefore`); answers how many. */
+  expireDue(opts: { spareSentBefore?: string } = {}): Promise<number> {
+    return this.delivery.expireDue(opts);
   }
 
   /** Write every mark and result still waiting in a batch. */

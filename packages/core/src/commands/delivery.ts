@@ -169,16 +169,20 @@ export class CommandDelivery {
     });
   }
 
-  /** End commands whose time ran out; answers how many. */
-  async expireDue(): Promise<number> {
-    const rows = await this.shared.db
+  /**
+   * End commands whose time ran out; answers how many. With `spareSentBefore`, commands made
+   * before then that were sent to (or are running on) their agent are left open for now.
+   */
+  async expireDue(opts: { spareSentBefore?: string } = {}): Promise<number> {
+    let query = this.shared.db
       .updateTable('commands')
       .set({ status: 'timed_out', completed_at: nowIso(), error_code: 'timeout', error_message: 'the command did not complete in time' })
       .where(IS_OPEN)
       .where('status', 'in', OPEN_STATUSES)
-      .where('expires_at', '<=', nowIso())
-      .returning('id')
-      .execute();
+      .where('expires_at', '<=', nowIso());
+    const spare = opts.spareSentBefore;
+    if (spare !== undefined) query = query.where((eb) => eb.or([eb('status', '=', 'queued'), eb('created_at', '>=', spare)]));
+    const rows = await query.returning('id').execute();
     if (rows.length) await this.shared.notifier.publish('command_done', { ids: rows.map((r) => r.id) });
     return rows.length;
   }

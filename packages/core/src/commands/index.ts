@@ -9,7 +9,7 @@ import type { Capability } from '../guard/index.ts';
 import type { ServiceError } from '../util/errors.ts';
 
 export { CommandService } from './command-service.ts';
-export { CommandSweeper, type SweptAgents, type SweeperOptions } from './sweeper.ts';
+export { AGENT_RECONNECT_GRACE_MS, CommandSweeper, type SweptAgents, type SweeperOptions } from './sweeper.ts';
 export { TERMINAL_STATUSES, OPEN_STATUSES, IS_OPEN } from './statuses.ts';
 export { PENDING_PAGE } from './delivery.ts';
 export type { CommandStatus } from '../db/index.ts';

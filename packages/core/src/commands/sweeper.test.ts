@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Core } from '../index.ts';
 import { openTestCoreWithHost } from '../testing/core.ts';
 import type { CommandRecord } from './index.ts';
@@ -30,6 +30,44 @@ describe('CommandSweeper', () => {
     const waited = core.commands.wait(c.id, 10_000);
     await sweeper.sweep();
     expect(await waited).toMatchObject({ id: c.id, status: 'timed_out', error: { code: 'timeout' } });
+  });
+
+  it('gives agents a reconnect grace after start for commands an earlier run had sent, and takes the result they re-send', async () => {
+    // The clock is moved by hand: the server is down for minutes in a moment.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      const issue = () => core.commands.issue({ device_id: host, name: 'pwd', timeout_ms: 1000, queue_offline: true, queue_ttl_ms: 1000, issued_by: 'test' });
+      const answered = await issue();
+      const silent = await issue();
+      const unsent = await issue();
+      await core.commands.markRunning(answered.id, host);
+      await core.commands.markRunning(silent.id, host);
+      // The server is down well past the commands' lifetimes (3 s each), then starts again.
+      vi.setSystemTime(Date.now() + 5 * 60_000);
+      const sweeper = new CommandSweeper(core.commands, core.agentRevocations, agents, { reconnectGraceMs: 30_000, onError: (err) => expect.fail(String(err)) });
+      const sentSinceStart = await issue();
+      await core.commands.markRunning(sentSinceStart.id, host);
+      vi.setSystemTime(Date.now() + 5000);
+
+      await sweeper.sweep();
+      const status = async (id: string) => (await core.commands.get(id))?.status;
+      expect(await status(answered.id)).toBe('running');
+      expect(await status(silent.id)).toBe('running');
+      // Never sent: expires as it always did. Sent by this run: the grace is not for it.
+      expect(await status(unsent.id)).toBe('timed_out');
+      expect(await status(sentSinceStart.id)).toBe('timed_out');
+
+      // The agent reconnects within the grace and re-sends the result it journaled while the server was down.
+      expect(await core.commands.complete(answered.id, host, { ok: true, data: { path: '/srv' }, cwd: '/srv' })).toBe(true);
+      expect(await core.commands.get(answered.id)).toMatchObject({ status: 'complete', result: { path: '/srv' } });
+
+      // Past the grace, a command whose agent never answered times out.
+      vi.setSystemTime(Date.now() + 25_000);
+      await sweeper.sweep();
+      expect(await status(silent.id)).toBe('timed_out');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('closes the connection of an agent revoked after it started, only while it holds agents', async () => {

@@ -10,6 +10,14 @@ const SWEEP_OVERLAP_MS = 30_000;
 const FULL_SWEEP_EVERY_MS = 5 * 60_000;
 /** How far before the newest revocation seen each look for revoked agents starts. */
 const REVOCATION_LOOKBACK_MS = 30_000;
+/**
+ * After the sweeper starts, how long commands that an earlier run of the server sent to agents
+ * (status sent or running) are not timed out even if their time ran out: the server may have been
+ * down, and an agent that finished such a command meanwhile re-sends the result it journaled once
+ * it reconnects. Agents back off to at most 30 s between attempts (AgentClient), so a minute lets
+ * the whole fleet back in. Queued commands, never sent, expire as usual.
+ */
+export const AGENT_RECONNECT_GRACE_MS = 60_000;
 
 /** What the sweeper asks of the process that holds agents' connections (the agent gateway). */
 export interface SweptAgents {
@@ -24,13 +32,16 @@ export interface SweptAgents {
 export interface SweeperOptions {
   /** Time between sweeps (default 1 s). */
   intervalMs?: number;
+  /** Reconnect grace after start for commands sent before it (default AGENT_RECONNECT_GRACE_MS). */
+  reconnectGraceMs?: number;
   /** Told of a sweep that failed; the next one runs as usual. */
   onError(err: unknown): void;
 }
 
 /**
- * Times out expired commands, re-sends queued ones whose notification was missed (issued by
- * another process on SQLite, or while a LISTEN connection was re-established), and closes revoked
+ * Times out expired commands (after a reconnect grace for those an earlier run of the server had
+ * sent to agents: see AGENT_RECONNECT_GRACE_MS), re-sends queued ones whose notification was
+ * missed (issued by another process on SQLite, or while a LISTEN connection was re-established), and closes revoked
  * agents' connections. A missed command was made moments ago, so most sweeps look only at
  * commands made since the previous one (with an overlap for slow commits); now and then a sweep
  * looks at all of them. Revocations are read from the database (the CLI or another replica may
@@ -43,6 +54,8 @@ export class CommandSweeper {
   private sweptUpTo: number | undefined;
   private lastFullSweep = 0;
   private newestRevocation = new Date().toISOString();
+  /** When this sweeper was made: commands made before then were sent, if at all, by an earlier run. */
+  private readonly madeAt = Date.now();
 
   constructor(
     private readonly commands: CommandService,
@@ -73,7 +86,7 @@ export class CommandSweeper {
   /** One sweep. */
   async sweep(): Promise<void> {
     await this.closeRevoked();
-    await this.commands.expireDue();
+    await this.commands.expireDue(this.inReconnectGrace() ? { spareSentBefore: new Date(this.madeAt).toISOString() } : {});
     if (!this.agents.holdsAgents()) return;
     const now = Date.now();
     const full = this.sweptUpTo === undefined || now - this.lastFullSweep >= FULL_SWEEP_EVERY_MS;
@@ -81,6 +94,10 @@ export class CommandSweeper {
     if (full) this.lastFullSweep = now;
     this.sweptUpTo = now - MISSED_AFTER_MS;
     for (const c of missed) await this.agents.resend(c);
+  }
+
+  private inReconnectGrace(): boolean {
+    return Date.now() - this.madeAt < (this.opts.reconnectGraceMs ?? AGENT_RECONNECT_GRACE_MS);
   }
 
   private async closeRevoked(): Promise<void> {

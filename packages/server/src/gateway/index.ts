@@ -28,6 +28,8 @@ export interface TransferMinter {
 export interface GatewayOptions {
   heartbeatMs?: number;
   sweepMs?: number;
+  /** After start, how long commands sent by an earlier run are spared from timing out (default AGENT_RECONNECT_GRACE_MS). */
+  reconnectGraceMs?: number;
   transfers?: TransferMinter;
   /** Limits of the enrollment route (served by the agent dialect's plugin, gateway/plugin.ts). */
   enroll?: EnrollLimits;
@@ -177,7 +179,7 @@ export function startGateway(app: FastifyInstance, core: Core, opts: GatewayOpti
         conn.close(4003, 'agent identity revoked');
       },
     },
-    { intervalMs: opts.sweepMs, onError: (err) => app.log.error({ err }, 'command sweep failed') },
+    { intervalMs: opts.sweepMs, reconnectGraceMs: opts.reconnectGraceMs, onError: (err) => app.log.error({ err }, 'command sweep failed') },
   );
   sweeper.start();
 
