@@ -7,6 +7,7 @@ import { benchSoak } from './soak.ts';
 import { benchCarbonBlack } from './carbonblack.ts';
 import { benchIdentity } from './identity.ts';
 import { benchCli } from './cli.ts';
+import { benchCliStartup } from './cli-startup.ts';
 import { benchConsole } from './console.ts';
 
 const benches: Record<string, () => Promise<boolean>> = {
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<boolean>> = {
   carbonblack: benchCarbonBlack,
   identity: benchIdentity,
   cli: benchCli,
+  'cli-startup': benchCliStartup,
   console: benchConsole,
 };
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { runAgent, uninstallAgent, type AgentTls } from '@riposte/agent';
+import type { AgentTls } from '@riposte/agent';
 
 /**
  * What the agent protects by default besides its state directory: on Linux its own /proc entry
@@ -66,6 +66,7 @@ export function registerAgentCommands(program: Command): void {
     .addOption(new Option('--reconnect-max <ms>', 'longest wait between reconnect attempts (tests that restart their server)').argParser(positiveMs).hideHelp())
     .action(async (opts) => {
       scrubRiposteEnvironment();
+      const { runAgent } = await import('@riposte/agent');
       const supervisor = opts.supervised ? await readSupervisorLine() : undefined;
       const protect = [...defaultProtected(), ...(opts.protect as string[]).map((p) => path.resolve(p))];
       const stateDir = path.resolve(opts.state);
@@ -104,6 +105,7 @@ export function registerAgentCommands(program: Command): void {
     .description("remove the agent's traces from this machine: lift its network containment, delete its state directory")
     .option('--state <dir>', 'the agent state directory', process.env.RIPOSTE_AGENT_STATE ?? './agent-state')
     .action(async (opts) => {
+      const { uninstallAgent } = await import('@riposte/agent');
       await uninstallAgent(opts.state);
       process.stderr.write(`agent state ${path.resolve(opts.state)} removed\n`);
     });

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { allScopes } from '@riposte/spec';
 import { databaseCommand, lines, print, withCore } from './local-core.ts';
 
 export function registerApiClientCommands(program: Command): void {
@@ -12,6 +11,7 @@ export function registerApiClientCommands(program: Command): void {
     .option('--description <text>', 'description', '')
     .option('--json', 'print {client_id, client_secret, scopes} as JSON')
     .action(async (opts) => {
+      const { allScopes } = await import('@riposte/spec');
       const scopes = opts.scopes === 'all' ? allScopes() : String(opts.scopes).split(',').map((s: string) => s.trim()).filter(Boolean);
       const created = await withCore(opts, (core) => core.apiClients.create({ name: opts.name, scopes, description: opts.description }));
       print(opts.json, { client_id: created.client_id, client_secret: created.client_secret, scopes: created.scopes },

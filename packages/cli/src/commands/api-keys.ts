@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CB_PERMISSIONS, parseCbGrants } from '@riposte/spec';
+import { CB_PERMISSIONS, parseCbGrants } from '@riposte/spec/carbonblack-permissions';
 import { databaseCommand, lines, print, withCore } from './local-core.ts';
 
 const PERMISSIONS_HELP = `comma-separated grants PERMISSION:OP[+OP…], or "all"; permissions: ${Object.entries(CB_PERMISSIONS)

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { CONSOLE_ROLES, CONSOLE_ROLE_SCOPES, isConsoleRole } from '@riposte/core';
+import { CONSOLE_ROLES, CONSOLE_ROLE_SCOPES, isConsoleRole } from '@riposte/core/console-roles';
 import { databaseCommand, withCore } from './local-core.ts';
 
 /** `riposte users`: local web console users. */

@@ -1,8 +1,10 @@
 // The commands that open the database directly (api-clients, api-keys, enroll-tokens, agents, users):
 // the options that say which database, opening core for one action, and printing its outcome.
+// Core (seconds of start-up) is imported when an action opens the database, not when the commands
+// are declared, so `--help` and the other commands do not pay for it.
 
 import type { Command } from 'commander';
-import { openCore } from '@riposte/core';
+import type { openCore } from '@riposte/core';
 import { databaseUrl, DEFAULT_DATA, type DataOptions } from './options.ts';
 
 export type Core = Awaited<ReturnType<typeof openCore>>;
@@ -14,6 +16,7 @@ export function databaseCommand(parent: Command, name: string): Command {
 
 /** Opens core on the database the options name, runs `fn`, and closes it whatever happens. */
 export async function withCore<T>(opts: DataOptions, fn: (core: Core) => Promise<T>): Promise<T> {
+  const { openCore } = await import('@riposte/core');
   const core = await openCore(databaseUrl(opts));
   try {
     return await fn(core);

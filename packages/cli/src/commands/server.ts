@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { startServer } from '@riposte/server';
 import { databaseUrl, DEFAULT_DATA } from './options.ts';
 
 /** The options every command that runs a server takes (`server`, `start`). */
@@ -18,9 +17,10 @@ export function serverOptions(cmd: Command): Command {
     .option('--trust-proxy <addresses>', 'reverse proxies (comma-separated addresses or CIDRs) whose X-Forwarded-For names the client');
 }
 
-/** Start a server from those options. */
-export function startServerFrom(opts: Record<string, string>) {
+/** Start a server from those options (the server package is loaded here, not when the command is declared). */
+export async function startServerFrom(opts: Record<string, string>) {
   if (!opts.tlsCert !== !opts.tlsKey) throw new Error('--tls-cert and --tls-key go together');
+  const { startServer } = await import('@riposte/server');
   return startServer({
     tls: opts.tlsCert ? { certFile: path.resolve(opts.tlsCert), keyFile: path.resolve(opts.tlsKey) } : undefined,
     allowPlaintext: Boolean(opts.allowPlaintext),

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readBootstrapFile } from '@riposte/server';
 import { startLocalAgent, type LocalAgent } from './local-agent.ts';
 import { announce, serverOptions, startServerFrom } from './server.ts';
 
@@ -14,6 +13,7 @@ export function registerStartCommand(program: Command): void {
       let agent: LocalAgent | undefined;
       if (opts.agent) {
         const dataDir = path.resolve(opts.data);
+        const { readBootstrapFile } = await import('@riposte/server');
         const boot = server.bootstrap ?? readBootstrapFile(dataDir);
         let announced = false;
         agent = startLocalAgent({
