@@ -28,6 +28,11 @@ const PARTED = [CORE, SERVER, AGENT];
 const SEPARATE_ENTRIES: Record<string, string> = {
   'packages/agent/src/commands/os-executor.ts':
     'the real executor, which loads every OS command: commands/index.ts stays the light vocabulary (types, errors, argument readers) that the simulator and the transport load',
+  // Values the CLI's help text shows, read without loading the package they belong to (a local
+  // command loads core, the server or the agent only when it runs).
+  'packages/core/src/console/roles.ts': '@riposte/core/console-roles: the console roles `riposte users --help` lists',
+  'packages/agent/src/sim/fleet/options.ts': '@riposte/agent/fleet-options: the defaults `riposte agent simulate --help` shows',
+  'packages/spec/src/carbonblack/permissions.ts': '@riposte/spec/carbonblack-permissions: the permissions `riposte api-keys --help` lists',
 };
 
 /**
