@@ -41,8 +41,8 @@ export interface SweeperOptions {
 /**
  * Times out expired commands (after a reconnect grace for those an earlier run of the server had
  * sent to agents: see AGENT_RECONNECT_GRACE_MS), re-sends queued ones whose notification was
- * missed (issued by another process on SQLite, or while a LISTEN connection was re-established), and closes revoked
- * agents' connections. A missed command was made moments ago, so most sweeps look only at
+ * missed (issued by another process on SQLite, or while a LISTEN connection was re-established),
+ * and closes revoked agents' connections. A missed command was made moments ago, so most sweeps look only at
  * commands made since the previous one (with an overlap for slow commits); now and then a sweep
  * looks at all of them. Revocations are read from the database (the CLI or another replica may
  * have revoked), looking back a while past the newest one seen so that a revoker whose clock is a
